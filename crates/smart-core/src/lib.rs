@@ -1,0 +1,12 @@
+#![doc = include_str!("../README.md")]
+#![doc(test(attr(deny(warnings))))]
+
+pub mod catalog;
+pub mod ids;
+pub mod manifest;
+pub mod model;
+pub mod vocab;
+
+pub use catalog::{ApiCall, CallCardinality, Category, HttpMethod};
+pub use ids::{IdError, RecordId};
+pub use model::{Cardinality, ClassDef, CodeList, CodeMember, CodeSystem, PropertyDef, Range};

@@ -1,0 +1,1 @@
+//! App and container manifests. (Filled in by the manifest work.)

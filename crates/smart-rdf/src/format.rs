@@ -1,0 +1,270 @@
+//! Parsing and serializing the four RDF formats a SMART container speaks.
+//!
+//! RDF/XML is the wire format of SMART Classic; the JavaScript clients of SMART Connect
+//! locate the graph by looking for `rdf:RDF` as the document's root element, so the
+//! RDF/XML we write starts with the XML declaration immediately followed by `<rdf:RDF`.
+
+use std::fmt;
+
+use oxrdf::{Graph, Triple, TripleRef};
+use oxrdfio::{RdfParser, RdfSerializer};
+use smart_core::vocab;
+
+/// A serialization format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RdfFormat {
+    /// RDF/XML (`application/rdf+xml`), the SMART Classic default.
+    RdfXml,
+    /// Turtle (`text/turtle`).
+    Turtle,
+    /// N-Triples (`application/n-triples`).
+    NTriples,
+    /// JSON-LD (`application/ld+json`).
+    JsonLd,
+}
+
+impl RdfFormat {
+    /// All four formats.
+    pub const ALL: [RdfFormat; 4] = [Self::RdfXml, Self::Turtle, Self::NTriples, Self::JsonLd];
+
+    /// The canonical media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::RdfXml => "application/rdf+xml",
+            Self::Turtle => "text/turtle",
+            Self::NTriples => "application/n-triples",
+            Self::JsonLd => "application/ld+json",
+        }
+    }
+
+    /// The usual file extension.
+    pub fn file_extension(self) -> &'static str {
+        match self {
+            Self::RdfXml => "rdf",
+            Self::Turtle => "ttl",
+            Self::NTriples => "nt",
+            Self::JsonLd => "jsonld",
+        }
+    }
+
+    /// A short human name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::RdfXml => "RDF/XML",
+            Self::Turtle => "Turtle",
+            Self::NTriples => "N-Triples",
+            Self::JsonLd => "JSON-LD",
+        }
+    }
+
+    /// The format for a media type (parameters such as `; charset=utf-8` are ignored).
+    pub fn from_media_type(media_type: &str) -> Option<Self> {
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        match essence.as_str() {
+            "application/rdf+xml" | "application/xml" | "text/xml" => Some(Self::RdfXml),
+            "text/turtle" | "application/x-turtle" | "application/turtle" => Some(Self::Turtle),
+            "application/n-triples" | "text/plain" => Some(Self::NTriples),
+            "application/ld+json" | "application/json" => Some(Self::JsonLd),
+            _ => None,
+        }
+    }
+
+    /// The format for a file extension (`xml`, `rdf`, `owl`, `ttl`, `nt`, `jsonld`, `json`).
+    pub fn from_extension(extension: &str) -> Option<Self> {
+        match extension.to_ascii_lowercase().as_str() {
+            "rdf" | "xml" | "owl" | "rdfxml" => Some(Self::RdfXml),
+            "ttl" | "turtle" => Some(Self::Turtle),
+            "nt" | "ntriples" => Some(Self::NTriples),
+            "jsonld" | "json" => Some(Self::JsonLd),
+            _ => None,
+        }
+    }
+
+    fn to_oxrdfio(self) -> oxrdfio::RdfFormat {
+        match self {
+            Self::RdfXml => oxrdfio::RdfFormat::RdfXml,
+            Self::Turtle => oxrdfio::RdfFormat::Turtle,
+            Self::NTriples => oxrdfio::RdfFormat::NTriples,
+            Self::JsonLd => oxrdfio::RdfFormat::JsonLd {
+                profile: oxjsonld::JsonLdProfileSet::empty(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for RdfFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a document could not be parsed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RdfParseError {
+    /// The document is not valid in its format (this includes bad character encoding).
+    #[error("invalid {format}: {message}")]
+    Syntax {
+        /// The format the document was parsed as.
+        format: RdfFormat,
+        /// What the parser reported, with its position when it gives one.
+        message: String,
+    },
+    /// The document contains named graphs, which a patient document must not.
+    #[error("invalid {format}: named graphs are not allowed here (found graph {graph})")]
+    NamedGraph {
+        /// The format the document was parsed as.
+        format: RdfFormat,
+        /// The graph name found.
+        graph: String,
+    },
+    /// Reading the input failed.
+    #[error("could not read the document: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Parses a whole document into a graph. `base_iri` resolves relative IRIs.
+///
+/// ```
+/// use smart_rdf::{RdfFormat, parse};
+/// let g = parse(b"<http://a/s> <http://a/p> \"o\" .", RdfFormat::NTriples, None)?;
+/// assert_eq!(g.len(), 1);
+/// # Result::<_, Box<dyn std::error::Error>>::Ok(())
+/// ```
+pub fn parse(
+    input: &[u8],
+    format: RdfFormat,
+    base_iri: Option<&str>,
+) -> Result<Graph, RdfParseError> {
+    let mut parser = RdfParser::from_format(format.to_oxrdfio());
+    if let Some(base) = base_iri {
+        parser = parser
+            .with_base_iri(base)
+            .map_err(|e| RdfParseError::Syntax {
+                format,
+                message: format!("bad base IRI {base:?}: {e}"),
+            })?;
+    }
+    let mut graph = Graph::new();
+    for quad in parser.for_slice(input) {
+        let quad = quad.map_err(|e| RdfParseError::Syntax {
+            format,
+            message: e.to_string(),
+        })?;
+        if !quad.graph_name.is_default_graph() {
+            return Err(RdfParseError::NamedGraph {
+                format,
+                graph: quad.graph_name.to_string(),
+            });
+        }
+        graph.insert(TripleRef::from(&Triple::from(quad)));
+    }
+    Ok(graph)
+}
+
+/// Serializes a graph. Triples are written grouped by subject in a stable order (subjects,
+/// then predicates, then objects, by their N-Triples form), so equal graphs with equal
+/// blank-node labels give equal bytes.
+pub fn serialize(graph: &Graph, format: RdfFormat) -> Vec<u8> {
+    let mut triples: Vec<TripleRef<'_>> = graph.iter().collect();
+    sort_triples(&mut triples);
+    serialize_triples(triples, format)
+}
+
+/// Serializes triples in the order given (callers that sort or stream use this).
+pub fn serialize_triples<'a>(
+    triples: impl IntoIterator<Item = TripleRef<'a>>,
+    format: RdfFormat,
+) -> Vec<u8> {
+    let mut serializer = RdfSerializer::from_format(format.to_oxrdfio());
+    for (prefix, ns) in vocab::PREFIXES {
+        // JSON-LD and N-Triples ignore prefixes; the namespaces are constants, so valid.
+        serializer = serializer
+            .with_prefix(*prefix, *ns)
+            .expect("namespace IRIs are valid");
+    }
+    let mut writer = serializer.for_writer(Vec::new());
+    for t in triples {
+        // Writing into a Vec cannot fail, and the serializers only refuse inputs (such as
+        // quoted triples) that an oxrdf Graph of plain triples cannot hold.
+        writer.serialize_triple(t).expect("serializing into memory");
+    }
+    writer.finish().expect("serializing into memory")
+}
+
+/// Sorts triples by subject, predicate and object in their N-Triples form.
+pub fn sort_triples(triples: &mut [TripleRef<'_>]) {
+    triples.sort_by_cached_key(|t| {
+        (
+            t.subject.to_string(),
+            t.predicate.as_str().to_owned(),
+            t.object.to_string(),
+        )
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxrdf::{Literal, NamedNode};
+
+    fn sample() -> Graph {
+        let mut g = Graph::new();
+        let s = NamedNode::new_unchecked("http://example.org/records/1/medications/a");
+        g.insert(&Triple::new(
+            s.clone(),
+            oxrdf::vocab::rdf::TYPE,
+            NamedNode::new_unchecked(smart_core::sp!("Medication")),
+        ));
+        g.insert(&Triple::new(
+            s,
+            NamedNode::new_unchecked(smart_core::sp!("instructions")),
+            Literal::new_simple_literal("1 tablet <daily> & \"often\""),
+        ));
+        g
+    }
+
+    #[test]
+    fn every_format_round_trips() {
+        let g = sample();
+        for f in RdfFormat::ALL {
+            let bytes = serialize(&g, f);
+            let back = parse(&bytes, f, None).unwrap_or_else(|e| panic!("{f}: {e}"));
+            assert_eq!(back, g, "{f}");
+        }
+    }
+
+    #[test]
+    fn rdf_xml_root_is_rdf_rdf() {
+        let bytes = serialize(&sample(), RdfFormat::RdfXml);
+        let text = String::from_utf8(bytes).unwrap();
+        let after_decl = text
+            .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+            .unwrap();
+        assert!(after_decl.trim_start().starts_with("<rdf:RDF"), "{text}");
+    }
+
+    #[test]
+    fn syntax_errors_name_the_format() {
+        let err = parse(b"<rdf:RDF", RdfFormat::RdfXml, None).unwrap_err();
+        assert!(err.to_string().starts_with("invalid RDF/XML"), "{err}");
+        let err = parse(b"<a> <b> .", RdfFormat::Turtle, None).unwrap_err();
+        assert!(err.to_string().starts_with("invalid Turtle"), "{err}");
+    }
+
+    #[test]
+    fn media_types_and_extensions_map_to_formats() {
+        assert_eq!(
+            RdfFormat::from_media_type("text/turtle; charset=utf-8"),
+            Some(RdfFormat::Turtle)
+        );
+        assert_eq!(RdfFormat::from_extension("XML"), Some(RdfFormat::RdfXml));
+        assert_eq!(RdfFormat::from_media_type("image/png"), None);
+    }
+}

@@ -1,0 +1,10 @@
+#![doc = include_str!("../README.md")]
+#![doc(test(attr(deny(warnings))))]
+
+pub mod format;
+pub mod negotiate;
+pub mod ontology;
+pub mod split;
+pub mod validate;
+
+pub use format::{RdfFormat, RdfParseError, parse, serialize};
