@@ -1,1 +1,99 @@
-fn main() {}
+//! `smart`: the command-line tool of smart-rs.
+//!
+//! Today it prints the API catalog and the ontology document, converts RDF between formats
+//! and validates patient files. `serve`, `import`, `generate` and the management commands
+//! come with the storage, HTTP and CLI issues.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// The smart-rs command line: a SMART Classic container and its tools.
+#[derive(Debug, Parser)]
+#[command(name = "smart", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print every REST API call of the catalog (method, path, target, filters).
+    Catalog {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the ontology document served at /ontology.
+    Ontology {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Rdfxml)]
+        format: Format,
+    },
+    /// Convert an RDF file between formats (input format from the file extension).
+    Convert {
+        /// Input file.
+        input: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Turtle)]
+        to: Format,
+    },
+    /// Validate patient files against the SMART data model; exit status 1 if any has errors.
+    Validate {
+        /// RDF files (RDF/XML, Turtle, N-Triples or JSON-LD, by extension).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Accept the known defects of the original sample-patient generator (as warnings).
+        #[arg(long)]
+        lenient: bool,
+        /// Print warnings too.
+        #[arg(long)]
+        warnings: bool,
+    },
+}
+
+/// An RDF serialization.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// RDF/XML
+    Rdfxml,
+    /// Turtle
+    Turtle,
+    /// N-Triples
+    Ntriples,
+    /// JSON-LD
+    Jsonld,
+}
+
+impl From<Format> for smart_rdf::RdfFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Rdfxml => Self::RdfXml,
+            Format::Turtle => Self::Turtle,
+            Format::Ntriples => Self::NTriples,
+            Format::Jsonld => Self::JsonLd,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Catalog { json } => commands::catalog(json),
+        Command::Ontology { format } => commands::ontology(format.into()),
+        Command::Convert { input, to } => commands::convert(&input, to.into()),
+        Command::Validate { files, lenient, warnings } => {
+            commands::validate(&files, lenient, warnings)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("smart: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! The subcommands. Each returns the process exit code or an error whose message is the
+//! one-line reason printed on failure.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use smart_core::catalog;
+use smart_rdf::RdfFormat;
+
+pub(crate) fn catalog(json: bool) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        let calls: Vec<serde_json::Value> = catalog::CALLS
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "name": c.name,
+                    "method": c.method.as_str(),
+                    "path": c.path,
+                    "category": c.category.as_str(),
+                    "target": c.target,
+                    "cardinality": c.cardinality.as_str(),
+                    "filters": c.filters.iter().map(|f| f.param).collect::<Vec<_>>(),
+                    "parameters": c.parameters.iter().map(|p| p.name).collect::<Vec<_>>(),
+                    "default_sort": c.default_sort,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &calls)?;
+        writeln!(out)?;
+    } else {
+        for c in catalog::CALLS {
+            let mut params: Vec<&str> = c.filters.iter().map(|f| f.param).collect();
+            params.dedup();
+            params.extend(c.parameters.iter().map(|p| p.name));
+            writeln!(
+                out,
+                "{:<34} {:<6} {:<58} {:<22} {}",
+                c.name,
+                c.method.as_str(),
+                c.path,
+                smart_core::vocab::compact(c.target),
+                params.join(",")
+            )?;
+        }
+        writeln!(out, "{} calls", catalog::CALLS.len())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn ontology(format: RdfFormat) -> Result<ExitCode> {
+    std::io::stdout().lock().write_all(&smart_rdf::ontology::ontology_document(format))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_rdf(path: &Path) -> Result<oxrdf::Graph> {
+    let format = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(RdfFormat::from_extension)
+        .with_context(|| {
+            format!("{}: unknown RDF file extension (use .xml/.rdf, .ttl, .nt or .jsonld)", path.display())
+        })?;
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    smart_rdf::parse(&bytes, format, None).with_context(|| format!("{}", path.display()))
+}
+
+pub(crate) fn convert(input: &Path, to: RdfFormat) -> Result<ExitCode> {
+    let graph = read_rdf(input)?;
+    std::io::stdout().lock().write_all(&smart_rdf::serialize(&graph, to))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn validate(files: &[std::path::PathBuf], lenient: bool, warnings: bool) -> Result<ExitCode> {
+    let _ = (files, lenient, warnings);
+    bail!("validation is not wired in yet")
+}
