@@ -51,7 +51,9 @@ pub(crate) fn catalog(json: bool) -> Result<ExitCode> {
 }
 
 pub(crate) fn ontology(format: RdfFormat) -> Result<ExitCode> {
-    std::io::stdout().lock().write_all(&smart_rdf::ontology::ontology_document(format))?;
+    std::io::stdout()
+        .lock()
+        .write_all(&smart_rdf::ontology::ontology_document(format))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -61,7 +63,10 @@ fn read_rdf(path: &Path) -> Result<oxrdf::Graph> {
         .and_then(|e| e.to_str())
         .and_then(RdfFormat::from_extension)
         .with_context(|| {
-            format!("{}: unknown RDF file extension (use .xml/.rdf, .ttl, .nt or .jsonld)", path.display())
+            format!(
+                "{}: unknown RDF file extension (use .xml/.rdf, .ttl, .nt or .jsonld)",
+                path.display()
+            )
         })?;
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
     smart_rdf::parse(&bytes, format, None).with_context(|| format!("{}", path.display()))
@@ -69,11 +74,17 @@ fn read_rdf(path: &Path) -> Result<oxrdf::Graph> {
 
 pub(crate) fn convert(input: &Path, to: RdfFormat) -> Result<ExitCode> {
     let graph = read_rdf(input)?;
-    std::io::stdout().lock().write_all(&smart_rdf::serialize(&graph, to))?;
+    std::io::stdout()
+        .lock()
+        .write_all(&smart_rdf::serialize(&graph, to))?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn validate(files: &[std::path::PathBuf], lenient: bool, warnings: bool) -> Result<ExitCode> {
+pub(crate) fn validate(
+    files: &[std::path::PathBuf],
+    lenient: bool,
+    warnings: bool,
+) -> Result<ExitCode> {
     let _ = (files, lenient, warnings);
     bail!("validation is not wired in yet")
 }

@@ -85,9 +85,11 @@ fn main() -> ExitCode {
         Command::Catalog { json } => commands::catalog(json),
         Command::Ontology { format } => commands::ontology(format.into()),
         Command::Convert { input, to } => commands::convert(&input, to.into()),
-        Command::Validate { files, lenient, warnings } => {
-            commands::validate(&files, lenient, warnings)
-        }
+        Command::Validate {
+            files,
+            lenient,
+            warnings,
+        } => commands::validate(&files, lenient, warnings),
     };
     match result {
         Ok(code) => code,

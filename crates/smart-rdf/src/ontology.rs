@@ -87,7 +87,11 @@ impl Builder {
         self.add(c.clone(), rdf::TYPE.into_owned(), owl("Class"));
         self.add(c.clone(), rdfs::LABEL.into_owned(), text(class.label));
         if !class.description.is_empty() {
-            self.add(c.clone(), rdfs::COMMENT.into_owned(), text(class.description));
+            self.add(
+                c.clone(),
+                rdfs::COMMENT.into_owned(),
+                text(class.description),
+            );
         }
         if let Some(plural) = class.plural {
             self.add(c.clone(), api("namePlural"), text(plural));
@@ -175,9 +179,21 @@ impl Builder {
             let m = iri(member.iri);
             self.add(m.clone(), rdf::TYPE.into_owned(), owl("NamedIndividual"));
             self.add(m.clone(), rdf::TYPE.into_owned(), c.clone());
-            self.add(m.clone(), rdf::TYPE.into_owned(), iri(smart_core::sp!("Code")));
-            self.add(m.clone(), iri(smart_core::dcterms!("title")), text(member.title));
-            self.add(m.clone(), iri(smart_core::dcterms!("identifier")), text(member.identifier));
+            self.add(
+                m.clone(),
+                rdf::TYPE.into_owned(),
+                iri(smart_core::sp!("Code")),
+            );
+            self.add(
+                m.clone(),
+                iri(smart_core::dcterms!("title")),
+                text(member.title),
+            );
+            self.add(
+                m.clone(),
+                iri(smart_core::dcterms!("identifier")),
+                text(member.identifier),
+            );
             if let Some(system) = list.system {
                 self.add(m.clone(), iri(smart_core::sp!("system")), text(system));
             }
@@ -213,11 +229,19 @@ impl Builder {
             }
         }
         for (property, literal) in seen {
-            let kind = if literal { "DatatypeProperty" } else { "ObjectProperty" };
+            let kind = if literal {
+                "DatatypeProperty"
+            } else {
+                "ObjectProperty"
+            };
             self.add(iri(property), rdf::TYPE.into_owned(), owl(kind));
         }
         let belongs = iri(smart_core::sp!("belongsTo"));
-        self.add(belongs, owl("inverseOf"), iri(smart_core::sp!("hasStatement")));
+        self.add(
+            belongs,
+            owl("inverseOf"),
+            iri(smart_core::sp!("hasStatement")),
+        );
     }
 
     fn call(&mut self, call: &ApiCall) {
@@ -228,10 +252,18 @@ impl Builder {
         self.add(c.clone(), api("httpMethod"), text(call.method.as_str()));
         self.add(c.clone(), api("path"), text(call.path));
         self.add(c.clone(), api("category"), text(call.category.as_str()));
-        self.add(c.clone(), api("cardinality"), text(call.cardinality.as_str()));
+        self.add(
+            c.clone(),
+            api("cardinality"),
+            text(call.cardinality.as_str()),
+        );
         self.add(c.clone(), api("target"), iri(call.target));
         if !call.description.is_empty() {
-            self.add(c.clone(), rdfs::COMMENT.into_owned(), text(call.description));
+            self.add(
+                c.clone(),
+                rdfs::COMMENT.into_owned(),
+                text(call.description),
+            );
         }
         if let Some(sort) = call.default_sort {
             // The published ontology writes the sort property as a prefixed name.
@@ -246,7 +278,11 @@ impl Builder {
             self.add(f.clone(), rdf::TYPE.into_owned(), owl("NamedIndividual"));
             self.add(f.clone(), rdf::TYPE.into_owned(), api("Filter"));
             self.add(f.clone(), api("clientParameterName"), text(filter.param));
-            self.add(f, api("filterSparql"), text(&filter_sparql(&filter.kind, filter.param)));
+            self.add(
+                f,
+                api("filterSparql"),
+                text(&filter_sparql(&filter.kind, filter.param)),
+            );
         }
         for parameter in call.parameters {
             let p = iri(parameter.iri);
@@ -267,7 +303,10 @@ fn filter_sparql(kind: &FilterKind, param: &str) -> String {
         FilterKind::Date { property, .. } => format!("?v {} ?d .", vocab::compact(property)),
         FilterKind::Code { path, namespace } => {
             let path: Vec<String> = path.iter().map(|p| vocab::compact(p)).collect();
-            format!("?v {} ?c .\nFILTER (?c = uri(<{namespace}{{{param}}}>))", path.join("/"))
+            format!(
+                "?v {} ?c .\nFILTER (?c = uri(<{namespace}{{{param}}}>))",
+                path.join("/")
+            )
         }
         _ => String::new(),
     }
@@ -290,7 +329,10 @@ mod tests {
     fn every_call_is_an_api_call_individual() {
         let g = ontology_graph();
         let call = NamedNodeRef::new_unchecked("http://smartplatforms.org/terms/api#Call");
-        assert_eq!(g.subjects_for_predicate_object(rdf::TYPE, call).count(), catalog::CALLS.len());
+        assert_eq!(
+            g.subjects_for_predicate_object(rdf::TYPE, call).count(),
+            catalog::CALLS.len()
+        );
     }
 
     #[test]
