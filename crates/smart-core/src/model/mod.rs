@@ -63,6 +63,8 @@
 
 mod classes;
 mod codes;
+#[cfg(test)]
+mod tests;
 
 pub use classes::CLASSES;
 pub use codes::{CODE_LISTS, CODE_SYSTEMS};
@@ -194,6 +196,12 @@ impl ClassDef {
     pub fn is_statement(&self) -> bool {
         is_subclass_of(self.iri, vocab_sp_statement())
     }
+
+    /// The restriction this class itself declares on `property` (inherited ones are not
+    /// searched; see [`effective_property`]).
+    pub fn own_property(&self, property: &str) -> Option<&'static PropertyDef> {
+        self.properties.iter().find(|p| p.iri == property)
+    }
 }
 
 /// One enumerated or open code list (an `spcode:` class).
@@ -222,6 +230,26 @@ impl CodeList {
     /// The member with this IRI.
     pub fn member(&self, iri: &str) -> Option<&'static CodeMember> {
         self.members.iter().find(|m| m.iri == iri)
+    }
+
+    /// The member with this `dcterms:identifier`.
+    pub fn member_by_identifier(&self, identifier: &str) -> Option<&'static CodeMember> {
+        self.members.iter().find(|m| m.identifier == identifier)
+    }
+
+    /// Whether a code with this IRI may be used where this list is required: for a closed
+    /// list, one of its members; for an open list, any IRI of its system (system prefix
+    /// followed by a non-empty identifier), or any non-empty IRI when the list has no
+    /// system. An open list narrowed by a comment only (e.g. `spcode:Procedure`, the SNOMED
+    /// CT procedure hierarchy) cannot be checked further without the terminology.
+    pub fn accepts(&self, iri: &str) -> bool {
+        if self.is_closed() {
+            return self.member(iri).is_some();
+        }
+        match self.system {
+            Some(system) => iri.len() > system.len() && iri.starts_with(system),
+            None => !iri.is_empty(),
+        }
     }
 }
 
@@ -272,6 +300,13 @@ pub fn code_list(iri: &str) -> Option<&'static CodeList> {
     CODE_LISTS.iter().find(|c| c.iri == iri)
 }
 
+/// The closed code list that has a member with this IRI, and that member.
+pub fn code_member(iri: &str) -> Option<(&'static CodeList, &'static CodeMember)> {
+    CODE_LISTS
+        .iter()
+        .find_map(|list| list.member(iri).map(|m| (list, m)))
+}
+
 /// The classes that are clinical statements (record items).
 pub fn statement_classes() -> impl Iterator<Item = &'static ClassDef> {
     CLASSES.iter().filter(|c| c.is_statement())
@@ -297,6 +332,15 @@ pub fn effective_properties(class_iri: &str) -> Vec<PropertyDef> {
     let mut out: Vec<PropertyDef> = Vec::new();
     collect_properties(class_iri, &mut out);
     out
+}
+
+/// The definition of `property` that applies to nodes of `class`: the class's own
+/// restriction if it has one, else the first one found among its ancestors (parents in
+/// order, depth first), as in [`effective_properties`].
+pub fn effective_property(class_iri: &str, property_iri: &str) -> Option<PropertyDef> {
+    effective_properties(class_iri)
+        .into_iter()
+        .find(|p| p.iri == property_iri)
 }
 
 fn collect_properties(class_iri: &str, out: &mut Vec<PropertyDef>) {
