@@ -18,7 +18,9 @@ mod reader;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use reader::{ORange, Ontology, SP, SPCODE, local_name, namespace, read_ontology, short};
+use reader::{
+    ORange, Ontology, SP, SPCODE, local_name, namespace, read_graph, read_ontology, short,
+};
 use smart_core::model::{self, Cardinality};
 use smart_core::vocab;
 
@@ -426,4 +428,32 @@ fn deliberate_entries_are_well_formed() {
         assert!(seen.insert(*subject), "{subject} listed twice");
         assert!(reason.len() > 20, "{subject}: give a reason");
     }
+}
+
+/// Our own `/ontology` document, read back with the same reader, states exactly the
+/// smart-core model: no differences at all, not even the deliberate ones.
+#[test]
+fn our_ontology_document_states_the_model() {
+    let doc = smart_rdf::ontology::ontology_document(smart_rdf::RdfFormat::RdfXml);
+    let g =
+        smart_rdf::parse(&doc, smart_rdf::RdfFormat::RdfXml, None).expect("our document parses");
+    let ours = read_graph(&g);
+    let mut mismatches = Mismatches::default();
+    for (subject, detail) in &ours.problems {
+        mismatches.add(format!("{subject} (reading our document)"), detail.clone());
+    }
+    compare_classes(&ours, &mut mismatches);
+    compare_code_lists(&ours, &mut mismatches);
+    let report: Vec<String> = mismatches
+        .0
+        .iter()
+        .map(|(s, d)| format!("  {s}: {d}"))
+        .collect();
+    assert!(
+        report.is_empty(),
+        "our /ontology disagrees with smart-core:\n{}",
+        report.join("\n")
+    );
+    assert_eq!(ours.classes.len(), CLASSES);
+    assert_eq!(ours.lists.len(), CODE_LISTS);
 }

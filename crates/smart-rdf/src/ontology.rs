@@ -171,6 +171,16 @@ impl Builder {
         self.add(c.clone(), rdf::TYPE.into_owned(), owl("Class"));
         self.add(c.clone(), rdfs::LABEL.into_owned(), text(list.label));
         self.add(c.clone(), rdfs::SUB_CLASS_OF.into_owned(), iri(list.parent));
+        if let Some(system) = list.system {
+            let kind = if list.is_closed() {
+                "Closed list"
+            } else {
+                "Open list"
+            };
+            let comment =
+                format!("{kind}: its codes are IRIs made of {system} and the identifier.");
+            self.add(c.clone(), rdfs::COMMENT.into_owned(), text(&comment));
+        }
         if !list.is_closed() {
             return;
         }

@@ -532,6 +532,15 @@ pub(super) fn as_subject(t: TermRef<'_>) -> Option<NamedOrBlankNodeRef<'_>> {
     }
 }
 
+/// Reads any graph in the ontology's shapes (e.g. our own `/ontology` document).
+pub(super) fn read_graph(g: &Graph) -> Ontology {
+    Reader {
+        g,
+        out: Ontology::default(),
+    }
+    .read()
+}
+
 pub(super) fn read_ontology() -> Option<Ontology> {
     let shared = common::shared_dir()?;
     let g = common::load_ontology(&shared);
