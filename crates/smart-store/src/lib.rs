@@ -1,4 +1,12 @@
-//! Storage traits and backends for a SMART Classic container.
+//! Storage for a SMART Classic container.
 //!
-//! **Not implemented yet.** This crate is a placeholder in the workspace layout; the storage
-//! issue fills it. Nothing here is usable today.
+//! Clinical data (RDF, one named graph per statement) lives behind the clinical store trait;
+//! everything relational (accounts, apps, tokens, shares, nonces, blobs) behind the
+//! directory store trait. Backends: in-memory, the embedded default (durable, under one data
+//! directory), a remote SPARQL 1.1 endpoint, SQLite and PostgreSQL.
+//!
+//! Work in progress: see each module for what exists.
+
+pub mod error;
+
+pub use error::{ErrorKind, StoreError, StoreResult};
