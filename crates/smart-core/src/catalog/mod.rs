@@ -7,6 +7,20 @@
 //! the call table) and listed in [`SPEC_FIXES`]; `tests/tests/owl_catalog.rs` checks that
 //! the table agrees with the ontology except for exactly those fixes.
 //!
+//! ```
+//! use smart_core::catalog::{self, HttpMethod};
+//!
+//! let (call, vars) = catalog::match_path(HttpMethod::Get, "/records/123/medications/").unwrap();
+//! assert_eq!(call.name, "get_medications");
+//! assert_eq!(vars, [("record_id", "123".to_owned())]);
+//! assert!(call.filter("rxnorm").is_some());
+//! let one = catalog::call("get_medication").unwrap();
+//! assert_eq!(
+//!     one.expand_path(&[("record_id", "123"), ("medication_id", "m1")]).unwrap(),
+//!     "/records/123/medications/m1"
+//! );
+//! ```
+//!
 //! # Conventions
 //!
 //! - Paths are templates relative to the container's API base. A `{variable}` stands for
