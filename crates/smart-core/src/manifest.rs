@@ -1,1 +1,0 @@
-//! App and container manifests. (Filled in by the manifest work.)
