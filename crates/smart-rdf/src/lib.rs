@@ -8,3 +8,4 @@ pub mod split;
 pub mod validate;
 
 pub use format::{RdfFormat, RdfParseError, parse, serialize};
+pub use negotiate::{NotAcceptable, negotiate};
