@@ -118,7 +118,7 @@ pub fn negotiate(accept: Option<&str>) -> Result<RdfFormat, NotAcceptable> {
     let ranges = parse_accept(header);
 
     // (weight, specificity, earlier position, earlier offer) for each format; larger wins.
-    let mut best: Option<((u16, u8, std::cmp::Reverse<usize>), RdfFormat)> = None;
+    let mut best: Option<(Score, RdfFormat)> = None;
     for format in RdfFormat::ALL {
         let Some(score) = score(format, &ranges) else {
             continue;
@@ -134,12 +134,16 @@ pub fn negotiate(accept: Option<&str>) -> Result<RdfFormat, NotAcceptable> {
     })
 }
 
+/// How well a format matches: weight, then specificity, then earlier position; larger is
+/// better.
+type Score = (u16, u8, std::cmp::Reverse<usize>);
+
 /// The weight a format gets from the header, with the specificity and position of the range
 /// that gave it; `None` when no range accepts it.
-fn score(format: RdfFormat, ranges: &[MediaRange]) -> Option<(u16, u8, std::cmp::Reverse<usize>)> {
+fn score(format: RdfFormat, ranges: &[MediaRange]) -> Option<Score> {
     // The most specific matching range decides, per media type of the format; among the
     // format's media types (aliases), the best result counts.
-    let mut best: Option<(u16, u8, std::cmp::Reverse<usize>)> = None;
+    let mut best: Option<Score> = None;
     for (media_type, _, canonical) in OFFERS.iter().filter(|(_, f, _)| *f == format) {
         let decisive = ranges
             .iter()

@@ -77,8 +77,7 @@ impl ApiBase {
                 base: base.to_owned(),
             });
         }
-        if rest_under(base, STORAGE_BASE).is_some() || rest_under(STORAGE_BASE, base).is_some()
-        {
+        if rest_under(base, STORAGE_BASE).is_some() || rest_under(STORAGE_BASE, base).is_some() {
             return Err(BaseError::OverlapsStorage {
                 base: base.to_owned(),
             });
@@ -272,7 +271,10 @@ mod tests {
 
     #[test]
     fn api_base_validation() {
-        assert_eq!(ApiBase::new("https://h/api/").unwrap().as_str(), "https://h/api");
+        assert_eq!(
+            ApiBase::new("https://h/api/").unwrap().as_str(),
+            "https://h/api"
+        );
         assert!(matches!(
             ApiBase::new("not an iri"),
             Err(BaseError::NotAnIri { .. })
@@ -336,14 +338,24 @@ mod tests {
             format!("{STORAGE_BASE}/records/42/demographics")
         );
         assert!(t.matches(&format!("{STORAGE_BASE}/records/42/demographics")));
-        for bad in ["/records/{record_id}/{a}/{b}", "records/{record_id}", "/a/{b", "/a b/{c}"] {
+        for bad in [
+            "/records/{record_id}/{a}/{b}",
+            "records/{record_id}",
+            "/a/{b",
+            "/a b/{c}",
+        ] {
             assert!(Template::new(bad, &record).is_err(), "{bad}");
         }
     }
 
     /// IRIs from a small pool: stored ones, public ones and foreign ones.
     fn iri(under: &'static str) -> impl Strategy<Value = NamedNode> {
-        (prop::sample::select(vec!["", "/records/1", "/records/2/medications/x", "#frag"]),)
+        (prop::sample::select(vec![
+            "",
+            "/records/1",
+            "/records/2/medications/x",
+            "#frag",
+        ]),)
             .prop_map(move |(rest,)| NamedNode::new_unchecked(format!("{under}{rest}")))
     }
 

@@ -105,7 +105,9 @@ impl<'i, 'a> Canon<'i, 'a> {
         }
         if let Some(class) = self.index.statements.get(&node) {
             return Ok((
-                Fields::new("statement").field(class.iri.as_bytes()).finish(),
+                Fields::new("statement")
+                    .field(class.iri.as_bytes())
+                    .finish(),
                 NO_CYCLE,
             ));
         }
@@ -124,9 +126,7 @@ impl<'i, 'a> Canon<'i, 'a> {
         }
         if let Some(pos) = self.path.iter().position(|x| *x == b) {
             let distance = (self.path.len() - pos) as u64;
-            let d = Fields::new("cycle")
-                .field(&distance.to_le_bytes())
-                .finish();
+            let d = Fields::new("cycle").field(&distance.to_le_bytes()).finish();
             return Ok((d, pos));
         }
         let depth = self.path.len();
@@ -153,7 +153,11 @@ impl<'i, 'a> Canon<'i, 'a> {
 
     /// A statement's own content: class, and its edges except `sp:belongsTo` (which only
     /// says "this record", the same for all).
-    fn level0(&mut self, s: NamedOrBlankNodeRef<'a>, class: &ClassDef) -> Result<Digest, Exhausted> {
+    fn level0(
+        &mut self,
+        s: NamedOrBlankNodeRef<'a>,
+        class: &ClassDef,
+    ) -> Result<Digest, Exhausted> {
         if let Some(d) = self.level0.get(&s) {
             return Ok(*d);
         }

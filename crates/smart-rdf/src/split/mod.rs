@@ -270,9 +270,7 @@ impl<'a> Index<'a> {
     fn is_record(&self, node: NamedOrBlankNodeRef<'_>) -> bool {
         match node {
             NamedOrBlankNodeRef::NamedNode(n) => n == self.record_iri,
-            NamedOrBlankNodeRef::BlankNode(_) => {
-                self.record_node == Some(node)
-            }
+            NamedOrBlankNodeRef::BlankNode(_) => self.record_node == Some(node),
         }
     }
 
@@ -381,8 +379,13 @@ fn assign_iris<'a>(
     match policy {
         IdPolicy::Content => {
             // IRIs this record already minted stay; the rest are hashed.
-            let mut pending: Vec<(Digest, String, NamedOrBlankNodeRef<'a>, &ClassDef, &Template)> =
-                Vec::new();
+            let mut pending: Vec<(
+                Digest,
+                String,
+                NamedOrBlankNodeRef<'a>,
+                &ClassDef,
+                &Template,
+            )> = Vec::new();
             for (node, class, template) in &templates {
                 if let NamedOrBlankNodeRef::NamedNode(n) = node {
                     if template.matches(n.as_str()) {
