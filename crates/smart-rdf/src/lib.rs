@@ -8,7 +8,7 @@ pub mod split;
 pub mod validate;
 
 pub use format::{RdfFormat, RdfParseError, parse, serialize};
-pub use negotiate::{NotAcceptable, negotiate};
+pub use negotiate::NotAcceptable;
 pub use split::{
     ApiBase, STORAGE_BASE, SplitError, SplitRecord, StatementGraph, mint_for_post, split_record,
     to_public, to_storage,
