@@ -53,7 +53,13 @@ impl Fields {
 
 /// Lowercase hex of a digest.
 pub(super) fn hex(digest: &Digest) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// Stands for "no node on the current path is referenced".
@@ -64,6 +70,8 @@ pub(super) struct Canon<'i, 'a> {
     index: &'i Index<'a>,
     /// Digests of blank nodes whose subtree does not reach back above them.
     memo: HashMap<BlankNodeRef<'a>, Digest>,
+    /// Digests of literals and IRIs, which recur a lot (codes, units, dates).
+    leaves: HashMap<TermRef<'a>, Digest>,
     /// Level-0 digests of statements.
     level0: HashMap<NamedOrBlankNodeRef<'a>, Digest>,
     /// The blank nodes on the current path, for cycle detection.
@@ -77,6 +85,7 @@ impl<'i, 'a> Canon<'i, 'a> {
         Self {
             index,
             memo: HashMap::new(),
+            leaves: HashMap::new(),
             level0: HashMap::new(),
             path: Vec::new(),
             budget: 1_000_000usize.saturating_add(index.graph.len().saturating_mul(64)),
@@ -91,33 +100,40 @@ impl<'i, 'a> Canon<'i, 'a> {
     /// The digest of a term, with the lowest position on the current path that its subtree
     /// refers back to ([`NO_CYCLE`] if none).
     fn term_inner(&mut self, term: TermRef<'a>) -> Result<(Digest, usize), Exhausted> {
+        if let TermRef::BlankNode(b) = term {
+            if !self.index.statements.contains_key(&b.into()) && !self.index.is_record(b.into()) {
+                return self.blank(b);
+            }
+        }
+        if let Some(d) = self.leaves.get(&term) {
+            return Ok((*d, NO_CYCLE));
+        }
+        let d = self.leaf(term);
+        self.leaves.insert(term, d);
+        Ok((d, NO_CYCLE))
+    }
+
+    /// The digest of a literal, an IRI, a statement or the record. (Non-statement blank
+    /// nodes go to [`Self::blank`] before this.)
+    fn leaf(&self, term: TermRef<'a>) -> Digest {
         let Some(node) = as_node(term) else {
             // Literals (and anything else a term may be) by their N-Triples form.
-            return Ok((
-                Fields::new("literal")
-                    .field(term.to_string().as_bytes())
-                    .finish(),
-                NO_CYCLE,
-            ));
+            return Fields::new("literal")
+                .field(term.to_string().as_bytes())
+                .finish();
         };
         if self.index.is_record(node) {
-            return Ok((Fields::new("record").finish(), NO_CYCLE));
+            return Fields::new("record").finish();
         }
         if let Some(class) = self.index.statements.get(&node) {
-            return Ok((
-                Fields::new("statement")
-                    .field(class.iri.as_bytes())
-                    .finish(),
-                NO_CYCLE,
-            ));
+            return Fields::new("statement")
+                .field(class.iri.as_bytes())
+                .finish();
         }
-        match node {
-            NamedOrBlankNodeRef::NamedNode(n) => Ok((
-                Fields::new("iri").field(n.as_str().as_bytes()).finish(),
-                NO_CYCLE,
-            )),
-            NamedOrBlankNodeRef::BlankNode(b) => self.blank(b),
-        }
+        // An IRI (a code, a media type) counts by its IRI alone.
+        Fields::new("iri")
+            .field(node.to_string().as_bytes())
+            .finish()
     }
 
     fn blank(&mut self, b: BlankNodeRef<'a>) -> Result<(Digest, usize), Exhausted> {

@@ -219,6 +219,8 @@ struct Index<'a> {
     graph: &'a Graph,
     /// Statement nodes and their classes.
     statements: HashMap<NamedOrBlankNodeRef<'a>, &'static ClassDef>,
+    /// The same, in a deterministic order (by class, then node label).
+    sorted: Vec<(NamedOrBlankNodeRef<'a>, &'static ClassDef)>,
     /// The node typed `sp:MedicalRecord`, if any.
     record_node: Option<NamedOrBlankNodeRef<'a>>,
     /// This record's IRI, also accepted as the record node.
@@ -254,14 +256,17 @@ impl<'a> Index<'a> {
                 });
             }
         }
-        let statements = types
+        let statements: HashMap<_, _> = types
             .into_iter()
             .filter(|(node, _)| Some(*node) != record_node)
             .filter_map(|(node, ts)| model::statement_class_of(ts).map(|c| (node, c)))
             .collect();
+        let mut sorted: Vec<_> = statements.iter().map(|(n, c)| (*n, *c)).collect();
+        sorted.sort_by_cached_key(|(n, c)| (c.iri, n.to_string()));
         Ok(Self {
             graph,
             statements,
+            sorted,
             record_node,
             record_iri,
         })
@@ -274,16 +279,9 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// The statements in a deterministic order (by class, then node label).
-    fn sorted_statements(&self) -> Vec<(NamedOrBlankNodeRef<'a>, &'static ClassDef)> {
-        let mut v: Vec<_> = self.statements.iter().map(|(n, c)| (*n, *c)).collect();
-        v.sort_by_cached_key(|(n, c)| (c.iri, n.to_string()));
-        v
-    }
-
     /// Refuses `sp:belongsTo` values other than this record.
     fn check_belongs_to(&self) -> Result<(), SplitError> {
-        for (node, class) in self.sorted_statements() {
+        for (node, class) in self.sorted.iter().copied() {
             let belongs = NamedNodeRef::new_unchecked(BELONGS_TO);
             for target in self.graph.objects_for_subject_predicate(node, belongs) {
                 if !as_node(target).is_some_and(|t| self.is_record(t)) {
@@ -319,7 +317,7 @@ fn run(graph: &Graph, record: &RecordId, policy: IdPolicy<'_>) -> Result<SplitRe
 
     let mut reached = HashSet::new();
     let mut statements = Vec::with_capacity(iris.len());
-    for (node, class) in index.sorted_statements() {
+    for (node, class) in index.sorted.iter().copied() {
         let iri = iris[&node].clone();
         let graph = statement_graph(&index, &mut canon, &iris, node, &iri, &mut reached)?;
         statements.push(StatementGraph { iri, class, graph });
@@ -361,7 +359,7 @@ fn assign_iris<'a>(
     // Minted IRI -> the node that has it, to detect duplicates.
     let mut used: HashMap<String, NamedOrBlankNodeRef<'a>> = HashMap::new();
     let mut templates: Vec<(NamedOrBlankNodeRef<'a>, &'static ClassDef, Template)> = Vec::new();
-    for (node, class) in index.sorted_statements() {
+    for (node, class) in index.sorted.iter().copied() {
         let template = Template::for_class(class, record).map_err(|e| match e {
             TemplateError::Missing => SplitError::NoBasePath {
                 statement: node.to_string(),
