@@ -24,7 +24,8 @@ use super::{BELONGS_TO, Index, as_node};
 /// A SHA-256 digest.
 pub(super) type Digest = [u8; 32];
 
-/// The work budget ran out (an adversarial graph with many cyclic, shared blank nodes).
+/// The work budget ran out (an adversarial graph with many cyclic, shared blank nodes) or
+/// blank nodes nest deeper than [`MAX_DEPTH`].
 #[derive(Debug)]
 pub(super) struct Exhausted;
 
@@ -61,6 +62,10 @@ pub(super) fn hex(digest: &Digest) -> String {
     }
     out
 }
+
+/// How deep blank nodes may nest under a statement. SMART data nests a handful of levels;
+/// the limit keeps the recursion far from the stack's end on hostile input.
+const MAX_DEPTH: usize = 512;
 
 /// Stands for "no node on the current path is referenced".
 const NO_CYCLE: usize = usize::MAX;
@@ -146,6 +151,9 @@ impl<'i, 'a> Canon<'i, 'a> {
             return Ok((d, pos));
         }
         let depth = self.path.len();
+        if depth >= MAX_DEPTH {
+            return Err(Exhausted);
+        }
         self.path.push(b);
         let mut edges = Vec::new();
         let mut lowest = NO_CYCLE;

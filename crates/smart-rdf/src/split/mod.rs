@@ -175,8 +175,11 @@ pub enum SplitError {
         /// The IRI that would have been minted twice.
         iri: String,
     },
-    /// The graph's blank-node structure is too tangled to canonicalise within our budget.
-    #[error("the graph's blank nodes are too deeply shared and cyclic to canonicalise")]
+    /// The graph's blank-node structure is too deep, or too shared and cyclic, to
+    /// canonicalise within our limits (SMART data nests a few levels only).
+    #[error(
+        "the graph's blank nodes are nested too deeply, or too shared and cyclic, to canonicalise"
+    )]
     TooComplex,
 }
 
@@ -188,6 +191,9 @@ impl From<Exhausted> for SplitError {
 
 /// Splits a patient graph into statement graphs for `record`, minting deterministic
 /// statement IRIs from their content.
+///
+/// `graph` must be in storage form: convert IRIs of the public API base first with
+/// [`to_storage`], so that a `sp:belongsTo` naming this record's public IRI is recognised.
 pub fn split_record(graph: &Graph, record: &RecordId) -> Result<SplitRecord, SplitError> {
     run(graph, record, IdPolicy::Content)
 }
@@ -195,7 +201,8 @@ pub fn split_record(graph: &Graph, record: &RecordId) -> Result<SplitRecord, Spl
 /// Like [`split_record`], for POSTed statements (clinical notes): every statement gets a
 /// fresh IRI whose id comes from `id_source` (e.g. a random UUID), called once per
 /// statement of a class with an id variable, in a deterministic order. Existing statement
-/// IRIs in the body are replaced, since clients do not choose ids.
+/// IRIs in the body are replaced, since clients do not choose ids. As for
+/// [`split_record`], `graph` must be in storage form.
 pub fn mint_for_post<F>(
     graph: &Graph,
     record: &RecordId,
@@ -258,7 +265,10 @@ impl<'a> Index<'a> {
         }
         let statements: HashMap<_, _> = types
             .into_iter()
-            .filter(|(node, _)| Some(*node) != record_node)
+            // The record is never a statement, whatever else it is typed as.
+            .filter(|(node, _)| {
+                Some(*node) != record_node && *node != NamedOrBlankNodeRef::NamedNode(record_iri)
+            })
             .filter_map(|(node, ts)| model::statement_class_of(ts).map(|c| (node, c)))
             .collect();
         let mut sorted: Vec<_> = statements.iter().map(|(n, c)| (*n, *c)).collect();

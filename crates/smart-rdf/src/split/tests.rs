@@ -421,6 +421,24 @@ fn blank_cycles_terminate() {
     );
 }
 
+/// A problem whose notes are a chain of `depth` blank nodes.
+fn chain(depth: usize) -> Graph {
+    let mut body = String::from("_:p a sp:Problem ; sp:notes _:c0 .\n");
+    for i in 0..depth {
+        body.push_str(&format!("_:c{i} sp:next _:c{} .\n", i + 1));
+    }
+    turtle(&body)
+}
+
+#[test]
+fn deep_blank_chains_are_refused_not_overflowed() {
+    let ok = split_record(&chain(300), &rid()).unwrap();
+    // Type, notes, 300 links, and the added belongsTo.
+    assert_eq!(ok.statements[0].graph.len(), 303);
+    let err = split_record(&chain(20_000), &rid()).unwrap_err();
+    assert_eq!(err, SplitError::TooComplex);
+}
+
 #[test]
 fn storage_round_trip_through_a_public_base() {
     let r = split(PATIENT);
