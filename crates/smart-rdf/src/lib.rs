@@ -8,3 +8,8 @@ pub mod split;
 pub mod validate;
 
 pub use format::{RdfFormat, RdfParseError, parse, serialize};
+pub use negotiate::NotAcceptable;
+pub use split::{
+    ApiBase, STORAGE_BASE, SplitError, SplitRecord, StatementGraph, mint_for_post, split_record,
+    to_public, to_storage,
+};
