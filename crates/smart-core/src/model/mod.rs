@@ -1,16 +1,70 @@
 //! The SMART data model: classes, their properties (with range and cardinality), the
 //! enumerated code lists and the code systems.
 //!
-//! The tables are our own Rust rendering of the facts of the 2014 SMART ontology (same
-//! IRIs, same cardinalities, same code titles, since clients check those), with our own
-//! descriptions. Nothing here reads a file at run time.
+//! The tables are our own Rust rendering of the facts of the 2014 SMART ontology
+//! (`smart.owl`, May 2014): same IRIs, labels, plural names, base paths, cardinalities,
+//! ranges, fixed units and code titles, since clients compare those. The descriptions are
+//! ours. Nothing here reads a file at run time; the `owl_model` test of `smart-tests`
+//! checks the tables against the ontology, both ways.
 //!
 //! Properties are listed on the class that declares them; [`effective_properties`] adds
 //! the inherited ones, with a subclass restriction overriding its parent's for the same
 //! property (Demographics tightens `foaf:gender` from 0..1 to 1).
+//!
+//! # How the ontology's restrictions are read
+//!
+//! - Cardinality: `owl:cardinality`/`owl:qualifiedCardinality` 1 is [`Cardinality::One`],
+//!   `owl:maxCardinality`/`owl:maxQualifiedCardinality` 1 is [`Cardinality::ZeroOrOne`],
+//!   `owl:minCardinality`/`owl:minQualifiedCardinality` 1 is [`Cardinality::OneOrMore`],
+//!   and no cardinality restriction is [`Cardinality::ZeroOrMore`].
+//! - Range: all the `owl:allValuesFrom`/`owl:onClass` restrictions on one property are
+//!   merged. `sp:CodedValue` plus a nested `sp:code` restriction (or an
+//!   `owl:intersectionOf` of the two, as on `sp:smokingStatus`) is [`Range::CodedValue`];
+//!   a closed code list used directly is [`Range::Individual`]; `rdfs:Literal`, or no range
+//!   at all on a datatype property, is `Range::Literal(None)`; an XSD datatype is
+//!   `Range::Literal(Some(..))`; any other class is [`Range::Class`], including `sp:Code`
+//!   itself (`sp:medicalRecordNumber`, `sp:Medication`'s `sp:provenance`). A nested
+//!   `owl:hasValue` on `sp:unit` is [`PropertyDef::fixed_unit`].
+//!
+//! # Deliberate decisions
+//!
+//! Where the ontology is silent or contradicts itself, we decided as follows.
+//!
+//! 1. **Photograph base path.** The ontology gives
+//!    `/records/{record_id}/photographs/{photographs}`; every other item path names its variable `{<item>_id}`, so we use
+//!    `/records/{record_id}/photographs/{photograph_id}`. (The fetch call itself is
+//!    `/records/{record_id}/photograph`, from the API catalog, and is unaffected.)
+//! 2. **LabResultStatus members stay in the `LabStatus#` namespace**
+//!    (`http://smartplatforms.org/terms/codes/LabStatus#final`), unlike every other SMART
+//!    list whose namespace is its own name: clients compare these IRIs, so we keep them.
+//! 3. **SocialHistory smoking status follows the code list**, the five SNOMED CT codes of
+//!    `spcode:SmokingStatus`, not the six "LOINC" codes the class comment mentions.
+//! 4. **Demographics tightens `foaf:gender` and `v:bday` to exactly one**, overriding the
+//!    0..1 of `sp:Person` and `v:VCard`; [`effective_properties`] applies the override.
+//! 5. **Labels of unlabelled classes.** Most components and all code lists have no
+//!    `rdfs:label`; their label here is the local name of the IRI (`ValueAndUnit`,
+//!    `RxNorm_Semantic`), never an invented phrase.
+//! 6. **Member identifiers and systems.** The ontology's code individuals carry only a
+//!    title; their `dcterms:identifier` is the IRI minus the list's system prefix, and the
+//!    system is that prefix (as the ontology's examples write `sp:system`).
+//! 7. **Open lists' systems** come from the ontology's comments and examples: NDF-RT
+//!    `http://purl.bioontology.org/ontology/NDFRT/`, UNII `http://fda.gov/UNII/`, CVX and
+//!    the CDC vaccine groups as in [`CODE_SYSTEMS`]. `spcode:MedicalRecordNumber` has no
+//!    system: medical record numbers use a local system string.
+//! 8. **vCard label classes** (`v:Pref`, `v:Home`, `v:Work`, `v:Cell`) are also declared
+//!    subclasses of the anonymous union `v:Address ∪ v:Tel`; only the named parent
+//!    `sp:VCardLabels` is listed in [`ClassDef::parents`].
+//! 9. **Same property, different ranges.** `sp:provenance` ranges over `sp:CodeProvenance`
+//!    on `sp:CodedValue` but over `sp:Code` on `sp:Medication`; both are kept per class.
+//! 10. **`sp:Statement` and `sp:Panel` count as statement classes** ([`ClassDef::is_statement`]
+//!     is true for them), though they are abstract and have no REST path.
+//! 11. **UCUM** gets the prefix `http://unitsofmeasure.org/` in [`CODE_SYSTEMS`]; SMART only
+//!     ever writes UCUM units as literal strings.
 
 mod classes;
 mod codes;
+#[cfg(test)]
+mod tests;
 
 pub use classes::CLASSES;
 pub use codes::{CODE_LISTS, CODE_SYSTEMS};
@@ -142,6 +196,12 @@ impl ClassDef {
     pub fn is_statement(&self) -> bool {
         is_subclass_of(self.iri, vocab_sp_statement())
     }
+
+    /// The restriction this class itself declares on `property` (inherited ones are not
+    /// searched; see [`effective_property`]).
+    pub fn own_property(&self, property: &str) -> Option<&'static PropertyDef> {
+        self.properties.iter().find(|p| p.iri == property)
+    }
 }
 
 /// One enumerated or open code list (an `spcode:` class).
@@ -170,6 +230,26 @@ impl CodeList {
     /// The member with this IRI.
     pub fn member(&self, iri: &str) -> Option<&'static CodeMember> {
         self.members.iter().find(|m| m.iri == iri)
+    }
+
+    /// The member with this `dcterms:identifier`.
+    pub fn member_by_identifier(&self, identifier: &str) -> Option<&'static CodeMember> {
+        self.members.iter().find(|m| m.identifier == identifier)
+    }
+
+    /// Whether a code with this IRI may be used where this list is required: for a closed
+    /// list, one of its members; for an open list, any IRI of its system (system prefix
+    /// followed by a non-empty identifier), or any non-empty IRI when the list has no
+    /// system. An open list narrowed by a comment only (e.g. `spcode:Procedure`, the SNOMED
+    /// CT procedure hierarchy) cannot be checked further without the terminology.
+    pub fn accepts(&self, iri: &str) -> bool {
+        if self.is_closed() {
+            return self.member(iri).is_some();
+        }
+        match self.system {
+            Some(system) => iri.len() > system.len() && iri.starts_with(system),
+            None => !iri.is_empty(),
+        }
     }
 }
 
@@ -220,6 +300,13 @@ pub fn code_list(iri: &str) -> Option<&'static CodeList> {
     CODE_LISTS.iter().find(|c| c.iri == iri)
 }
 
+/// The closed code list that has a member with this IRI, and that member.
+pub fn code_member(iri: &str) -> Option<(&'static CodeList, &'static CodeMember)> {
+    CODE_LISTS
+        .iter()
+        .find_map(|list| list.member(iri).map(|m| (list, m)))
+}
+
 /// The classes that are clinical statements (record items).
 pub fn statement_classes() -> impl Iterator<Item = &'static ClassDef> {
     CLASSES.iter().filter(|c| c.is_statement())
@@ -245,6 +332,15 @@ pub fn effective_properties(class_iri: &str) -> Vec<PropertyDef> {
     let mut out: Vec<PropertyDef> = Vec::new();
     collect_properties(class_iri, &mut out);
     out
+}
+
+/// The definition of `property` that applies to nodes of `class`: the class's own
+/// restriction if it has one, else the first one found among its ancestors (parents in
+/// order, depth first), as in [`effective_properties`].
+pub fn effective_property(class_iri: &str, property_iri: &str) -> Option<PropertyDef> {
+    effective_properties(class_iri)
+        .into_iter()
+        .find(|p| p.iri == property_iri)
 }
 
 fn collect_properties(class_iri: &str, out: &mut Vec<PropertyDef>) {
