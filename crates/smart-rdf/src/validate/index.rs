@@ -76,10 +76,12 @@ impl<'a> Index<'a> {
         let mut subjects = Vec::new();
         for t in graph.iter() {
             let value = Value::from_term(t.object);
-            let data = nodes.entry(t.subject).or_insert_with(|| {
+            let data = nodes.entry(t.subject).or_default();
+            // The entry may exist already, made when the node was seen as an object; its
+            // first outgoing edge is what makes it a subject.
+            if data.out.is_empty() {
                 subjects.push(t.subject);
-                NodeData::default()
-            });
+            }
             data.out.push((t.predicate, value));
             if t.predicate.as_str() == RDF_TYPE {
                 if let Value::Node(NamedOrBlankNodeRef::NamedNode(c)) = value {

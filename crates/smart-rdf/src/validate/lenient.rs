@@ -23,8 +23,8 @@ pub enum KnownDefect {
     /// A procedure name coded `spcode:SNOMED` instead of `spcode:Procedure` (a subclass
     /// of it that the ontology requires); the original verifier never noticed.
     ProcedureCodedAsSnomed,
-    /// An `sp:Document` or `sp:MedicalImage` of the vitals patient without `sp:resource`
-    /// (its payload is on disk beside the file, not linked).
+    /// An `sp:Document`, `sp:Photograph` or `sp:MedicalImage` of the vitals patient
+    /// without `sp:resource` (its payload is on disk beside the file, not linked).
     DocumentWithoutResource,
     /// An `sp:MedicalImage` without `sp:imagingStudy`, or whose `sp:imagingStudy` points
     /// to the medical record instead of the study (the vitals patient predates the 2014
@@ -40,11 +40,15 @@ pub enum KnownDefect {
     /// A CVX immunization product whose `sp:system` is the vaccine-group namespace
     /// (`…?rpt=vg#`), copied from the ontology's own example.
     ImmunizationProductSystem,
+    /// A quantitative lab result whose value is a range, a comparison or a word (`0-2`,
+    /// `<1`, `>20`, `Few`): the generator picks a quantitative result from the test's
+    /// LOINC scale, whatever the value in its input table looks like.
+    LabValueNotNumeric,
 }
 
 impl KnownDefect {
     /// Every known defect.
-    pub const ALL: [KnownDefect; 8] = [
+    pub const ALL: [KnownDefect; 9] = [
         Self::LabResultWithoutRecord,
         Self::NestedEncounterWithoutRecord,
         Self::ProcedureCodedAsSnomed,
@@ -53,6 +57,7 @@ impl KnownDefect {
         Self::MedicalImageTimestamp,
         Self::FamilyHistoryDateProperties,
         Self::ImmunizationProductSystem,
+        Self::LabValueNotNumeric,
     ];
 
     /// A stable kebab-case name.
@@ -66,6 +71,7 @@ impl KnownDefect {
             Self::MedicalImageTimestamp => "medical-image-timestamp",
             Self::FamilyHistoryDateProperties => "family-history-date-properties",
             Self::ImmunizationProductSystem => "immunization-product-system",
+            Self::LabValueNotNumeric => "lab-value-not-numeric",
         }
     }
 
@@ -84,6 +90,7 @@ impl KnownDefect {
                 "family history uses sp:dateOfBirth/sp:dateOfDeath for v:bday/v:deathdate"
             }
             Self::ImmunizationProductSystem => "a CVX product code has the vaccine-group system",
+            Self::LabValueNotNumeric => "a quantitative lab result has a non-numeric value",
         }
     }
 }
@@ -130,7 +137,8 @@ pub(super) fn classify(site: &Site<'_>) -> Option<KnownDefect> {
         }
         Rule::MissingProperty
             if prop == sp!("resource")
-                && (site.class == sp!("Document") || site.class == sp!("MedicalImage")) =>
+                && [sp!("Document"), sp!("Photograph"), sp!("MedicalImage")]
+                    .contains(&site.class) =>
         {
             Some(KnownDefect::DocumentWithoutResource)
         }
@@ -154,6 +162,12 @@ pub(super) fn classify(site: &Site<'_>) -> Option<KnownDefect> {
                 b.len() >= 9 && b[5] == b':' && b[6..9].iter().all(u8::is_ascii_digit)
             });
             three_digit_seconds.then_some(KnownDefect::MedicalImageTimestamp)
+        }
+        Rule::Number
+            if prop == sp!("value")
+                && site.via == Some((sp!("QuantitativeResult"), sp!("valueAndUnit"))) =>
+        {
+            Some(KnownDefect::LabValueNotNumeric)
         }
         Rule::CodeType
             if site.class == spcode!("Procedure")

@@ -79,9 +79,9 @@
 //!   `sp:Encounter` reached through `sp:encounter` (same cause).
 //! - [`KnownDefect::ProcedureCodedAsSnomed`]: a procedure name's code typed
 //!   `spcode:SNOMED` but not `spcode:Procedure`, the subclass the ontology asks for.
-//! - [`KnownDefect::DocumentWithoutResource`]: missing `sp:resource` on an `sp:Document`
-//!   or `sp:MedicalImage` (the vitals patient keeps its files beside the record instead).
-//!   Clinical notes are not covered: their content is the note.
+//! - [`KnownDefect::DocumentWithoutResource`]: missing `sp:resource` on an `sp:Document`,
+//!   `sp:Photograph` or `sp:MedicalImage` (the vitals patient keeps its files beside the
+//!   record instead). Clinical notes are not covered: their content is the note.
 //! - [`KnownDefect::MedicalImageWithoutStudy`]: a medical image without
 //!   `sp:imagingStudy`, or whose `sp:imagingStudy` points to the `sp:MedicalRecord` (the
 //!   vitals patient was written before the 2014 imaging classes).
@@ -95,6 +95,11 @@
 //!   are unknown.
 //! - [`KnownDefect::ImmunizationProductSystem`]: a CVX product code whose `sp:system` is
 //!   the vaccine-group namespace, a mistake copied from the ontology's own example.
+//! - [`KnownDefect::LabValueNotNumeric`]: the value of a quantitative lab result
+//!   (`sp:quantitativeResult` › `sp:valueAndUnit` › `sp:value`) that is a range, a
+//!   comparison or a word (`0-2`, `<1`, `>20`, `Few`): the generator chooses a
+//!   quantitative result from the test's LOINC scale, not from the value in its input
+//!   table. Other non-numeric values stay errors.
 //!
 //! Not defects, so accepted in both modes: the generator's `v:country` (vCard is an open
 //! namespace, see [`Rule::UnknownProperty`]), date-times without an offset, and titles
