@@ -26,9 +26,9 @@
 //! The [`Rule`]s:
 //! - [`Rule::UnknownClass`]: an `rdf:type` in the `sp:` or `spcode:` namespace that the
 //!   model does not define (a typo such as `sp:Medicaton`).
-//! - [`Rule::NoStatementClass`]: a node that claims a record (`sp:belongsTo`), is listed
-//!   by one (`sp:hasStatement`), or is an untyped top-level node, without a statement
-//!   class.
+//! - [`Rule::NoStatementClass`]: a node without a statement class that claims a record
+//!   (`sp:belongsTo`), is listed by one (`sp:hasStatement`), or is a top-level node
+//!   (nothing refers to it, so it is neither a statement nor part of one).
 //! - [`Rule::MissingProperty`] / [`Rule::TooManyValues`]: the minimum and maximum
 //!   cardinalities of every property, inherited ones included.
 //! - [`Rule::UnknownProperty`]: an `sp:` property the model does not declare for the
@@ -114,6 +114,10 @@ mod finding;
 mod index;
 mod lenient;
 mod lexical;
+mod values;
+
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
