@@ -9,9 +9,16 @@ use std::path::{Path, PathBuf};
 /// Returns `None` (after saying so loudly) when it is absent on a developer machine; under
 /// `CI=true` its absence fails the test, because CI always has it.
 pub fn shared_dir() -> Option<PathBuf> {
+    // CI has it beside the clone; a git worktree may sit deeper, so look in every ancestor.
     let dir = std::env::var_os("SMART_SHARED_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+        .unwrap_or_else(|| {
+            let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+            here.ancestors()
+                .map(|a| a.join("shared"))
+                .find(|d| d.join("spec/smart.owl").is_file())
+                .unwrap_or_else(|| here.join("../../shared"))
+        });
     if dir.join("spec/smart.owl").is_file() {
         return Some(dir);
     }

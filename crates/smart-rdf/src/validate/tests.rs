@@ -494,7 +494,7 @@ fn term(i: usize) -> oxrdf::Term {
     let i = i % (TERMS.len() + 6);
     match TERMS.get(i) {
         Some(iri) => oxrdf::NamedNode::new_unchecked(*iri).into(),
-        None if i % 2 == 0 => oxrdf::BlankNode::new_unchecked(format!("b{i}")).into(),
+        None if i.is_multiple_of(2) => oxrdf::BlankNode::new_unchecked(format!("b{i}")).into(),
         None => oxrdf::Literal::new_simple_literal(format!("{i}-x")).into(),
     }
 }
