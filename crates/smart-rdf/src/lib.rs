@@ -8,3 +8,6 @@ pub mod split;
 pub mod validate;
 
 pub use format::{RdfFormat, RdfParseError, parse, serialize};
+pub use validate::{
+    Finding, KnownDefect, Mode, PayloadRules, Report, Rule, Severity, ValidationOptions,
+};

@@ -47,6 +47,8 @@ struct Task<'a> {
     node: Node<'a>,
     kind: Kind,
     ctx: Ctx,
+    /// The node whose property led here (the coded value of a code).
+    referrer: Option<Node<'a>>,
 }
 
 /// One run of validation over one graph.
@@ -230,6 +232,17 @@ impl<'a, 'o> Validator<'a, 'o> {
     }
 
     pub(super) fn push(&mut self, node: Node<'a>, kind: Kind, ctx: Ctx) {
+        self.push_from(node, kind, ctx, None);
+    }
+
+    /// Queues a check of `node`, remembering the node whose property led to it.
+    pub(super) fn push_from(
+        &mut self,
+        node: Node<'a>,
+        kind: Kind,
+        ctx: Ctx,
+        referrer: Option<Node<'a>>,
+    ) {
         if self.visited.contains(&(node, kind)) {
             return;
         }
@@ -238,7 +251,12 @@ impl<'a, 'o> Validator<'a, 'o> {
                 .entry(node)
                 .or_insert_with(|| format!("_:{} ({})", b.as_str(), ctx.path));
         }
-        self.stack.push(Task { node, kind, ctx });
+        self.stack.push(Task {
+            node,
+            kind,
+            ctx,
+            referrer,
+        });
     }
 
     fn drain(&mut self) {
@@ -251,7 +269,7 @@ impl<'a, 'o> Validator<'a, 'o> {
                 Kind::CodedValue(list) => {
                     self.check_node(task.node, sp!("CodedValue"), Some(list), &task.ctx);
                 }
-                Kind::Code(list) => self.check_code(task.node, list, &task.ctx),
+                Kind::Code(list) => self.check_code(task.node, list, task.referrer, &task.ctx),
             }
         }
     }
@@ -393,7 +411,9 @@ impl<'a, 'o> Validator<'a, 'o> {
         }
         if let Some(max) = def.cardinality.max() {
             if values.len() > max {
-                let shown: Vec<String> = values.iter().map(|v| self.show_value(*v)).collect();
+                let mut shown: Vec<String> = values.iter().map(|v| self.show_value(*v)).collect();
+                // Graph order is not stable across parses; messages should be.
+                shown.sort();
                 self.report(
                     node,
                     Some(def.iri),

@@ -14,8 +14,20 @@ use super::lenient::Site;
 const MEMBERS_SHOWN: usize = 8;
 
 impl<'a> Validator<'a, '_> {
-    /// Checks a code node that must belong to `list`.
-    pub(super) fn check_code(&mut self, node: Node<'a>, list_iri: &'static str, ctx: &Ctx) {
+    /// Checks a code node that must belong to `list`. Findings about which code it is
+    /// (system, membership) are reported on `referrer`'s `sp:code` when there is one, so
+    /// that they name the statement; findings about the code's own triples on the code.
+    pub(super) fn check_code(
+        &mut self,
+        node: Node<'a>,
+        list_iri: &'static str,
+        referrer: Option<Node<'a>>,
+        ctx: &Ctx,
+    ) {
+        let (at, at_property) = match referrer {
+            Some(r) => (r, Some(sp!("code"))),
+            None => (node, None),
+        };
         let types = self.idx.types(node).to_vec();
         let site = |rule| Site {
             value_types: &[],
@@ -60,8 +72,8 @@ impl<'a> Validator<'a, '_> {
             NamedOrBlankNodeRef::NamedNode(n) => n.as_str(),
             NamedOrBlankNodeRef::BlankNode(_) => {
                 self.report(
-                    node,
-                    None,
+                    at,
+                    at_property,
                     format!("a code IRI of {}", system_phrase(list)),
                     "a blank node".to_owned(),
                     site(Rule::CodeSystem),
@@ -76,8 +88,8 @@ impl<'a> Validator<'a, '_> {
                     None => format!("{iri} (no known code system)"),
                 };
                 self.report(
-                    node,
-                    None,
+                    at,
+                    at_property,
                     format!("a code of {}", system_phrase(list)),
                     other,
                     Site {
@@ -90,7 +102,7 @@ impl<'a> Validator<'a, '_> {
         }
         self.check_code_identity(node, iri, list, ctx);
         if list.is_closed() {
-            self.check_member(node, iri, list, ctx);
+            self.check_member(node, iri, list, (at, at_property), ctx);
         }
     }
 
@@ -125,11 +137,18 @@ impl<'a> Validator<'a, '_> {
 
     /// For a closed list: the IRI is a member, and the identifier and title match it
     /// (case-insensitively, as the original verifier compared them).
-    fn check_member(&mut self, node: Node<'a>, iri: &str, list: &'static CodeList, ctx: &Ctx) {
+    fn check_member(
+        &mut self,
+        node: Node<'a>,
+        iri: &str,
+        list: &'static CodeList,
+        (at, at_property): (Node<'a>, Option<&'static str>),
+        ctx: &Ctx,
+    ) {
         let Some(member) = find_member(list, iri) else {
             self.report(
-                node,
-                None,
+                at,
+                at_property,
                 members_phrase(list),
                 iri.to_owned(),
                 Site {

@@ -97,7 +97,7 @@ impl KnownDefect {
 
 impl fmt::Display for KnownDefect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

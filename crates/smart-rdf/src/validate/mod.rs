@@ -110,6 +110,7 @@
 
 mod checks;
 mod codes;
+mod document;
 mod finding;
 mod index;
 mod lenient;
@@ -124,6 +125,7 @@ use std::fmt;
 
 use oxrdf::Graph;
 
+pub use document::parse_document;
 pub use finding::{Finding, Rule, Severity};
 pub use lenient::KnownDefect;
 

@@ -87,7 +87,7 @@ impl<'a> Validator<'a, '_> {
             Range::Code(list) => {
                 if let Value::Node(n) = value {
                     let child = ctx.child(class, def.iri);
-                    self.push(n, Kind::Code(list), child);
+                    self.push_from(n, Kind::Code(list), child, Some(node));
                 } else {
                     let found = self.show_value(value);
                     self.report(
