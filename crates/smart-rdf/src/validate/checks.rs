@@ -14,6 +14,9 @@ use super::index::{Index, Node, RDF_FIRST, Value, show_iri, show_literal, show_t
 use super::lenient::{self, Site};
 use super::{Mode, ValidationOptions};
 
+/// How many values a too-many-values finding lists.
+const MAX_VALUES_SHOWN: usize = 5;
+
 /// What a task checks a node as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Kind {
@@ -412,8 +415,13 @@ impl<'a, 'o> Validator<'a, 'o> {
         if let Some(max) = def.cardinality.max() {
             if values.len() > max {
                 let mut shown: Vec<String> = values.iter().map(|v| self.show_value(*v)).collect();
-                // Graph order is not stable across parses; messages should be.
+                // Graph order is not stable across parses; messages should be. A node with
+                // thousands of values gets a readable message, not all of them.
                 shown.sort();
+                if shown.len() > MAX_VALUES_SHOWN {
+                    shown.truncate(MAX_VALUES_SHOWN);
+                    shown.push("…".to_owned());
+                }
                 self.report(
                     node,
                     Some(def.iri),
@@ -491,16 +499,15 @@ impl<'a, 'o> Validator<'a, 'o> {
         class: &'static str,
         props: &[PropertyDef],
     ) {
-        let mut seen: Vec<&'a str> = Vec::new();
+        let mut seen: HashSet<&'a str> = HashSet::new();
         let out: Vec<&'a str> = self.idx.out(node).iter().map(|(p, _)| p.as_str()).collect();
         for p in out {
             let Some(local) = p.strip_prefix(vocab::SP) else {
                 continue;
             };
-            if local.is_empty() || seen.contains(&p) || props.iter().any(|d| d.iri == p) {
+            if local.is_empty() || props.iter().any(|d| d.iri == p) || !seen.insert(p) {
                 continue;
             }
-            seen.push(p);
             self.report(
                 node,
                 Some(p),

@@ -463,6 +463,45 @@ fn rule_and_defect_names_are_unique() {
     assert_eq!(names.len(), KnownDefect::ALL.len());
 }
 
+#[test]
+fn large_and_deep_graphs_are_handled() {
+    // 20 000 problems in one record, and one series whose image list is 50 000 long:
+    // an explicit work stack (no recursion) and hash lookups keep this linear.
+    let mut ttl = format!("<{RECORD}> a sp:MedicalRecord .\n");
+    ttl.push_str(
+        "snomed:195967001 a sp:Code, spcode:SNOMED ; dcterms:title \"Asthma\" ;
+            dcterms:identifier \"195967001\" ; sp:system \"http://purl.bioontology.org/ontology/SNOMEDCT/\" .\n",
+    );
+    for i in 0..20_000 {
+        ttl.push_str(&format!(
+            "r:p{i} a sp:Problem ; sp:belongsTo <{RECORD}> ; sp:startDate \"2010\" ;
+                sp:problemName [ a sp:CodedValue ; dcterms:title \"Asthma\" ; sp:code snomed:195967001 ] .
+            <{RECORD}> sp:hasStatement r:p{i} .\n"
+        ));
+    }
+    ttl.push_str(&format!(
+        "r:study a sp:ImagingStudy ; sp:belongsTo <{RECORD}> ; sp:series [ a sp:Series ; sp:images _:l0 ] .\n"
+    ));
+    for i in 0..50_000 {
+        let next = if i + 1 < 50_000 {
+            format!("_:l{}", i + 1)
+        } else {
+            "rdf:nil".to_owned()
+        };
+        ttl.push_str(&format!("_:l{i} rdf:first r:img ; rdf:rest {next} .\n"));
+    }
+    let g = graph(&ttl);
+    let started = std::time::Instant::now();
+    let r = validate(&g, &ValidationOptions::strict());
+    let took = started.elapsed();
+    // The study lacks its title, date and modality; the list's single image is absent
+    // from the graph (a reference) and so not a finding.
+    let rules: Vec<Rule> = r.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, [Rule::MissingProperty; 3], "{r}");
+    // Generous: this is about complexity, not speed (it takes well under a second).
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
+}
+
 /// IRIs the random graphs are built from: model terms, so that the checks run deep.
 const TERMS: &[&str] = &[
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",

@@ -134,6 +134,11 @@ impl<'a> Validator<'a, '_> {
             if n.is_named_node() && !self.idx.is_described(n) {
                 return Some((n, Target::External));
             }
+            if target == sp!("Statement") {
+                // An untyped node listed by a record (`sp:hasStatement`): it is already a
+                // no-statement-class finding, and the abstract class says nothing more.
+                return Some((n, Target::Statement));
+            }
             // Untyped: its class is implied by the property's range.
             return Some((n, Target::Check(target)));
         }
