@@ -60,6 +60,12 @@
 //!     is true for them), though they are abstract and have no REST path.
 //! 11. **UCUM** gets the prefix `http://unitsofmeasure.org/` in [`CODE_SYSTEMS`]; SMART only
 //!     ever writes UCUM units as literal strings.
+//! 12. **ImmunizationProduct is CVX.** Its comment and the example's IRI use the CVX
+//!     namespace (`...vaccines.asp?rpt=cvx#`), while the Immunization example writes the
+//!     vaccine-group system (`rpt=vg#`) in `sp:system`; we follow the IRI.
+//! 13. **Modality codes are `spcode:ModalityType`.** The ImagingStudy example types its
+//!     `ModalityType#MR` code as `spcode:DocumentType`; the `sp:modality` restriction, which
+//!     we follow, requires `spcode:ModalityType`.
 
 mod classes;
 mod codes;
