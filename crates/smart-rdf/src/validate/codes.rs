@@ -29,13 +29,9 @@ impl<'a> Validator<'a, '_> {
             None => (node, None),
         };
         let types = self.idx.types(node).to_vec();
-        let site = |rule| Site {
-            value_types: &[],
-            ..site_for(rule, list_iri, sp!("code"), ctx)
-        };
+        let site = |rule| site_for(rule, list_iri, sp!("code"), ctx);
         if !self.idx.is_described(node) {
             // One finding rather than a missing type, identifier, title and system.
-            let label = self.label(node);
             self.report(
                 node,
                 None,
@@ -43,7 +39,7 @@ impl<'a> Validator<'a, '_> {
                     "a code described in the graph (sp:Code, {}, dcterms:identifier, dcterms:title, sp:system)",
                     show_iri(list_iri)
                 ),
-                format!("{label} with no triples"),
+                "no triples about it in the graph".to_owned(),
                 site(Rule::CodeType),
             );
             return;

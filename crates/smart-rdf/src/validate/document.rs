@@ -183,6 +183,21 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            for format in RdfFormat::ALL {
+                let _ = parse_document(&bytes, format, None);
+            }
+        }
+
+        #[test]
+        fn arbitrary_xml_ish_text_never_panics(text in "[<>?!/a-z:\"' =\\[\\]-]{0,60}") {
+            let _ = xml_structure_problem(text.as_bytes());
+            let _ = parse_document(text.as_bytes(), RdfFormat::RdfXml, None);
+        }
+    }
+
     #[test]
     fn odd_documents_do_not_panic() {
         for doc in [

@@ -105,8 +105,17 @@
 //! namespace, see [`Rule::UnknownProperty`]), date-times without an offset, and titles
 //! that differ from a closed list's only in case (`sitting` for `Sitting`).
 //!
+//! # Parsing
+//!
+//! [`parse_document`] is [`crate::parse`] plus two checks the RDF parsers do not make: it
+//! refuses an empty document, and an RDF/XML document that ends before its root element
+//! is closed (a truncated upload, which the parser would turn into a partial graph).
+//! Malformed XML, bytes that are not UTF-8 and syntax errors are the parser's own
+//! [`crate::RdfParseError::Syntax`] errors.
+//!
 //! Validation never panics, whatever the graph: all lookups go through an index built in
-//! one pass, and every access is checked.
+//! one pass, every access is checked, and the walk uses an explicit stack, so neither
+//! deep nesting nor cycles are a problem. Its cost is linear in the size of the graph.
 
 mod checks;
 mod codes;
