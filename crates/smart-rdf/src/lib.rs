@@ -13,3 +13,6 @@ pub use split::{
     ApiBase, STORAGE_BASE, SplitError, SplitRecord, StatementGraph, mint_for_post, split_record,
     to_public, to_storage,
 };
+pub use validate::{
+    Finding, KnownDefect, Mode, PayloadRules, Report, Rule, Severity, ValidationOptions,
+};
