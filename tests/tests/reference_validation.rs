@@ -10,13 +10,11 @@ use std::path::Path;
 
 use oxrdf::Graph;
 use smart_rdf::RdfFormat;
-use smart_rdf::validate::{
-    KnownDefect, Report, Rule, Severity, ValidationOptions, parse_document, validate,
-};
+use smart_rdf::validate::{KnownDefect, Report, Rule, Severity, ValidationOptions, validate};
 
 fn load(path: &Path) -> Graph {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    parse_document(&bytes, RdfFormat::RdfXml, None)
+    smart_rdf::parse(&bytes, RdfFormat::RdfXml, None)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -151,7 +149,7 @@ fn a_planted_defect_is_found_everywhere_in_a_reference_patient() {
         "{pressures}"
     );
     let broken = text.replace(good_unit, "<sp:unit>mmHg</sp:unit>");
-    let graph = parse_document(broken.as_bytes(), RdfFormat::RdfXml, None).expect("parses");
+    let graph = smart_rdf::parse(broken.as_bytes(), RdfFormat::RdfXml, None).expect("parses");
     for options in [ValidationOptions::strict(), ValidationOptions::lenient()] {
         let report = validate(&graph, &options);
         let fixed_unit: Vec<_> = report

@@ -107,11 +107,10 @@
 //!
 //! # Parsing
 //!
-//! [`parse_document`] is [`crate::parse`] plus two checks the RDF parsers do not make: it
-//! refuses an empty document, and an RDF/XML document that ends before its root element
-//! is closed (a truncated upload, which the parser would turn into a partial graph).
-//! Malformed XML, bytes that are not UTF-8 and syntax errors are the parser's own
-//! [`crate::RdfParseError::Syntax`] errors.
+//! Validation starts from a parsed graph: [`crate::parse`] refuses empty documents and
+//! truncated RDF/XML (which the underlying parser would turn into a partial graph), and
+//! reports malformed XML, bytes that are not UTF-8 and syntax errors as
+//! [`crate::RdfParseError::Syntax`] errors naming the format.
 //!
 //! Validation never panics, whatever the graph: all lookups go through an index built in
 //! one pass, every access is checked, and the walk uses an explicit stack, so neither
@@ -119,7 +118,6 @@
 
 mod checks;
 mod codes;
-mod document;
 mod finding;
 mod index;
 mod lenient;
@@ -134,7 +132,6 @@ use std::fmt;
 
 use oxrdf::Graph;
 
-pub use document::parse_document;
 pub use finding::{Finding, Rule, Severity};
 pub use lenient::KnownDefect;
 

@@ -4,6 +4,8 @@
 //! locate the graph by looking for `rdf:RDF` as the document's root element, so the
 //! RDF/XML we write starts with the XML declaration immediately followed by `<rdf:RDF`.
 
+mod document;
+
 use std::fmt;
 
 use oxrdf::{Graph, Triple, TripleRef};
@@ -142,6 +144,14 @@ pub fn parse(
     format: RdfFormat,
     base_iri: Option<&str>,
 ) -> Result<Graph, RdfParseError> {
+    // A SMART document is never empty, and the RDF/XML parser would read an empty or
+    // truncated document as a (partial) graph without complaint.
+    if input.iter().all(u8::is_ascii_whitespace) {
+        return Err(RdfParseError::Syntax {
+            format,
+            message: "the document is empty".to_owned(),
+        });
+    }
     let mut parser = RdfParser::from_format(format.to_oxrdfio());
     if let Some(base) = base_iri {
         parser = parser
@@ -164,6 +174,11 @@ pub fn parse(
             });
         }
         graph.insert(TripleRef::from(&Triple::from(quad)));
+    }
+    if format == RdfFormat::RdfXml {
+        if let Some(message) = document::xml_structure_problem(input) {
+            return Err(RdfParseError::Syntax { format, message });
+        }
     }
     Ok(graph)
 }

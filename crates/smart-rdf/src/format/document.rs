@@ -1,55 +1,12 @@
-//! Parsing a document to validate: [`crate::format::parse`] plus the two checks a SMART
-//! document needs that the RDF parsers do not make.
-
-use oxrdf::Graph;
-
-use crate::format::{self, RdfFormat, RdfParseError};
-
-/// Parses a whole document like [`crate::parse`], and also refuses two inputs that the
-/// underlying parsers accept silently:
-///
-/// - an empty document (nothing but whitespace): an RDF/XML parser reads it as an empty
-///   graph, but it is not an XML document, and a SMART document is never empty;
-/// - an RDF/XML document whose root element is never closed, i.e. a truncated upload:
-///   the parser returns the triples read so far, and a record would silently lose the
-///   rest.
-///
-/// Every other problem (malformed XML, bytes that are not UTF-8, an unsupported
-/// declared encoding, a syntax error) is reported by the parser itself, as
-/// [`RdfParseError::Syntax`] naming the format.
-///
-/// ```
-/// use smart_rdf::{RdfFormat, validate::parse_document};
-/// assert!(parse_document(b"  ", RdfFormat::RdfXml, None).is_err());
-/// ```
-pub fn parse_document(
-    input: &[u8],
-    format: RdfFormat,
-    base_iri: Option<&str>,
-) -> Result<Graph, RdfParseError> {
-    if input.iter().all(u8::is_ascii_whitespace) {
-        return Err(RdfParseError::Syntax {
-            format,
-            message: "the document is empty".to_owned(),
-        });
-    }
-    let graph = format::parse(input, format, base_iri)?;
-    if format == RdfFormat::RdfXml {
-        if let Some(problem) = xml_structure_problem(input) {
-            return Err(RdfParseError::Syntax {
-                format,
-                message: problem,
-            });
-        }
-    }
-    Ok(graph)
-}
+//! Structure checks on XML documents that the RDF/XML parser does not make: an empty
+//! document, one without a root element, and one whose root element is never closed (a
+//! truncated upload, from which the parser would return the triples read so far).
 
 /// For a (parsed, hence UTF-8) XML document: what is wrong with its overall structure
 /// that the parser let through, if anything. The document must have a root element, and
 /// end with that element's end tag (only whitespace, comments and processing
 /// instructions may follow). Documents too odd to tell are left to the parser's verdict.
-fn xml_structure_problem(input: &[u8]) -> Option<String> {
+pub(super) fn xml_structure_problem(input: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(input).ok()?;
     let truncated = |root: &str| {
         Some(format!(
@@ -142,6 +99,7 @@ fn start_tag_end(attrs: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::RdfFormat;
 
     const NS: &str = r#"xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#""#;
 
@@ -187,14 +145,14 @@ mod tests {
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
             for format in RdfFormat::ALL {
-                let _ = parse_document(&bytes, format, None);
+                let _ = super::super::parse(&bytes, format, None);
             }
         }
 
         #[test]
         fn arbitrary_xml_ish_text_never_panics(text in "[<>?!/a-z:\"' =\\[\\]-]{0,60}") {
             let _ = xml_structure_problem(text.as_bytes());
-            let _ = parse_document(text.as_bytes(), RdfFormat::RdfXml, None);
+            let _ = super::super::parse(text.as_bytes(), RdfFormat::RdfXml, None);
         }
     }
 
@@ -213,6 +171,6 @@ mod tests {
         ] {
             let _ = xml_structure_problem(doc.as_bytes());
         }
-        assert!(parse_document(b"", RdfFormat::Turtle, None).is_err());
+        assert!(super::super::parse(b"", RdfFormat::Turtle, None).is_err());
     }
 }
