@@ -7,6 +7,7 @@
 //!
 //! Work in progress: see each module for what exists.
 
+pub mod clinical;
 pub mod error;
 
 pub use error::{ErrorKind, StoreError, StoreResult};
