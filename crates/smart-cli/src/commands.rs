@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use smart_core::catalog;
 use smart_rdf::RdfFormat;
 
@@ -85,6 +85,56 @@ pub(crate) fn validate(
     lenient: bool,
     warnings: bool,
 ) -> Result<ExitCode> {
-    let _ = (files, lenient, warnings);
-    bail!("validation is not wired in yet")
+    use smart_rdf::validate::{ValidationOptions, validate};
+    let options = if lenient {
+        ValidationOptions::lenient()
+    } else {
+        ValidationOptions::strict()
+    };
+    let mode = if lenient { "lenient" } else { "strict" };
+    let mut out = std::io::stdout().lock();
+    let (mut failed, mut total_errors, mut total_warnings) = (0usize, 0usize, 0usize);
+    for path in files {
+        let graph = match read_rdf(path) {
+            Ok(g) => g,
+            Err(e) => {
+                writeln!(out, "{}: cannot be read: {e:#}", path.display())?;
+                failed += 1;
+                continue;
+            }
+        };
+        let report = validate(&graph, &options);
+        total_errors += report.error_count();
+        total_warnings += report.warning_count();
+        for finding in report.findings.iter().filter(|f| f.is_error() || warnings) {
+            writeln!(out, "{}: {}", path.display(), finding.message())?;
+        }
+        let verdict = if report.is_valid() {
+            "valid"
+        } else {
+            "INVALID"
+        };
+        writeln!(
+            out,
+            "{}: {verdict} ({mode}): {} triples, {} errors, {} warnings",
+            path.display(),
+            graph.len(),
+            report.error_count(),
+            report.warning_count()
+        )?;
+        if !report.is_valid() {
+            failed += 1;
+        }
+    }
+    writeln!(
+        out,
+        "{} files, {} invalid, {total_errors} errors, {total_warnings} warnings",
+        files.len(),
+        failed
+    )?;
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
