@@ -3,9 +3,12 @@
 //!
 //! ```
 //! use smart_rdf::validate::{ValidationOptions, validate};
-//! let graph = smart_rdf::parse(b"", smart_rdf::RdfFormat::Turtle, None)?;
+//! let ttl = b"@prefix sp: <http://smartplatforms.org/terms#> .
+//!     [] a sp:Medication ; sp:startDate \"2011-06\" .";
+//! let graph = smart_rdf::parse(ttl, smart_rdf::RdfFormat::Turtle, None)?;
 //! let report = validate(&graph, &ValidationOptions::strict());
-//! assert!(report.is_valid()); // an empty patient graph breaks no rule
+//! assert!(!report.is_valid());
+//! assert!(report.errors().any(|f| f.message().contains("sp:drugName")));
 //! # Result::<_, Box<dyn std::error::Error>>::Ok(())
 //! ```
 //!
