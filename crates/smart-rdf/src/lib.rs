@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![doc(test(attr(deny(warnings))))]
+#![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 
 pub mod format;
 pub mod negotiate;

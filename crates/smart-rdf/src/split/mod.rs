@@ -49,6 +49,10 @@ const HAS_STATEMENT: &str = sp!("hasStatement");
 
 /// One statement and the graph stored for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::exhaustive_structs,
+    reason = "plain data that stores and tests build and read"
+)]
 pub struct StatementGraph {
     /// The minted IRI, in storage form; also the name of the graph.
     pub iri: NamedNode,
@@ -61,6 +65,10 @@ pub struct StatementGraph {
 
 /// A record split into statement graphs.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::exhaustive_structs,
+    reason = "plain data that stores and tests build and read"
+)]
 pub struct SplitRecord {
     /// The record.
     pub record: RecordId,

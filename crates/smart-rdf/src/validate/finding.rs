@@ -6,6 +6,10 @@ use super::lenient::KnownDefect;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[expect(
+    clippy::exhaustive_enums,
+    reason = "a finding is an error or a warning; nothing else"
+)]
 pub enum Severity {
     /// The graph breaks the model; a container must refuse it.
     Error,
@@ -145,6 +149,7 @@ impl fmt::Display for Rule {
 
 /// One problem found in a graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Finding {
     /// [`Severity::Error`], or [`Severity::Warning`] for a known defect in lenient mode.
     pub severity: Severity,

@@ -140,6 +140,7 @@ pub use lenient::KnownDefect;
 
 /// How strictly the known defects of the reference patients are judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Mode {
     /// Every deviation from the model is an error.
     #[default]
@@ -150,6 +151,7 @@ pub enum Mode {
 
 /// The extra rules for a posted payload (as opposed to a whole patient record).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PayloadRules {
     /// The statement classes the call accepts at the top level (subclasses included), or
     /// `None` for any. E.g. `POST …/clinical_notes/` accepts `sp:ClinicalNote`.
@@ -177,6 +179,7 @@ impl PayloadRules {
 
 /// What to validate and how.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ValidationOptions {
     /// Strict or lenient.
     pub mode: Mode,
@@ -212,6 +215,7 @@ impl ValidationOptions {
 /// The outcome of a validation: every finding, in the order found (statement by
 /// statement).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Report {
     /// All findings, errors and warnings.
     pub findings: Vec<Finding>,
