@@ -1,0 +1,322 @@
+//! Replay protection: the [`NonceStore`] trait and the bounded in-memory
+//! [`MemoryNonceStore`].
+//!
+//! A nonce is remembered per (consumer, token, nonce, timestamp), only **after** the
+//! request's signature has verified (so unauthenticated traffic cannot fill the cache), and
+//! only for as long as its timestamp stays inside the window: after that the timestamp
+//! check refuses the request anyway. A single node keeps nonces in memory (the hot path
+//! never waits on a database); several nodes behind one load balancer must share them
+//! through a `NonceStore` backed by their database.
+
+use crate::error::{StorageError, StorageErrorKind};
+use crate::time::{Clock, UnixTime};
+use async_trait::async_trait;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::sync::Mutex;
+
+/// What identifies one use of a nonce.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct NonceKey {
+    /// `oauth_consumer_key`.
+    pub consumer: String,
+    /// `oauth_token`, if any.
+    pub token: Option<String>,
+    /// `oauth_nonce`.
+    pub nonce: String,
+    /// `oauth_timestamp`.
+    pub timestamp: UnixTime,
+}
+
+impl NonceKey {
+    /// A key.
+    pub fn new(consumer: &str, token: Option<&str>, nonce: &str, timestamp: UnixTime) -> Self {
+        Self {
+            consumer: consumer.to_owned(),
+            token: token.map(str::to_owned),
+            nonce: nonce.to_owned(),
+            timestamp,
+        }
+    }
+
+    /// A fixed-size digest of the whole key (length-prefixed fields, SHA-256), for stores
+    /// that prefer not to keep the strings.
+    pub fn digest(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        for part in [
+            self.consumer.as_bytes(),
+            self.token.as_deref().unwrap_or("").as_bytes(),
+            self.nonce.as_bytes(),
+        ] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        h.update([u8::from(self.token.is_some())]);
+        h.update(self.timestamp.as_secs().to_be_bytes());
+        h.finalize().into()
+    }
+}
+
+/// The answer of [`NonceStore::check_and_remember`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NonceOutcome {
+    /// First use: the nonce is now remembered.
+    Fresh,
+    /// Seen before: the request is a replay.
+    Replayed,
+}
+
+/// Remembers nonces. Implementations must make the check and the insert one atomic step.
+#[async_trait]
+pub trait NonceStore: Send + Sync + fmt::Debug {
+    /// If `key` was seen, [`NonceOutcome::Replayed`]; otherwise remembers it until
+    /// `keep_until` (it may be forgotten after that) and answers [`NonceOutcome::Fresh`].
+    /// A store that cannot remember more must fail (fail closed), not forget early.
+    async fn check_and_remember(
+        &self,
+        key: &NonceKey,
+        now: UnixTime,
+        keep_until: UnixTime,
+    ) -> Result<NonceOutcome, StorageError>;
+
+    /// The time since which this store has remembered every nonce it was given. The
+    /// verifier refuses timestamps older than this, so a node that restarts with an empty
+    /// memory opens no replay window. `None` for a durable (shared) store.
+    fn remembers_since(&self) -> Option<UnixTime>;
+}
+
+/// Size bounds of a [`MemoryNonceStore`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NonceLimits {
+    max_entries: usize,
+    max_per_consumer: usize,
+}
+
+impl NonceLimits {
+    /// At most `max_entries` remembered nonces in all, and `max_per_consumer` for any one
+    /// consumer (so that one busy or hostile app cannot crowd out the others).
+    pub fn new(max_entries: usize, max_per_consumer: usize) -> Self {
+        Self {
+            max_entries: max_entries.max(1),
+            max_per_consumer: max_per_consumer.clamp(1, max_entries.max(1)),
+        }
+    }
+}
+
+impl Default for NonceLimits {
+    /// One million entries (about 100 MB at worst), a quarter of them per consumer.
+    fn default() -> Self {
+        Self::new(1_000_000, 250_000)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    seen: HashSet<[u8; 32]>,
+    by_expiry: BTreeMap<(UnixTime, u64), ([u8; 32], String)>,
+    per_consumer: HashMap<String, usize>,
+    seq: u64,
+}
+
+impl Inner {
+    fn evict(&mut self, now: UnixTime) {
+        while let Some(entry) = self.by_expiry.first_entry() {
+            if entry.key().0 >= now {
+                break;
+            }
+            let (digest, consumer) = entry.remove();
+            self.seen.remove(&digest);
+            if let Some(n) = self.per_consumer.get_mut(&consumer) {
+                *n -= 1;
+                if *n == 0 {
+                    self.per_consumer.remove(&consumer);
+                }
+            }
+        }
+    }
+}
+
+/// A bounded in-memory nonce cache with time-based eviction, for a single node.
+///
+/// It remembers nonces only from its creation on ([`NonceStore::remembers_since`]), so
+/// requests timestamped before the node started are refused.
+#[derive(Debug)]
+pub struct MemoryNonceStore {
+    started: UnixTime,
+    limits: NonceLimits,
+    inner: Mutex<Inner>,
+}
+
+impl MemoryNonceStore {
+    /// An empty cache that starts remembering now.
+    pub fn new(clock: &dyn Clock, limits: NonceLimits) -> Self {
+        Self {
+            started: clock.now(),
+            limits,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// How many nonces are remembered.
+    pub fn len(&self) -> usize {
+        self.lock().seen.len()
+    }
+
+    /// True if none is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[async_trait]
+impl NonceStore for MemoryNonceStore {
+    async fn check_and_remember(
+        &self,
+        key: &NonceKey,
+        now: UnixTime,
+        keep_until: UnixTime,
+    ) -> Result<NonceOutcome, StorageError> {
+        let digest = key.digest();
+        let mut inner = self.lock();
+        inner.evict(now);
+        if inner.seen.contains(&digest) {
+            return Ok(NonceOutcome::Replayed);
+        }
+        if inner.seen.len() >= self.limits.max_entries {
+            return Err(StorageError::new(
+                StorageErrorKind::Unavailable,
+                "the nonce cache is full",
+            ));
+        }
+        let count = inner.per_consumer.get(&key.consumer).copied().unwrap_or(0);
+        if count >= self.limits.max_per_consumer {
+            return Err(StorageError::new(
+                StorageErrorKind::Unavailable,
+                "the nonce cache is full for this consumer",
+            ));
+        }
+        inner.seq += 1;
+        let seq = inner.seq;
+        inner.seen.insert(digest);
+        inner
+            .by_expiry
+            .insert((keep_until, seq), (digest, key.consumer.clone()));
+        *inner.per_consumer.entry(key.consumer.clone()).or_insert(0) += 1;
+        Ok(NonceOutcome::Fresh)
+    }
+
+    fn remembers_since(&self) -> Option<UnixTime> {
+        Some(self.started)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::ManualClock;
+
+    fn t(s: u64) -> UnixTime {
+        UnixTime::from_secs(s)
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn remembers_then_forgets_after_keep_until() {
+        let clock = ManualClock::new(t(1000));
+        let store = MemoryNonceStore::new(&clock, NonceLimits::default());
+        assert_eq!(store.remembers_since(), Some(t(1000)));
+        let k = NonceKey::new("app", Some("tok"), "n1", t(1000));
+        block_on(async {
+            assert_eq!(
+                store
+                    .check_and_remember(&k, t(1000), t(1300))
+                    .await
+                    .unwrap(),
+                NonceOutcome::Fresh
+            );
+            assert_eq!(
+                store
+                    .check_and_remember(&k, t(1200), t(1500))
+                    .await
+                    .unwrap(),
+                NonceOutcome::Replayed
+            );
+            // Another token, nonce or timestamp is another key.
+            let other = NonceKey::new("app", None, "n1", t(1000));
+            assert_eq!(
+                store
+                    .check_and_remember(&other, t(1200), t(1300))
+                    .await
+                    .unwrap(),
+                NonceOutcome::Fresh
+            );
+            assert_eq!(store.len(), 2);
+            // After keep_until the entry is evicted.
+            let k2 = NonceKey::new("app", None, "n2", t(1301));
+            store
+                .check_and_remember(&k2, t(1301), t(1600))
+                .await
+                .unwrap();
+            assert_eq!(store.len(), 1);
+        });
+    }
+
+    #[test]
+    fn fails_closed_when_full() {
+        let clock = ManualClock::new(t(0));
+        let store = MemoryNonceStore::new(&clock, NonceLimits::new(3, 2));
+        block_on(async {
+            for n in ["a", "b"] {
+                store
+                    .check_and_remember(&NonceKey::new("x", None, n, t(1)), t(1), t(100))
+                    .await
+                    .unwrap();
+            }
+            let e = store
+                .check_and_remember(&NonceKey::new("x", None, "c", t(1)), t(1), t(100))
+                .await
+                .unwrap_err();
+            assert_eq!(e.kind(), StorageErrorKind::Unavailable);
+            store
+                .check_and_remember(&NonceKey::new("y", None, "c", t(1)), t(1), t(100))
+                .await
+                .unwrap();
+            let e = store
+                .check_and_remember(&NonceKey::new("z", None, "c", t(1)), t(1), t(100))
+                .await
+                .unwrap_err();
+            assert_eq!(e.kind(), StorageErrorKind::Unavailable);
+            // Time passes: everything expires and there is room again.
+            store
+                .check_and_remember(&NonceKey::new("z", None, "c", t(200)), t(200), t(300))
+                .await
+                .unwrap();
+            assert_eq!(store.len(), 1);
+        });
+    }
+
+    #[test]
+    fn digests_separate_fields() {
+        let a = NonceKey::new("ab", Some("c"), "n", t(1)).digest();
+        let b = NonceKey::new("a", Some("bc"), "n", t(1)).digest();
+        let c = NonceKey::new("a", None, "n", t(1)).digest();
+        let d = NonceKey::new("a", Some(""), "n", t(1)).digest();
+        assert_ne!(a, b);
+        assert_ne!(c, d);
+    }
+}

@@ -1,0 +1,179 @@
+//! Administration of the app registry, and the user's own approvals (shares).
+
+use super::{Authenticated, Provider};
+use crate::error::AuthError;
+use crate::policy::{ContainerEndpoint as C, Target};
+use crate::principal::{AppId, UserId};
+use crate::random::Secret;
+use crate::store::{AppRecord, Share, TokenFilter};
+use smart_core::RecordId;
+use smart_core::manifest::AppManifest;
+
+/// An app's OAuth consumer credentials.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AppCredentials {
+    /// The consumer key (= the app id).
+    pub consumer_key: AppId,
+    /// The consumer secret.
+    pub consumer_secret: Secret,
+}
+
+impl Provider {
+    /// Registers an app (administrators): validates the manifest and draws a consumer
+    /// secret from the CSPRNG.
+    pub async fn register_app(
+        &self,
+        who: &Authenticated,
+        manifest: AppManifest,
+    ) -> Result<AppCredentials, AuthError> {
+        self.require(who, C::RegisterApp, &Target::new())?;
+        let id = self.check_manifest(&manifest)?;
+        let secret = self.secret(32)?;
+        self.stores
+            .apps
+            .insert_app(AppRecord::new(id.clone(), manifest, secret.clone()))
+            .await?;
+        Ok(AppCredentials {
+            consumer_key: id,
+            consumer_secret: secret,
+        })
+    }
+
+    fn check_manifest(&self, manifest: &AppManifest) -> Result<AppId, AuthError> {
+        manifest
+            .validate()
+            .map_err(|e| AuthError::Invalid(e.to_string()))?;
+        let id = AppId::new(manifest.id.clone()).map_err(|e| AuthError::Invalid(e.to_string()))?;
+        if self.config.is_machine_key(id.as_str()) {
+            return Err(AuthError::Conflict(
+                "the app id is a configured machine consumer key".into(),
+            ));
+        }
+        Ok(id)
+    }
+
+    /// Replaces an app's manifest (administrators). The secret and the enabled flag stay;
+    /// if the mode changes, the app's tokens are revoked.
+    pub async fn replace_app(
+        &self,
+        who: &Authenticated,
+        manifest: AppManifest,
+    ) -> Result<(), AuthError> {
+        self.require(who, C::ReplaceApp, &Target::new())?;
+        let id = self.check_manifest(&manifest)?;
+        let mut app = self
+            .stores
+            .apps
+            .app(&id)
+            .await?
+            .ok_or(AuthError::NotFound("app"))?;
+        let mode_changed = app.manifest.mode != manifest.mode;
+        app.manifest = manifest;
+        if !self.stores.apps.update_app(app).await? {
+            return Err(AuthError::NotFound("app"));
+        }
+        if mode_changed {
+            self.stores
+                .tokens
+                .revoke_tokens(&TokenFilter::app(&id))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes an app (administrators), with its tokens and shares.
+    pub async fn delete_app(&self, who: &Authenticated, app: &AppId) -> Result<(), AuthError> {
+        self.require(who, C::DeleteApp, &Target::new())?;
+        if !self.stores.apps.delete_app(app).await? {
+            return Err(AuthError::NotFound("app"));
+        }
+        self.stores
+            .tokens
+            .revoke_tokens(&TokenFilter::app(app))
+            .await?;
+        self.stores.shares.remove_shares_of_app(app).await?;
+        Ok(())
+    }
+
+    /// An app's consumer key and secret (administrators only; the UI principal cannot).
+    pub async fn app_credentials(
+        &self,
+        who: &Authenticated,
+        app: &AppId,
+    ) -> Result<AppCredentials, AuthError> {
+        self.require(who, C::AppCredentials, &Target::new())?;
+        let app = self
+            .stores
+            .apps
+            .app(app)
+            .await?
+            .ok_or(AuthError::NotFound("app"))?;
+        Ok(AppCredentials {
+            consumer_key: app.id,
+            consumer_secret: app.secret,
+        })
+    }
+
+    /// Enables or disables an app (administrators). Disabling revokes all its tokens; a
+    /// disabled app can neither sign requests nor be launched.
+    pub async fn set_app_enabled(
+        &self,
+        who: &Authenticated,
+        app: &AppId,
+        enabled: bool,
+    ) -> Result<(), AuthError> {
+        self.require(who, C::SetAppEnabled, &Target::new())?;
+        let mut record = self
+            .stores
+            .apps
+            .app(app)
+            .await?
+            .ok_or(AuthError::NotFound("app"))?;
+        record.enabled = enabled;
+        self.stores.apps.update_app(record).await?;
+        if !enabled {
+            self.stores
+                .tokens
+                .revoke_tokens(&TokenFilter::app(app))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The caller's approvals.
+    pub async fn shares(
+        &self,
+        who: &Authenticated,
+        user: &UserId,
+    ) -> Result<Vec<Share>, AuthError> {
+        self.require(
+            who,
+            C::AccountShares,
+            &Target::new().with_user(user.clone()),
+        )?;
+        Ok(self.stores.shares.shares_of_user(user).await?)
+    }
+
+    /// Revokes one of the caller's approvals and every token issued under it. With
+    /// `record` `None`, the app's tokens for this user on every record are revoked too.
+    pub async fn revoke_share(
+        &self,
+        who: &Authenticated,
+        user: &UserId,
+        record: Option<&RecordId>,
+        app: &AppId,
+    ) -> Result<(), AuthError> {
+        self.require(who, C::RevokeShare, &Target::new().with_user(user.clone()))?;
+        let removed = self.stores.shares.remove_share(user, record, app).await?;
+        let revoked = self
+            .stores
+            .tokens
+            .revoke_tokens(&TokenFilter::share(user, record, app))
+            .await?;
+        if !removed && revoked == 0 {
+            return Err(AuthError::NotFound("share"));
+        }
+        Ok(())
+    }
+}

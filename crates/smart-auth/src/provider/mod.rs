@@ -1,0 +1,518 @@
+//! The OAuth provider: [`Provider`] authenticates requests against the stores
+//! ([`Provider::authenticate`]) and runs the flows (login, 3-legged authorization, SMART
+//! Connect launch, background tokens, administration), each in its own file.
+//!
+//! Every flow takes an [`Authenticated`], which only authentication produces, and checks
+//! the access policy itself before doing anything, so an HTTP layer that forgets a check
+//! still cannot, say, mint tokens for another app.
+
+mod admin;
+mod background;
+mod launch;
+mod session;
+mod three_legged;
+
+pub use admin::AppCredentials;
+pub use background::{BackgroundToken, RecordCursor};
+pub use launch::{BrowserLaunch, LaunchContext, LaunchCredentials, verify_launch_header};
+pub use session::{ResetCode, SessionGrant};
+pub use three_legged::{Approval, AuthorizationRequest, TemporaryCredentials, TokenCredentials};
+
+use crate::config::ProviderConfig;
+use crate::error::{AuthError, StorageErrorKind};
+use crate::nonce::{NonceKey, NonceOutcome, NonceStore};
+use crate::oauth::{Request, SignedRequest};
+use crate::policy::{self, ContainerEndpoint, Decision, Endpoint, Target};
+use crate::principal::{AccessKind, AppId, Principal, UserId};
+use crate::random::{OsRandom, Secret, SecureRandom, random_string};
+use crate::store::{
+    AccountState, AccountStore, AppRecord, AppStore, RecordDirectory, ShareStore, TokenKind,
+    TokenRecord, TokenStore,
+};
+use crate::time::{Clock, SystemClock, UnixTime};
+use smart_core::RecordId;
+use smart_core::manifest::AppMode;
+use std::sync::Arc;
+
+/// The storage the provider works on.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Stores {
+    /// Accounts and reset tickets.
+    pub accounts: Arc<dyn AccountStore>,
+    /// The app registry.
+    pub apps: Arc<dyn AppStore>,
+    /// Tokens.
+    pub tokens: Arc<dyn TokenStore>,
+    /// Approvals.
+    pub shares: Arc<dyn ShareStore>,
+    /// Which records exist.
+    pub records: Arc<dyn RecordDirectory>,
+    /// Nonces.
+    pub nonces: Arc<dyn NonceStore>,
+}
+
+impl Stores {
+    /// Stores from separate backends.
+    pub fn new(
+        accounts: Arc<dyn AccountStore>,
+        apps: Arc<dyn AppStore>,
+        tokens: Arc<dyn TokenStore>,
+        shares: Arc<dyn ShareStore>,
+        records: Arc<dyn RecordDirectory>,
+        nonces: Arc<dyn NonceStore>,
+    ) -> Self {
+        Self {
+            accounts,
+            apps,
+            tokens,
+            shares,
+            records,
+            nonces,
+        }
+    }
+
+    /// Stores from one backend that implements every directory trait (such as
+    /// [`crate::memory::MemoryDirectory`]), plus a nonce store.
+    pub fn from_directory<T>(directory: Arc<T>, nonces: Arc<dyn NonceStore>) -> Self
+    where
+        T: AccountStore + AppStore + TokenStore + ShareStore + RecordDirectory + 'static,
+    {
+        Self {
+            accounts: directory.clone(),
+            apps: directory.clone(),
+            tokens: directory.clone(),
+            shares: directory.clone(),
+            records: directory,
+            nonces,
+        }
+    }
+}
+
+/// An authenticated caller: the principal, and the signed request it came with (for the
+/// parameters the flows read, such as `oauth_verifier` or `smart_record_id`).
+///
+/// Only [`Provider`] creates these.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    principal: Principal,
+    consumer_key: String,
+    token: Option<String>,
+    signed: Option<SignedRequest>,
+}
+
+impl Authenticated {
+    /// Who is calling.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// The consumer key the request was signed with.
+    pub fn consumer_key(&self) -> &str {
+        &self.consumer_key
+    }
+
+    /// The token used, if any.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// A signed parameter (header, query or form body), if the caller sent a signed request
+    /// and the value is UTF-8.
+    pub fn parameter(&self, name: &str) -> Option<&str> {
+        self.signed.as_ref().and_then(|s| s.parameter(name))
+    }
+
+    /// The signed request, if there was one (in-process callers have none).
+    pub fn signed_request(&self) -> Option<&SignedRequest> {
+        self.signed.as_ref()
+    }
+}
+
+/// The consumer a request was signed as.
+enum Consumer {
+    Ui,
+    Admin,
+    App(Box<AppRecord>),
+}
+
+/// The OAuth 1.0a provider of a SMART container. Cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct Provider {
+    config: ProviderConfig,
+    stores: Stores,
+    clock: Arc<dyn Clock>,
+    rng: Arc<dyn SecureRandom>,
+}
+
+impl Provider {
+    /// A provider with an explicit clock and random source.
+    pub fn new(
+        config: ProviderConfig,
+        stores: Stores,
+        clock: Arc<dyn Clock>,
+        rng: Arc<dyn SecureRandom>,
+    ) -> Self {
+        Self {
+            config,
+            stores,
+            clock,
+            rng,
+        }
+    }
+
+    /// A provider with the system clock and the operating system's random generator.
+    pub fn with_system_defaults(config: ProviderConfig, stores: Stores) -> Self {
+        Self::new(
+            config,
+            stores,
+            Arc::new(SystemClock::new()),
+            Arc::new(OsRandom::new()),
+        )
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ProviderConfig {
+        &self.config
+    }
+
+    /// The stores.
+    pub fn stores(&self) -> &Stores {
+        &self.stores
+    }
+
+    /// The current time of the provider's clock.
+    pub fn now(&self) -> UnixTime {
+        self.clock.now()
+    }
+
+    /// Applies the access policy (see [`crate::policy::decide`]).
+    pub fn authorize(
+        &self,
+        who: Option<&Authenticated>,
+        endpoint: Endpoint,
+        target: &Target,
+    ) -> Decision {
+        policy::decide(who.map(Authenticated::principal), endpoint, target)
+    }
+
+    /// The UI principal, for a UI that runs in the same process as the provider and so
+    /// does not sign its calls. Whoever holds the provider is trusted as the UI.
+    pub fn internal_ui(&self) -> Authenticated {
+        Authenticated {
+            principal: Principal::Ui,
+            consumer_key: self.config.ui.key().to_owned(),
+            token: None,
+            signed: None,
+        }
+    }
+
+    /// Authenticates a request.
+    ///
+    /// `Ok(None)`: the request carries no OAuth parameters (anonymous). `Ok(Some(_))`: the
+    /// signature, timestamp, nonce and credentials are all valid. Otherwise the error says
+    /// why; a request with OAuth parameters never falls back to anonymous.
+    ///
+    /// Order of checks: form of the parameters; timestamp (window and replay memory);
+    /// consumer and token look-up; signature and body hash (constant-time); token expiry
+    /// and the state of the app and account; and only then the nonce, which is remembered
+    /// only for requests that passed everything else.
+    pub async fn authenticate(
+        &self,
+        request: &Request<'_>,
+    ) -> Result<Option<Authenticated>, AuthError> {
+        let Some(signed) = SignedRequest::parse(&self.config.verifier, request)? else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        let window = self.config.verifier.timestamp_window();
+        signed.check_timestamp(now, window, self.stores.nonces.remembers_since())?;
+
+        let key = signed.consumer_key();
+        let consumer = if key == self.config.ui.key() {
+            Consumer::Ui
+        } else if self.config.admins.iter().any(|a| a.key() == key) {
+            Consumer::Admin
+        } else {
+            let id = AppId::new(key).map_err(|_| AuthError::UnknownConsumer)?;
+            let app = self
+                .stores
+                .apps
+                .app(&id)
+                .await?
+                .ok_or(AuthError::UnknownConsumer)?;
+            Consumer::App(Box::new(app))
+        };
+        let consumer_secret = match &consumer {
+            Consumer::Ui => self.config.ui.secret().clone(),
+            Consumer::Admin => self
+                .config
+                .admins
+                .iter()
+                .find(|a| a.key() == key)
+                .map(|a| a.secret().clone())
+                .unwrap_or_default(),
+            Consumer::App(app) => app.secret.clone(),
+        };
+
+        let token = match signed.token() {
+            None => None,
+            Some(t) => {
+                let record = self
+                    .stores
+                    .tokens
+                    .token(t)
+                    .await?
+                    .ok_or(AuthError::UnknownToken)?;
+                let bound = match &consumer {
+                    Consumer::Ui => record.kind.is_for_ui(),
+                    Consumer::Admin => false,
+                    Consumer::App(app) => {
+                        !record.kind.is_for_ui() && record.app.as_ref() == Some(&app.id)
+                    }
+                };
+                if !bound {
+                    return Err(AuthError::UnknownToken);
+                }
+                Some(record)
+            }
+        };
+        let token_secret = token.as_ref().map_or("", |t| t.secret.expose());
+        signed.verify(consumer_secret.expose(), token_secret)?;
+
+        if token.as_ref().is_some_and(|t| t.is_expired(now)) {
+            return Err(AuthError::TokenExpired);
+        }
+        let principal = self.principal_for(&consumer, key, token.as_ref()).await?;
+
+        let nonce = NonceKey::new(key, signed.token(), signed.nonce(), signed.timestamp());
+        let keep_until = signed.timestamp().plus(window);
+        match self
+            .stores
+            .nonces
+            .check_and_remember(&nonce, now, keep_until)
+            .await?
+        {
+            NonceOutcome::Fresh => {}
+            _ => return Err(AuthError::Replay),
+        }
+        Ok(Some(Authenticated {
+            principal,
+            consumer_key: key.to_owned(),
+            token: signed.token().map(str::to_owned),
+            signed: Some(signed),
+        }))
+    }
+
+    /// The principal for a verified (consumer, token) pair, checking that the app and the
+    /// account are still enabled.
+    async fn principal_for(
+        &self,
+        consumer: &Consumer,
+        key: &str,
+        token: Option<&TokenRecord>,
+    ) -> Result<Principal, AuthError> {
+        match (consumer, token) {
+            (Consumer::Ui, None) => Ok(Principal::Ui),
+            (Consumer::Admin, None) => Ok(Principal::Admin {
+                consumer: key.to_owned(),
+            }),
+            (Consumer::App(app), None) => {
+                if !app.enabled {
+                    return Err(AuthError::UnknownConsumer);
+                }
+                Ok(Principal::App {
+                    app: app.id.clone(),
+                    mode: app.manifest.mode,
+                })
+            }
+            // Admin credentials take no token; `authenticate` refused that already.
+            (Consumer::Admin, Some(_)) => Err(AuthError::UnknownToken),
+            (_, Some(t)) => self.token_principal(t).await,
+        }
+    }
+
+    /// The principal a stored token stands for.
+    async fn token_principal(&self, t: &TokenRecord) -> Result<Principal, AuthError> {
+        if t.kind == TokenKind::Session {
+            let user = t.user.as_ref().ok_or(AuthError::UnknownToken)?;
+            let account = self.active_account(user).await?;
+            return Ok(Principal::Session {
+                user: account.user,
+                admin: account.admin,
+                limited_to: account.limited_to,
+            });
+        }
+        let app_id = t.app.as_ref().ok_or(AuthError::UnknownToken)?;
+        let app = self
+            .enabled_app(app_id)
+            .await
+            .map_err(|_| AuthError::UnknownToken)?;
+        if let Some(user) = &t.user {
+            self.active_account(user).await?;
+        }
+        let access = match t.kind {
+            TokenKind::Request => {
+                return Ok(Principal::RequestToken {
+                    app: app.id,
+                    record: t.record.clone(),
+                });
+            }
+            TokenKind::Rest => AccessKind::Rest,
+            TokenKind::Connect => AccessKind::Connect,
+            TokenKind::Background if app.manifest.mode == AppMode::Background => {
+                AccessKind::Background
+            }
+            _ => return Err(AuthError::UnknownToken),
+        };
+        Ok(Principal::Token {
+            access,
+            app: app.id,
+            mode: app.manifest.mode,
+            record: t.record.clone(),
+            user: t.user.clone(),
+        })
+    }
+
+    /// For a UI in the same process: resumes a session from its token and secret (kept
+    /// server-side, e.g. behind a session cookie) without a signed request. Checks the
+    /// secret in constant time, the expiry and the account.
+    pub async fn resume_session(
+        &self,
+        token: &str,
+        secret: &Secret,
+    ) -> Result<Authenticated, AuthError> {
+        let t = self
+            .stores
+            .tokens
+            .token(token)
+            .await?
+            .filter(|t| t.kind == TokenKind::Session)
+            .ok_or(AuthError::UnknownToken)?;
+        if !t.secret.matches(secret.expose()) {
+            return Err(AuthError::UnknownToken);
+        }
+        if t.is_expired(self.clock.now()) {
+            return Err(AuthError::TokenExpired);
+        }
+        Ok(Authenticated {
+            principal: self.token_principal(&t).await?,
+            consumer_key: self.config.ui.key().to_owned(),
+            token: Some(t.token),
+            signed: None,
+        })
+    }
+
+    /// For a UI in the same process: the app principal of a SMART Connect token sent by
+    /// the container page, which must have been launched from this very session (so a
+    /// connect token is useless outside the browser session that launched it). The
+    /// connect secret is not needed: it never leaves the server.
+    pub async fn resume_connect(
+        &self,
+        session: &Authenticated,
+        connect_token: &str,
+    ) -> Result<Authenticated, AuthError> {
+        if session.principal.kind() != crate::principal::PrincipalKind::Session {
+            return Err(AuthError::Forbidden(
+                "only a session can relay SMART Connect calls",
+            ));
+        }
+        let t = self
+            .stores
+            .tokens
+            .token(connect_token)
+            .await?
+            .filter(|t| t.kind == TokenKind::Connect)
+            .ok_or(AuthError::UnknownToken)?;
+        if t.parent.is_none() || t.parent.as_deref() != session.token() {
+            return Err(AuthError::UnknownToken);
+        }
+        if t.is_expired(self.clock.now()) {
+            return Err(AuthError::TokenExpired);
+        }
+        Ok(Authenticated {
+            principal: self.token_principal(&t).await?,
+            consumer_key: self.config.ui.key().to_owned(),
+            token: Some(t.token),
+            signed: None,
+        })
+    }
+
+    /// Removes expired tokens from the token store (housekeeping; expiry is enforced at
+    /// every use regardless). Returns how many were removed.
+    pub async fn remove_expired_tokens(&self) -> Result<usize, AuthError> {
+        Ok(self
+            .stores
+            .tokens
+            .remove_expired_tokens(self.clock.now())
+            .await?)
+    }
+
+    // ---- helpers shared by the flows
+
+    /// Applies the policy for a container endpoint; the flows call this first.
+    fn require(
+        &self,
+        who: &Authenticated,
+        endpoint: ContainerEndpoint,
+        target: &Target,
+    ) -> Result<(), AuthError> {
+        match policy::decide(Some(&who.principal), endpoint.into(), target) {
+            Decision::Allow => Ok(()),
+            _ => Err(AuthError::Forbidden(
+                "the access policy does not allow this",
+            )),
+        }
+    }
+
+    async fn active_account(&self, user: &UserId) -> Result<crate::store::Account, AuthError> {
+        match self.stores.accounts.account(user).await? {
+            Some(a) if a.state == AccountState::Active => Ok(a),
+            _ => Err(AuthError::UnknownToken),
+        }
+    }
+
+    async fn enabled_app(&self, id: &AppId) -> Result<AppRecord, AuthError> {
+        match self.stores.apps.app(id).await? {
+            Some(a) if a.enabled => Ok(a),
+            _ => Err(AuthError::NotFound("app")),
+        }
+    }
+
+    async fn record_must_exist(&self, id: &RecordId) -> Result<(), AuthError> {
+        if self.stores.records.record_exists(id).await? {
+            Ok(())
+        } else {
+            Err(AuthError::NotFound("record"))
+        }
+    }
+
+    fn secret(&self, bytes: usize) -> Result<Secret, AuthError> {
+        Ok(Secret::generate(self.rng.as_ref(), bytes)?)
+    }
+
+    /// Creates and stores a token with fresh random token and secret.
+    async fn mint(&self, mut template: TokenRecord) -> Result<TokenRecord, AuthError> {
+        for _ in 0..3 {
+            template.token = random_string(self.rng.as_ref(), 16)?;
+            template.secret = self.secret(32)?;
+            match self.stores.tokens.insert_token(template.clone()).await {
+                Ok(()) => return Ok(template),
+                Err(e) if e.kind() == StorageErrorKind::Conflict => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AuthError::Conflict("could not draw an unused token".into()))
+    }
+
+    /// A token template of `kind`, issued now, expiring at `expires_at`.
+    fn template(&self, kind: TokenKind, expires_at: UnixTime) -> TokenRecord {
+        TokenRecord::new(
+            String::new(),
+            Secret::default(),
+            kind,
+            self.clock.now(),
+            expires_at,
+        )
+    }
+}

@@ -1,0 +1,304 @@
+//! The SMART REST 3-legged flow for standalone apps: request token → the user approves
+//! (remembered per user × record × app) → access token bound to one record.
+
+use super::{Authenticated, Provider};
+use crate::error::AuthError;
+use crate::oauth::form_encode;
+use crate::policy::{ContainerEndpoint as C, Target};
+use crate::principal::{AppId, Principal, UserId};
+use crate::random::Secret;
+use crate::store::{Share, TokenKind, TokenRecord};
+use crate::time::UnixTime;
+use smart_core::RecordId;
+use smart_core::manifest::Scope;
+
+/// The reply to `request_token`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TemporaryCredentials {
+    /// The request token.
+    pub token: String,
+    /// Its secret.
+    pub secret: Secret,
+    /// When it expires.
+    pub expires_at: UnixTime,
+}
+
+impl TemporaryCredentials {
+    /// `oauth_token=…&oauth_token_secret=…&oauth_callback_confirmed=true`.
+    pub fn to_form(&self) -> String {
+        form_encode([
+            ("oauth_token", self.token.as_str()),
+            ("oauth_token_secret", self.secret.expose()),
+            ("oauth_callback_confirmed", "true"),
+        ])
+    }
+}
+
+/// What the authorize page shows.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AuthorizationRequest {
+    /// The app asking.
+    pub app: AppId,
+    /// Its display name.
+    pub app_name: String,
+    /// Its description.
+    pub app_description: String,
+    /// The record it asks for.
+    pub record: Option<RecordId>,
+    /// True if this user already approved this app on this record: the UI may approve
+    /// without asking again ([`Provider::approve_if_remembered`]).
+    pub remembered: bool,
+}
+
+/// An approval: where to send the browser next.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Approval {
+    /// The request token.
+    pub token: String,
+    /// The verifier (single use).
+    pub verifier: Secret,
+    /// The manifest's `oauth_callback` with `oauth_token` and `oauth_verifier` added, or
+    /// `None` for an app without callback (the UI then shows the verifier).
+    pub redirect: Option<String>,
+}
+
+/// The reply to `access_token`.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TokenCredentials {
+    /// The access token.
+    pub token: String,
+    /// Its secret.
+    pub secret: Secret,
+    /// The record it is bound to.
+    pub record: Option<RecordId>,
+    /// The user who approved.
+    pub user: UserId,
+    /// When it expires.
+    pub expires_at: UnixTime,
+}
+
+impl TokenCredentials {
+    /// `oauth_token=…&oauth_token_secret=…&record_id=…&user_id=…` (`user_id` is the
+    /// e-mail, as in `/users/{user_id}`).
+    pub fn to_form(&self) -> String {
+        form_encode([
+            ("oauth_token", self.token.as_str()),
+            ("oauth_token_secret", self.secret.expose()),
+            (
+                "record_id",
+                self.record.as_ref().map_or("", RecordId::as_str),
+            ),
+            ("user_id", self.user.as_str()),
+        ])
+    }
+}
+
+fn with_query(url: &str, token: &str, verifier: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!(
+        "{url}{sep}{}",
+        form_encode([("oauth_token", token), ("oauth_verifier", verifier)])
+    )
+}
+
+impl Provider {
+    /// `POST /oauth/request_token`, signed 2-legged by a user-facing app. The record comes
+    /// from the signed parameter `smart_record_id` (form body or header); it is required
+    /// unless the app's scope is `container`. Any `oauth_callback` in the request is
+    /// ignored: approval redirects only to the manifest's callback.
+    pub async fn request_token(
+        &self,
+        who: &Authenticated,
+    ) -> Result<TemporaryCredentials, AuthError> {
+        self.require(who, C::RequestToken, &Target::new())?;
+        let Principal::App { app, .. } = who.principal() else {
+            return Err(AuthError::Forbidden(
+                "only an app can ask for a request token",
+            ));
+        };
+        let app = self.enabled_app(app).await?;
+        let record = match who.parameter("smart_record_id").filter(|r| !r.is_empty()) {
+            Some(r) => {
+                let r = RecordId::new(r).map_err(|e| AuthError::Invalid(e.to_string()))?;
+                self.record_must_exist(&r).await?;
+                Some(r)
+            }
+            None if app.manifest.scope == Some(Scope::Container) => None,
+            None => return Err(AuthError::Invalid("smart_record_id is required".into())),
+        };
+        let mut t = self.template(
+            TokenKind::Request,
+            self.now()
+                .plus(self.config.lifetimes.request_token_lifetime()),
+        );
+        t.app = Some(app.id);
+        t.record = record;
+        let t = self.mint(t).await?;
+        Ok(TemporaryCredentials {
+            token: t.token,
+            secret: t.secret,
+            expires_at: t.expires_at,
+        })
+    }
+
+    /// The pending request token, checked: a request token, not expired, not yet approved.
+    async fn pending_request(&self, token: &str) -> Result<TokenRecord, AuthError> {
+        let t = self
+            .stores
+            .tokens
+            .token(token)
+            .await?
+            .filter(|t| t.kind == TokenKind::Request)
+            .ok_or(AuthError::NotFound("request token"))?;
+        if t.is_expired(self.now()) {
+            return Err(AuthError::TokenExpired);
+        }
+        if t.verifier.is_some() {
+            return Err(AuthError::Conflict(
+                "the request token is already approved".into(),
+            ));
+        }
+        Ok(t)
+    }
+
+    /// What the authorize page shows for a request token (a logged-in user).
+    pub async fn authorization_request(
+        &self,
+        who: &Authenticated,
+        request_token: &str,
+    ) -> Result<AuthorizationRequest, AuthError> {
+        let t = self.pending_request(request_token).await?;
+        self.require(who, C::AuthorizeInfo, &record_target(&t))?;
+        let user = who
+            .principal()
+            .user()
+            .ok_or(AuthError::Forbidden("not a user"))?;
+        let app_id = t.app.clone().ok_or(AuthError::NotFound("app"))?;
+        let app = self.enabled_app(&app_id).await?;
+        let remembered = self
+            .stores
+            .shares
+            .share(user, t.record.as_ref(), &app_id)
+            .await?
+            .is_some();
+        Ok(AuthorizationRequest {
+            app: app_id,
+            app_name: app.manifest.name,
+            app_description: app.manifest.description,
+            record: t.record,
+            remembered,
+        })
+    }
+
+    /// The user approves the request token: draws the verifier, remembers the approval
+    /// (user × record × app) and returns the redirect to the manifest's callback.
+    pub async fn approve(
+        &self,
+        who: &Authenticated,
+        request_token: &str,
+    ) -> Result<Approval, AuthError> {
+        let mut t = self.pending_request(request_token).await?;
+        self.require(who, C::AuthorizeApprove, &record_target(&t))?;
+        let user = who
+            .principal()
+            .user()
+            .cloned()
+            .ok_or(AuthError::Forbidden("not a user"))?;
+        let app_id = t.app.clone().ok_or(AuthError::NotFound("app"))?;
+        let app = self.enabled_app(&app_id).await?;
+        let verifier = self.secret(16)?;
+        t.user = Some(user.clone());
+        t.verifier = Some(verifier.clone());
+        if !self.stores.tokens.update_token(t.clone()).await? {
+            return Err(AuthError::NotFound("request token"));
+        }
+        self.stores
+            .shares
+            .put_share(Share::new(user, t.record.clone(), app_id, self.now()))
+            .await?;
+        let redirect = app
+            .manifest
+            .oauth_callback
+            .as_deref()
+            .filter(|c| !c.is_empty() && *c != "oob")
+            .map(|c| with_query(c, &t.token, verifier.expose()));
+        Ok(Approval {
+            token: t.token,
+            verifier,
+            redirect,
+        })
+    }
+
+    /// Approves without asking if the user approved this app on this record before;
+    /// `None` if the user must be asked.
+    pub async fn approve_if_remembered(
+        &self,
+        who: &Authenticated,
+        request_token: &str,
+    ) -> Result<Option<Approval>, AuthError> {
+        if self
+            .authorization_request(who, request_token)
+            .await?
+            .remembered
+        {
+            self.approve(who, request_token).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// `POST /oauth/access_token`, signed by the app with its approved request token and
+    /// `oauth_verifier`. The request token is used up by this call whatever the outcome,
+    /// so a verifier works once.
+    pub async fn access_token(&self, who: &Authenticated) -> Result<TokenCredentials, AuthError> {
+        self.require(who, C::AccessToken, &Target::new())?;
+        let Principal::RequestToken { app, .. } = who.principal() else {
+            return Err(AuthError::Forbidden(
+                "only a request token can be exchanged",
+            ));
+        };
+        let token = who.token().ok_or(AuthError::UnknownToken)?;
+        let verifier = who.parameter("oauth_verifier").unwrap_or("");
+        let t = self
+            .stores
+            .tokens
+            .take_token(token)
+            .await?
+            .filter(|t| t.kind == TokenKind::Request && t.app.as_ref() == Some(app))
+            .ok_or(AuthError::UnknownToken)?;
+        let now = self.now();
+        if t.is_expired(now) {
+            return Err(AuthError::TokenExpired);
+        }
+        let approved = t.verifier.as_ref().is_some_and(|v| v.matches(verifier));
+        let (true, Some(user)) = (approved, t.user.clone()) else {
+            return Err(AuthError::BadVerifier);
+        };
+        let mut access = self.template(
+            TokenKind::Rest,
+            now.plus(self.config.lifetimes.rest_token_lifetime()),
+        );
+        access.app = t.app;
+        access.user = Some(user.clone());
+        access.record = t.record;
+        let access = self.mint(access).await?;
+        Ok(TokenCredentials {
+            token: access.token,
+            secret: access.secret,
+            record: access.record,
+            user,
+            expires_at: access.expires_at,
+        })
+    }
+}
+
+fn record_target(t: &TokenRecord) -> Target {
+    match &t.record {
+        Some(r) => Target::new().with_record(r.clone()),
+        None => Target::new(),
+    }
+}
