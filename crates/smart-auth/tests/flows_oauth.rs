@@ -6,7 +6,9 @@ mod common;
 use common::*;
 use smart_auth::policy::{Decision, Endpoint, Target};
 use smart_auth::provider::{RecordCursor, verify_launch_header};
-use smart_auth::{AccessKind, AppId, AuthError, AuthErrorKind, Principal, Secret, UnixTime, UserId};
+use smart_auth::{
+    AccessKind, AppId, AuthError, AuthErrorKind, Principal, Secret, UnixTime, UserId,
+};
 use std::time::Duration;
 
 fn app_id(s: &str) -> AppId {
@@ -18,12 +20,23 @@ fn user(s: &str) -> UserId {
 
 /// Runs the 3-legged flow up to approval; returns (app creds with request token, verifier,
 /// redirect).
-fn approved_request(w: &World, app: &Creds, session: &Creds, record: &str) -> (Creds, String, Option<String>) {
+fn approved_request(
+    w: &World,
+    app: &Creds,
+    session: &Creds,
+    record: &str,
+) -> (Creds, String, Option<String>) {
     let who = w
-        .send(app, "POST", "/oauth/request_token", &[("smart_record_id", record)], Extra {
-            callback: Some("https://evil.example.net/steal"),
-            ..Extra::default()
-        })
+        .send(
+            app,
+            "POST",
+            "/oauth/request_token",
+            &[("smart_record_id", record)],
+            Extra {
+                callback: Some("https://evil.example.net/steal"),
+                ..Extra::default()
+            },
+        )
         .unwrap();
     let temp = block_on(w.provider.request_token(&who)).unwrap();
     assert!(temp.to_form().ends_with("&oauth_callback_confirmed=true"));
@@ -45,10 +58,16 @@ fn three_legged_end_to_end() {
 
     // Request token, bound to record 1; the callback in the request is ignored.
     let who = w
-        .send(&app, "POST", "/oauth/request_token", &[("smart_record_id", "1")], Extra {
-            callback: Some("https://evil.example.net/steal"),
-            ..Extra::default()
-        })
+        .send(
+            &app,
+            "POST",
+            "/oauth/request_token",
+            &[("smart_record_id", "1")],
+            Extra {
+                callback: Some("https://evil.example.net/steal"),
+                ..Extra::default()
+            },
+        )
         .unwrap();
     assert!(matches!(who.principal(), Principal::App { .. }));
     let temp = block_on(w.provider.request_token(&who)).unwrap();
@@ -61,61 +80,123 @@ fn three_legged_end_to_end() {
     assert!(!info.remembered);
     let approval = block_on(w.provider.approve(&s, &temp.token)).unwrap();
     let redirect = approval.redirect.clone().unwrap();
-    assert!(redirect.starts_with("https://app.example.org/after_auth?oauth_token="), "{redirect}");
+    assert!(
+        redirect.starts_with("https://app.example.org/after_auth?oauth_token="),
+        "{redirect}"
+    );
     assert!(!redirect.contains("evil"));
     assert!(redirect.contains(&format!("oauth_verifier={}", approval.verifier.expose())));
     // Approving twice is refused.
     assert_eq!(
-        block_on(w.provider.approve(&s, &temp.token)).unwrap_err().kind(),
+        block_on(w.provider.approve(&s, &temp.token))
+            .unwrap_err()
+            .kind(),
         AuthErrorKind::Conflict
     );
 
     // Exchange.
     let rt = app.with_token(&temp.token, temp.secret.expose());
     let who = w
-        .send(&rt, "POST", "/oauth/access_token", &[], Extra {
-            verifier: Some(approval.verifier.expose()),
-            ..Extra::default()
-        })
+        .send(
+            &rt,
+            "POST",
+            "/oauth/access_token",
+            &[],
+            Extra {
+                verifier: Some(approval.verifier.expose()),
+                ..Extra::default()
+            },
+        )
         .unwrap();
     assert!(matches!(who.principal(), Principal::RequestToken { .. }));
     let access = block_on(w.provider.access_token(&who)).unwrap();
     assert_eq!(access.record, Some(rid("1")));
     assert_eq!(access.user, user("alice@example.org"));
-    assert!(access.to_form().contains("&record_id=1&user_id=alice%40example.org"));
+    assert!(
+        access
+            .to_form()
+            .contains("&record_id=1&user_id=alice%40example.org")
+    );
 
     // The verifier works once: the request token is gone.
-    let replay = w.send(&rt, "POST", "/oauth/access_token", &[], Extra {
-        verifier: Some(approval.verifier.expose()),
-        ..Extra::default()
-    });
+    let replay = w.send(
+        &rt,
+        "POST",
+        "/oauth/access_token",
+        &[],
+        Extra {
+            verifier: Some(approval.verifier.expose()),
+            ..Extra::default()
+        },
+    );
     assert!(matches!(replay, Err(AuthError::UnknownToken)));
 
     // The access token reads record 1 and nothing else.
     let at = app.with_token(&access.token, access.secret.expose());
     let who = w.get(&at, "/records/1/medications/").unwrap();
     match who.principal() {
-        Principal::Token { access: AccessKind::Rest, record, user: u, .. } => {
+        Principal::Token {
+            access: AccessKind::Rest,
+            record,
+            user: u,
+            ..
+        } => {
             assert_eq!(record, &Some(rid("1")));
             assert_eq!(u, &Some(user("alice@example.org")));
         }
         other => panic!("{other:?}"),
     }
     let meds = Endpoint::api("get_medications").unwrap();
-    assert_eq!(w.provider.authorize(Some(&who), meds, &Target::new().with_record(rid("1"))), Decision::Allow);
-    assert_eq!(w.provider.authorize(Some(&who), meds, &Target::new().with_record(rid("2"))), Decision::Forbidden);
+    assert_eq!(
+        w.provider
+            .authorize(Some(&who), meds, &Target::new().with_record(rid("1"))),
+        Decision::Allow
+    );
+    assert_eq!(
+        w.provider
+            .authorize(Some(&who), meds, &Target::new().with_record(rid("2"))),
+        Decision::Forbidden
+    );
 
     // The approval is remembered for the next request token on the same record.
-    let who = w.send(&app, "POST", "/oauth/request_token", &[("smart_record_id", "1")], Extra::default()).unwrap();
+    let who = w
+        .send(
+            &app,
+            "POST",
+            "/oauth/request_token",
+            &[("smart_record_id", "1")],
+            Extra::default(),
+        )
+        .unwrap();
     let temp2 = block_on(w.provider.request_token(&who)).unwrap();
     let s = w.get(&session, "/oauth/authorize").unwrap();
-    assert!(block_on(w.provider.authorization_request(&s, &temp2.token)).unwrap().remembered);
-    assert!(block_on(w.provider.approve_if_remembered(&s, &temp2.token)).unwrap().is_some());
+    assert!(
+        block_on(w.provider.authorization_request(&s, &temp2.token))
+            .unwrap()
+            .remembered
+    );
+    assert!(
+        block_on(w.provider.approve_if_remembered(&s, &temp2.token))
+            .unwrap()
+            .is_some()
+    );
     // ... but not for another record.
-    let who = w.send(&app, "POST", "/oauth/request_token", &[("smart_record_id", "2")], Extra::default()).unwrap();
+    let who = w
+        .send(
+            &app,
+            "POST",
+            "/oauth/request_token",
+            &[("smart_record_id", "2")],
+            Extra::default(),
+        )
+        .unwrap();
     let temp3 = block_on(w.provider.request_token(&who)).unwrap();
     let s = w.get(&session, "/oauth/authorize").unwrap();
-    assert!(block_on(w.provider.approve_if_remembered(&s, &temp3.token)).unwrap().is_none());
+    assert!(
+        block_on(w.provider.approve_if_remembered(&s, &temp3.token))
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]
@@ -126,48 +207,146 @@ fn request_tokens_expire_and_need_a_record_and_a_right_verifier() {
     let session = w.login("bob@example.org", "bob password");
 
     // A record-scope app must name an existing record.
-    let who = w.send(&app, "POST", "/oauth/request_token", &[], Extra::default()).unwrap();
-    assert_eq!(block_on(w.provider.request_token(&who)).unwrap_err().kind(), AuthErrorKind::BadRequest);
-    let who = w.send(&app, "POST", "/oauth/request_token", &[("smart_record_id", "99")], Extra::default()).unwrap();
-    assert_eq!(block_on(w.provider.request_token(&who)).unwrap_err().kind(), AuthErrorKind::NotFound);
+    let who = w
+        .send(&app, "POST", "/oauth/request_token", &[], Extra::default())
+        .unwrap();
+    assert_eq!(
+        block_on(w.provider.request_token(&who)).unwrap_err().kind(),
+        AuthErrorKind::BadRequest
+    );
+    let who = w
+        .send(
+            &app,
+            "POST",
+            "/oauth/request_token",
+            &[("smart_record_id", "99")],
+            Extra::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        block_on(w.provider.request_token(&who)).unwrap_err().kind(),
+        AuthErrorKind::NotFound
+    );
 
     // Expired before approval.
-    let who = w.send(&app, "POST", "/oauth/request_token", &[("smart_record_id", "1")], Extra::default()).unwrap();
+    let who = w
+        .send(
+            &app,
+            "POST",
+            "/oauth/request_token",
+            &[("smart_record_id", "1")],
+            Extra::default(),
+        )
+        .unwrap();
     let temp = block_on(w.provider.request_token(&who)).unwrap();
     w.advance(601);
     let s = w.get(&session, "/oauth/authorize").unwrap();
-    assert!(matches!(block_on(w.provider.approve(&s, &temp.token)), Err(AuthError::TokenExpired)));
+    assert!(matches!(
+        block_on(w.provider.approve(&s, &temp.token)),
+        Err(AuthError::TokenExpired)
+    ));
     let rt = app.with_token(&temp.token, temp.secret.expose());
-    assert!(matches!(w.get(&rt, "/oauth/access_token"), Err(AuthError::TokenExpired)));
+    assert!(matches!(
+        w.get(&rt, "/oauth/access_token"),
+        Err(AuthError::TokenExpired)
+    ));
 
     // Expired after approval, before exchange.
     let (rt, verifier, _) = approved_request(&w, &app, &session, "1");
     w.advance(601);
-    let r = w.send(&rt, "POST", "/oauth/access_token", &[], Extra { verifier: Some(&verifier), ..Extra::default() });
+    let r = w.send(
+        &rt,
+        "POST",
+        "/oauth/access_token",
+        &[],
+        Extra {
+            verifier: Some(&verifier),
+            ..Extra::default()
+        },
+    );
     assert!(matches!(r, Err(AuthError::TokenExpired)));
 
     // A wrong verifier uses the token up.
     let (rt, verifier, _) = approved_request(&w, &app, &session, "1");
-    let who = w.send(&rt, "POST", "/oauth/access_token", &[], Extra { verifier: Some("guess"), ..Extra::default() }).unwrap();
-    assert!(matches!(block_on(w.provider.access_token(&who)), Err(AuthError::BadVerifier)));
-    let r = w.send(&rt, "POST", "/oauth/access_token", &[], Extra { verifier: Some(&verifier), ..Extra::default() });
+    let who = w
+        .send(
+            &rt,
+            "POST",
+            "/oauth/access_token",
+            &[],
+            Extra {
+                verifier: Some("guess"),
+                ..Extra::default()
+            },
+        )
+        .unwrap();
+    assert!(matches!(
+        block_on(w.provider.access_token(&who)),
+        Err(AuthError::BadVerifier)
+    ));
+    let r = w.send(
+        &rt,
+        "POST",
+        "/oauth/access_token",
+        &[],
+        Extra {
+            verifier: Some(&verifier),
+            ..Extra::default()
+        },
+    );
     assert!(matches!(r, Err(AuthError::UnknownToken)));
 
     // An unapproved request token cannot be exchanged.
-    let who = w.send(&app, "POST", "/oauth/request_token", &[("smart_record_id", "1")], Extra::default()).unwrap();
+    let who = w
+        .send(
+            &app,
+            "POST",
+            "/oauth/request_token",
+            &[("smart_record_id", "1")],
+            Extra::default(),
+        )
+        .unwrap();
     let temp = block_on(w.provider.request_token(&who)).unwrap();
     let rt = app.with_token(&temp.token, temp.secret.expose());
-    let who = w.send(&rt, "POST", "/oauth/access_token", &[], Extra { verifier: Some("x"), ..Extra::default() }).unwrap();
-    assert!(matches!(block_on(w.provider.access_token(&who)), Err(AuthError::BadVerifier)));
+    let who = w
+        .send(
+            &rt,
+            "POST",
+            "/oauth/access_token",
+            &[],
+            Extra {
+                verifier: Some("x"),
+                ..Extra::default()
+            },
+        )
+        .unwrap();
+    assert!(matches!(
+        block_on(w.provider.access_token(&who)),
+        Err(AuthError::BadVerifier)
+    ));
 
     // Access tokens expire too.
     let (rt, verifier, _) = approved_request(&w, &app, &session, "1");
-    let who = w.send(&rt, "POST", "/oauth/access_token", &[], Extra { verifier: Some(&verifier), ..Extra::default() }).unwrap();
+    let who = w
+        .send(
+            &rt,
+            "POST",
+            "/oauth/access_token",
+            &[],
+            Extra {
+                verifier: Some(&verifier),
+                ..Extra::default()
+            },
+        )
+        .unwrap();
     let access = block_on(w.provider.access_token(&who)).unwrap();
     let at = app.with_token(&access.token, access.secret.expose());
     assert!(w.get(&at, "/records/1/problems/").is_ok());
     w.advance(12 * 3600);
-    assert!(matches!(w.get(&at, "/records/1/problems/"), Err(AuthError::TokenExpired)));
+    assert!(matches!(
+        w.get(&at, "/records/1/problems/"),
+        Err(AuthError::TokenExpired)
+    ));
 }
 
 #[test]
@@ -175,14 +354,32 @@ fn a_limited_session_approves_only_its_record() {
     let w = World::new();
     let app = w.register(ui_app("a@apps.example.org"));
     w.account("proxy@example.org", "proxy password");
-    let mut acct = block_on(w.provider.stores().accounts.account(&user("proxy@example.org"))).unwrap().unwrap();
+    let mut acct = block_on(
+        w.provider
+            .stores()
+            .accounts
+            .account(&user("proxy@example.org")),
+    )
+    .unwrap()
+    .unwrap();
     acct.limited_to = Some(rid("1"));
     block_on(w.provider.stores().accounts.update_account(acct)).unwrap();
     let session = w.login("proxy@example.org", "proxy password");
-    let who = w.send(&app, "POST", "/oauth/request_token", &[("smart_record_id", "2")], Extra::default()).unwrap();
+    let who = w
+        .send(
+            &app,
+            "POST",
+            "/oauth/request_token",
+            &[("smart_record_id", "2")],
+            Extra::default(),
+        )
+        .unwrap();
     let temp = block_on(w.provider.request_token(&who)).unwrap();
     let s = w.get(&session, "/oauth/authorize").unwrap();
-    assert!(matches!(block_on(w.provider.approve(&s, &temp.token)), Err(AuthError::Forbidden(_))));
+    assert!(matches!(
+        block_on(w.provider.approve(&s, &temp.token)),
+        Err(AuthError::Forbidden(_))
+    ));
     let (_, _, redirect) = approved_request(&w, &app, &session, "1");
     assert!(redirect.is_some());
 }
@@ -193,8 +390,19 @@ fn launch_gives_connect_and_rest_credentials_and_a_verifiable_header() {
     let app = w.register(frame_app("charts@apps.example.org"));
     w.account("carol@example.org", "carol password");
     let session = w.login("carol@example.org", "carol password");
-    let s = w.get(&session, "/accounts/carol@example.org/apps/charts@apps.example.org/launch?record_id=2").unwrap();
-    let launch = block_on(w.provider.launch(&s, &user("carol@example.org"), &app_id("charts@apps.example.org"), Some(rid("2")))).unwrap();
+    let s = w
+        .get(
+            &session,
+            "/accounts/carol@example.org/apps/charts@apps.example.org/launch?record_id=2",
+        )
+        .unwrap();
+    let launch = block_on(w.provider.launch(
+        &s,
+        &user("carol@example.org"),
+        &app_id("charts@apps.example.org"),
+        Some(rid("2")),
+    ))
+    .unwrap();
     assert_eq!(launch.api_base, API);
 
     // The browser gets no connect secret.
@@ -207,7 +415,14 @@ fn launch_gives_connect_and_rest_credentials_and_a_verifiable_header() {
     // The app back end verifies the header with its own secret and gets the REST token.
     let secret = Secret::new(app.secret.clone());
     let index = "https://charts.example.org/index.html?from=container";
-    let ctx = verify_launch_header(&launch.oauth_header, index, &secret, w.provider.now(), Duration::from_secs(300)).unwrap();
+    let ctx = verify_launch_header(
+        &launch.oauth_header,
+        index,
+        &secret,
+        w.provider.now(),
+        Duration::from_secs(300),
+    )
+    .unwrap();
     assert_eq!(ctx.token, launch.rest_token);
     assert_eq!(ctx.token_secret.expose(), launch.rest_secret.expose());
     assert_eq!(ctx.record, "2");
@@ -216,43 +431,110 @@ fn launch_gives_connect_and_rest_credentials_and_a_verifiable_header() {
     assert_eq!(ctx.api_base, API);
     assert!(launch.oauth_header.starts_with("OAuth realm=\"\", "));
     // Tampered, wrong secret, wrong URL, too old: refused.
-    let tampered = launch.oauth_header.replace("smart_record_id=\"2\"", "smart_record_id=\"3\"");
-    assert!(verify_launch_header(&tampered, index, &secret, w.provider.now(), Duration::from_secs(300)).is_err());
-    assert!(verify_launch_header(&launch.oauth_header, index, &Secret::new("x"), w.provider.now(), Duration::from_secs(300)).is_err());
-    assert!(verify_launch_header(&launch.oauth_header, "https://charts.example.org/index.html", &secret, w.provider.now(), Duration::from_secs(300)).is_err());
-    assert!(verify_launch_header(&launch.oauth_header, index, &secret, w.provider.now().plus(Duration::from_secs(301)), Duration::from_secs(300)).is_err());
+    let tampered = launch
+        .oauth_header
+        .replace("smart_record_id=\"2\"", "smart_record_id=\"3\"");
+    assert!(
+        verify_launch_header(
+            &tampered,
+            index,
+            &secret,
+            w.provider.now(),
+            Duration::from_secs(300)
+        )
+        .is_err()
+    );
+    assert!(
+        verify_launch_header(
+            &launch.oauth_header,
+            index,
+            &Secret::new("x"),
+            w.provider.now(),
+            Duration::from_secs(300)
+        )
+        .is_err()
+    );
+    assert!(
+        verify_launch_header(
+            &launch.oauth_header,
+            "https://charts.example.org/index.html",
+            &secret,
+            w.provider.now(),
+            Duration::from_secs(300)
+        )
+        .is_err()
+    );
+    assert!(
+        verify_launch_header(
+            &launch.oauth_header,
+            index,
+            &secret,
+            w.provider.now().plus(Duration::from_secs(301)),
+            Duration::from_secs(300)
+        )
+        .is_err()
+    );
 
     // The connect token works with the UI consumer, as the app, on record 2 only.
-    let connect = w.ui.with_token(&launch.connect_token, launch.connect_secret.expose());
+    let connect =
+        w.ui.with_token(&launch.connect_token, launch.connect_secret.expose());
     let who = w.get(&connect, "/records/2/vital_sign_sets/").unwrap();
     match who.principal() {
-        Principal::Token { access: AccessKind::Connect, app: a, record, .. } => {
+        Principal::Token {
+            access: AccessKind::Connect,
+            app: a,
+            record,
+            ..
+        } => {
             assert_eq!(a.as_str(), "charts@apps.example.org");
             assert_eq!(record, &Some(rid("2")));
         }
         other => panic!("{other:?}"),
     }
     let vitals = Endpoint::api("get_vital_sign_sets").unwrap();
-    assert_eq!(w.provider.authorize(Some(&who), vitals, &Target::new().with_record(rid("1"))), Decision::Forbidden);
+    assert_eq!(
+        w.provider
+            .authorize(Some(&who), vitals, &Target::new().with_record(rid("1"))),
+        Decision::Forbidden
+    );
     // ... and in process, relayed for the session that launched it only.
     let relayed = block_on(w.provider.resume_connect(&s, &launch.connect_token)).unwrap();
     assert_eq!(relayed.principal(), who.principal());
     w.account("dave@example.org", "dave password");
     let other = w.login("dave@example.org", "dave password");
     let other = w.get(&other, "/x").unwrap();
-    assert!(matches!(block_on(w.provider.resume_connect(&other, &launch.connect_token)), Err(AuthError::UnknownToken)));
+    assert!(matches!(
+        block_on(w.provider.resume_connect(&other, &launch.connect_token)),
+        Err(AuthError::UnknownToken)
+    ));
 
     // The REST token works with the app's consumer key.
     let rest = app.with_token(&launch.rest_token, launch.rest_secret.expose());
-    assert!(matches!(w.get(&rest, "/records/2/problems/").unwrap().principal(), Principal::Token { access: AccessKind::Rest, .. }));
+    assert!(matches!(
+        w.get(&rest, "/records/2/problems/").unwrap().principal(),
+        Principal::Token {
+            access: AccessKind::Rest,
+            ..
+        }
+    ));
     // Tokens used with the wrong consumer are unknown.
-    let wrong = w.ui.with_token(&launch.rest_token, launch.rest_secret.expose());
-    assert!(matches!(w.get(&wrong, "/records/2/problems/"), Err(AuthError::UnknownToken)));
+    let wrong =
+        w.ui.with_token(&launch.rest_token, launch.rest_secret.expose());
+    assert!(matches!(
+        w.get(&wrong, "/records/2/problems/"),
+        Err(AuthError::UnknownToken)
+    ));
     let wrong = app.with_token(&launch.connect_token, launch.connect_secret.expose());
-    assert!(matches!(w.get(&wrong, "/records/2/problems/"), Err(AuthError::UnknownToken)));
+    assert!(matches!(
+        w.get(&wrong, "/records/2/problems/"),
+        Err(AuthError::UnknownToken)
+    ));
     let other_app = w.register(ui_app("other@apps.example.org"));
     let wrong = other_app.with_token(&launch.rest_token, launch.rest_secret.expose());
-    assert!(matches!(w.get(&wrong, "/records/2/problems/"), Err(AuthError::UnknownToken)));
+    assert!(matches!(
+        w.get(&wrong, "/records/2/problems/"),
+        Err(AuthError::UnknownToken)
+    ));
 
     // Launch credentials never outlive the session.
     assert!(launch.expires_at <= UnixTime::from_secs(w.now() + 8 * 3600));
@@ -267,16 +549,35 @@ fn launch_is_for_the_callers_own_account_and_user_facing_apps() {
     let session = w.login("carol@example.org", "carol password");
     let s = w.get(&session, "/launch").unwrap();
     let charts = app_id("charts@apps.example.org");
-    let r = block_on(w.provider.launch(&s, &user("mallory@example.org"), &charts, Some(rid("1"))));
+    let r = block_on(
+        w.provider
+            .launch(&s, &user("mallory@example.org"), &charts, Some(rid("1"))),
+    );
     assert!(matches!(r, Err(AuthError::Forbidden(_))));
-    let r = block_on(w.provider.launch(&s, &user("carol@example.org"), &charts, None));
+    let r = block_on(
+        w.provider
+            .launch(&s, &user("carol@example.org"), &charts, None),
+    );
     assert_eq!(r.unwrap_err().kind(), AuthErrorKind::BadRequest);
-    let r = block_on(w.provider.launch(&s, &user("carol@example.org"), &app_id("bg@apps.example.org"), Some(rid("1"))));
+    let r = block_on(w.provider.launch(
+        &s,
+        &user("carol@example.org"),
+        &app_id("bg@apps.example.org"),
+        Some(rid("1")),
+    ));
     assert_eq!(r.unwrap_err().kind(), AuthErrorKind::BadRequest);
-    let r = block_on(w.provider.launch(&s, &user("carol@example.org"), &charts, Some(rid("42"))));
+    let r = block_on(
+        w.provider
+            .launch(&s, &user("carol@example.org"), &charts, Some(rid("42"))),
+    );
     assert_eq!(r.unwrap_err().kind(), AuthErrorKind::NotFound);
     // Only a session launches: not the UI alone, not an app.
-    let r = block_on(w.provider.launch(&w.as_ui(), &user("carol@example.org"), &charts, Some(rid("1"))));
+    let r = block_on(w.provider.launch(
+        &w.as_ui(),
+        &user("carol@example.org"),
+        &charts,
+        Some(rid("1")),
+    ));
     assert!(matches!(r, Err(AuthError::Forbidden(_))));
 }
 
@@ -286,42 +587,91 @@ fn background_apps_get_tokens_for_themselves_only() {
     let bg = w.register(background_app("bg@apps.example.org"));
     let ui = w.register(ui_app("ui@apps.example.org"));
     let me = app_id("bg@apps.example.org");
-    let who = w.get(&bg, "/apps/bg@apps.example.org/tokens/records/first").unwrap();
+    let who = w
+        .get(&bg, "/apps/bg@apps.example.org/tokens/records/first")
+        .unwrap();
     assert!(matches!(who.principal(), Principal::App { .. }));
 
     let first = block_on(w.provider.background_token(&who, &me, RecordCursor::First)).unwrap();
     assert_eq!(first.record, rid("1"));
     let form = first.to_form();
-    assert!(form.starts_with("oauth_token=") && form.contains("&oauth_token_secret=") && form.ends_with("&smart_record_id=1"), "{form}");
-    let next = block_on(w.provider.background_token(&who, &me, RecordCursor::After(rid("1")))).unwrap();
+    assert!(
+        form.starts_with("oauth_token=")
+            && form.contains("&oauth_token_secret=")
+            && form.ends_with("&smart_record_id=1"),
+        "{form}"
+    );
+    let next = block_on(
+        w.provider
+            .background_token(&who, &me, RecordCursor::After(rid("1"))),
+    )
+    .unwrap();
     assert_eq!(next.record, rid("2"));
-    let end = block_on(w.provider.background_token(&who, &me, RecordCursor::After(rid("3"))));
+    let end = block_on(
+        w.provider
+            .background_token(&who, &me, RecordCursor::After(rid("3"))),
+    );
     assert_eq!(end.unwrap_err().kind(), AuthErrorKind::NotFound);
-    let one = block_on(w.provider.background_token(&who, &me, RecordCursor::Record(rid("3")))).unwrap();
+    let one = block_on(
+        w.provider
+            .background_token(&who, &me, RecordCursor::Record(rid("3"))),
+    )
+    .unwrap();
     assert_eq!(one.record, rid("3"));
 
     // Not for another app.
     w.register(background_app("bg2@apps.example.org"));
-    let r = block_on(w.provider.background_token(&who, &app_id("bg2@apps.example.org"), RecordCursor::First));
+    let r = block_on(w.provider.background_token(
+        &who,
+        &app_id("bg2@apps.example.org"),
+        RecordCursor::First,
+    ));
     assert!(matches!(r, Err(AuthError::Forbidden(_))));
     // Not for a user-facing app, even for itself.
-    let who_ui = w.get(&ui, "/apps/ui@apps.example.org/tokens/records/first").unwrap();
-    let r = block_on(w.provider.background_token(&who_ui, &app_id("ui@apps.example.org"), RecordCursor::First));
+    let who_ui = w
+        .get(&ui, "/apps/ui@apps.example.org/tokens/records/first")
+        .unwrap();
+    let r = block_on(w.provider.background_token(
+        &who_ui,
+        &app_id("ui@apps.example.org"),
+        RecordCursor::First,
+    ));
     assert!(matches!(r, Err(AuthError::Forbidden(_))));
 
     // The token reads its record only.
     let t = bg.with_token(&first.token, first.secret.expose());
     let who = w.get(&t, "/records/1/medications/").unwrap();
-    assert!(matches!(who.principal(), Principal::Token { access: AccessKind::Background, user: None, .. }));
+    assert!(matches!(
+        who.principal(),
+        Principal::Token {
+            access: AccessKind::Background,
+            user: None,
+            ..
+        }
+    ));
     let meds = Endpoint::api("get_medications").unwrap();
-    assert!(w.provider.authorize(Some(&who), meds, &Target::new().with_record(rid("1"))).is_allowed());
-    assert!(!w.provider.authorize(Some(&who), meds, &Target::new().with_record(rid("2"))).is_allowed());
+    assert!(
+        w.provider
+            .authorize(Some(&who), meds, &Target::new().with_record(rid("1")))
+            .is_allowed()
+    );
+    assert!(
+        !w.provider
+            .authorize(Some(&who), meds, &Target::new().with_record(rid("2")))
+            .is_allowed()
+    );
     // Another app cannot use it.
     let stolen = ui.with_token(&first.token, first.secret.expose());
-    assert!(matches!(w.get(&stolen, "/records/1/medications/"), Err(AuthError::UnknownToken)));
+    assert!(matches!(
+        w.get(&stolen, "/records/1/medications/"),
+        Err(AuthError::UnknownToken)
+    ));
     // Background tokens expire.
     w.advance(3600);
-    assert!(matches!(w.get(&t, "/records/1/medications/"), Err(AuthError::TokenExpired)));
+    assert!(matches!(
+        w.get(&t, "/records/1/medications/"),
+        Err(AuthError::TokenExpired)
+    ));
 }
 
 #[test]
@@ -331,21 +681,40 @@ fn logout_revokes_the_session_and_its_launches() {
     w.account("erin@example.org", "erin password");
     let session = w.login("erin@example.org", "erin password");
     let s = w.get(&session, "/launch").unwrap();
-    let launch = block_on(w.provider.launch(&s, &user("erin@example.org"), &app_id("charts@apps.example.org"), Some(rid("1")))).unwrap();
-    let connect = w.ui.with_token(&launch.connect_token, launch.connect_secret.expose());
+    let launch = block_on(w.provider.launch(
+        &s,
+        &user("erin@example.org"),
+        &app_id("charts@apps.example.org"),
+        Some(rid("1")),
+    ))
+    .unwrap();
+    let connect =
+        w.ui.with_token(&launch.connect_token, launch.connect_secret.expose());
     let rest = app.with_token(&launch.rest_token, launch.rest_secret.expose());
     assert!(w.get(&connect, "/records/1/problems/").is_ok());
     assert!(w.get(&rest, "/records/1/problems/").is_ok());
 
     let s = w.get(&session, "/logout").unwrap();
     block_on(w.provider.logout(&s)).unwrap();
-    assert!(matches!(w.get(&session, "/accounts/erin@example.org"), Err(AuthError::UnknownToken)));
-    assert!(matches!(w.get(&connect, "/records/1/problems/"), Err(AuthError::UnknownToken)));
-    assert!(matches!(w.get(&rest, "/records/1/problems/"), Err(AuthError::UnknownToken)));
+    assert!(matches!(
+        w.get(&session, "/accounts/erin@example.org"),
+        Err(AuthError::UnknownToken)
+    ));
+    assert!(matches!(
+        w.get(&connect, "/records/1/problems/"),
+        Err(AuthError::UnknownToken)
+    ));
+    assert!(matches!(
+        w.get(&rest, "/records/1/problems/"),
+        Err(AuthError::UnknownToken)
+    ));
     // Sessions expire on their own too.
     let session = w.login("erin@example.org", "erin password");
     w.advance(8 * 3600);
-    assert!(matches!(w.get(&session, "/x"), Err(AuthError::TokenExpired)));
+    assert!(matches!(
+        w.get(&session, "/x"),
+        Err(AuthError::TokenExpired)
+    ));
 }
 
 #[test]
@@ -355,19 +724,42 @@ fn revoking_a_share_revokes_its_tokens() {
     w.account("fay@example.org", "fay password");
     let session = w.login("fay@example.org", "fay password");
     let (rt, verifier, _) = approved_request(&w, &app, &session, "1");
-    let who = w.send(&rt, "POST", "/oauth/access_token", &[], Extra { verifier: Some(&verifier), ..Extra::default() }).unwrap();
+    let who = w
+        .send(
+            &rt,
+            "POST",
+            "/oauth/access_token",
+            &[],
+            Extra {
+                verifier: Some(&verifier),
+                ..Extra::default()
+            },
+        )
+        .unwrap();
     let access = block_on(w.provider.access_token(&who)).unwrap();
     let at = app.with_token(&access.token, access.secret.expose());
     assert!(w.get(&at, "/records/1/problems/").is_ok());
 
-    let s = w.get(&session, "/accounts/fay@example.org/shares/").unwrap();
+    let s = w
+        .get(&session, "/accounts/fay@example.org/shares/")
+        .unwrap();
     let me = user("fay@example.org");
     assert_eq!(block_on(w.provider.shares(&s, &me)).unwrap().len(), 1);
     // Not someone else's shares.
-    assert!(matches!(block_on(w.provider.shares(&s, &user("gus@example.org"))), Err(AuthError::Forbidden(_))));
-    block_on(w.provider.revoke_share(&s, &me, Some(&rid("1")), &app_id("a@apps.example.org"))).unwrap();
+    assert!(matches!(
+        block_on(w.provider.shares(&s, &user("gus@example.org"))),
+        Err(AuthError::Forbidden(_))
+    ));
+    block_on(
+        w.provider
+            .revoke_share(&s, &me, Some(&rid("1")), &app_id("a@apps.example.org")),
+    )
+    .unwrap();
     assert!(block_on(w.provider.shares(&s, &me)).unwrap().is_empty());
-    assert!(matches!(w.get(&at, "/records/1/problems/"), Err(AuthError::UnknownToken)));
+    assert!(matches!(
+        w.get(&at, "/records/1/problems/"),
+        Err(AuthError::UnknownToken)
+    ));
 }
 
 #[test]
@@ -378,28 +770,61 @@ fn disabling_or_deleting_an_app_revokes_its_tokens() {
     let session = w.login("gus@example.org", "gus password");
     let s = w.get(&session, "/launch").unwrap();
     let charts = app_id("charts@apps.example.org");
-    let launch = block_on(w.provider.launch(&s, &user("gus@example.org"), &charts, Some(rid("1")))).unwrap();
+    let launch = block_on(
+        w.provider
+            .launch(&s, &user("gus@example.org"), &charts, Some(rid("1"))),
+    )
+    .unwrap();
     let rest = app.with_token(&launch.rest_token, launch.rest_secret.expose());
-    let connect = w.ui.with_token(&launch.connect_token, launch.connect_secret.expose());
+    let connect =
+        w.ui.with_token(&launch.connect_token, launch.connect_secret.expose());
 
     block_on(w.provider.set_app_enabled(&w.as_admin(), &charts, false)).unwrap();
-    assert!(matches!(w.get(&rest, "/records/1/problems/"), Err(AuthError::UnknownToken)));
-    assert!(matches!(w.get(&connect, "/records/1/problems/"), Err(AuthError::UnknownToken)));
-    assert!(matches!(w.get(&app, "/oauth/request_token"), Err(AuthError::UnknownConsumer)));
+    assert!(matches!(
+        w.get(&rest, "/records/1/problems/"),
+        Err(AuthError::UnknownToken)
+    ));
+    assert!(matches!(
+        w.get(&connect, "/records/1/problems/"),
+        Err(AuthError::UnknownToken)
+    ));
+    assert!(matches!(
+        w.get(&app, "/oauth/request_token"),
+        Err(AuthError::UnknownConsumer)
+    ));
     let s = w.get(&session, "/launch").unwrap();
     assert_eq!(
-        block_on(w.provider.launch(&s, &user("gus@example.org"), &charts, Some(rid("1")))).unwrap_err().kind(),
+        block_on(
+            w.provider
+                .launch(&s, &user("gus@example.org"), &charts, Some(rid("1")))
+        )
+        .unwrap_err()
+        .kind(),
         AuthErrorKind::NotFound
     );
     block_on(w.provider.set_app_enabled(&w.as_admin(), &charts, true)).unwrap();
     let s = w.get(&session, "/launch").unwrap();
-    let launch = block_on(w.provider.launch(&s, &user("gus@example.org"), &charts, Some(rid("1")))).unwrap();
+    let launch = block_on(
+        w.provider
+            .launch(&s, &user("gus@example.org"), &charts, Some(rid("1"))),
+    )
+    .unwrap();
     let rest = app.with_token(&launch.rest_token, launch.rest_secret.expose());
     assert!(w.get(&rest, "/records/1/problems/").is_ok());
 
     block_on(w.provider.delete_app(&w.as_admin(), &charts)).unwrap();
-    assert!(matches!(w.get(&rest, "/records/1/problems/"), Err(AuthError::UnknownConsumer)));
-    assert!(block_on(w.provider.shares(&w.get(&session, "/s").unwrap(), &user("gus@example.org"))).unwrap().is_empty());
+    assert!(matches!(
+        w.get(&rest, "/records/1/problems/"),
+        Err(AuthError::UnknownConsumer)
+    ));
+    assert!(
+        block_on(
+            w.provider
+                .shares(&w.get(&session, "/s").unwrap(), &user("gus@example.org"))
+        )
+        .unwrap()
+        .is_empty()
+    );
 }
 
 #[test]
@@ -408,30 +833,83 @@ fn the_app_registry_is_for_administrators() {
     let app = w.register(ui_app("a@apps.example.org"));
     let id = app_id("a@apps.example.org");
     // The UI principal may not read app secrets; an app may not either; an admin may.
-    assert!(matches!(block_on(w.provider.app_credentials(&w.as_ui(), &id)), Err(AuthError::Forbidden(_))));
+    assert!(matches!(
+        block_on(w.provider.app_credentials(&w.as_ui(), &id)),
+        Err(AuthError::Forbidden(_))
+    ));
     let as_app = w.get(&app, "/apps/a@apps.example.org/credentials").unwrap();
-    assert!(matches!(block_on(w.provider.app_credentials(&as_app, &id)), Err(AuthError::Forbidden(_))));
+    assert!(matches!(
+        block_on(w.provider.app_credentials(&as_app, &id)),
+        Err(AuthError::Forbidden(_))
+    ));
     let creds = block_on(w.provider.app_credentials(&w.as_admin(), &id)).unwrap();
     assert_eq!(creds.consumer_secret.expose(), app.secret);
     assert!(creds.consumer_secret.expose().len() >= 43);
     // An administrator's session has the same role; a plain session has not.
-    block_on(w.provider.create_account(&w.as_admin(), "root@example.org", Some("root password"), true)).unwrap();
+    block_on(w.provider.create_account(
+        &w.as_admin(),
+        "root@example.org",
+        Some("root password"),
+        true,
+    ))
+    .unwrap();
     w.account("plain@example.org", "plain password");
     let root = w.login("root@example.org", "root password");
-    assert!(block_on(w.provider.app_credentials(&w.get(&root, "/c").unwrap(), &id)).is_ok());
+    assert!(
+        block_on(
+            w.provider
+                .app_credentials(&w.get(&root, "/c").unwrap(), &id)
+        )
+        .is_ok()
+    );
     let plain = w.login("plain@example.org", "plain password");
-    assert!(block_on(w.provider.app_credentials(&w.get(&plain, "/c").unwrap(), &id)).is_err());
+    assert!(
+        block_on(
+            w.provider
+                .app_credentials(&w.get(&plain, "/c").unwrap(), &id)
+        )
+        .is_err()
+    );
     // Registration checks.
     let admin = w.as_admin();
-    assert_eq!(block_on(w.provider.register_app(&admin, ui_app("a@apps.example.org"))).unwrap_err().kind(), AuthErrorKind::Conflict);
-    assert_eq!(block_on(w.provider.register_app(&admin, ui_app("ui"))).unwrap_err().kind(), AuthErrorKind::Conflict);
+    assert_eq!(
+        block_on(
+            w.provider
+                .register_app(&admin, ui_app("a@apps.example.org"))
+        )
+        .unwrap_err()
+        .kind(),
+        AuthErrorKind::Conflict
+    );
+    assert_eq!(
+        block_on(w.provider.register_app(&admin, ui_app("ui")))
+            .unwrap_err()
+            .kind(),
+        AuthErrorKind::Conflict
+    );
     let mut bad = ui_app("b@apps.example.org");
     bad.icon = None;
-    assert_eq!(block_on(w.provider.register_app(&admin, bad)).unwrap_err().kind(), AuthErrorKind::BadRequest);
-    assert_eq!(block_on(w.provider.register_app(&admin, ui_app("b/c"))).unwrap_err().kind(), AuthErrorKind::BadRequest);
+    assert_eq!(
+        block_on(w.provider.register_app(&admin, bad))
+            .unwrap_err()
+            .kind(),
+        AuthErrorKind::BadRequest
+    );
+    assert_eq!(
+        block_on(w.provider.register_app(&admin, ui_app("b/c")))
+            .unwrap_err()
+            .kind(),
+        AuthErrorKind::BadRequest
+    );
     // Replacing keeps the secret; a mode change revokes tokens.
     let mut m = ui_app("a@apps.example.org");
     m.name = "Renamed".into();
     block_on(w.provider.replace_app(&admin, m)).unwrap();
-    assert_eq!(block_on(w.provider.app_credentials(&admin, &id)).unwrap().consumer_secret.expose(), app.secret);
+    assert_eq!(
+        block_on(w.provider.app_credentials(&admin, &id))
+            .unwrap()
+            .consumer_secret
+            .expose(),
+        app.secret
+    );
 }

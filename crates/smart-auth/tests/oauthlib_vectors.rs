@@ -73,7 +73,10 @@ fn smart_auth_agrees_with_oauthlib() {
             .with_authorization(&auth)
             .with_body(content_type.as_deref(), body.as_bytes());
         let signed3 = SignedRequest::parse(&config, &req3).unwrap().unwrap();
-        assert!(signed3.verify(&cs, &ts).is_err(), "{name}: changed query accepted");
+        assert!(
+            signed3.verify(&cs, &ts).is_err(),
+            "{name}: changed query accepted"
+        );
     }
     println!("oauthlib vectors verified: {checked}");
 }

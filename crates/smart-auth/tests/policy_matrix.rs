@@ -20,11 +20,20 @@ fn u(s: &str) -> UserId {
 }
 
 fn principals() -> Vec<Principal> {
-    let mut out = vec![Principal::Ui, Principal::Admin { consumer: "admin".into() }];
+    let mut out = vec![
+        Principal::Ui,
+        Principal::Admin {
+            consumer: "admin".into(),
+        },
+    ];
     for user in ["u1@x", "u2@x"] {
         for admin in [false, true] {
             for limited_to in [None, Some(r("1"))] {
-                out.push(Principal::Session { user: u(user), admin, limited_to });
+                out.push(Principal::Session {
+                    user: u(user),
+                    admin,
+                    limited_to,
+                });
             }
         }
     }
@@ -33,7 +42,10 @@ fn principals() -> Vec<Principal> {
             out.push(Principal::App { app: a(app), mode });
         }
         for record in [None, Some(r("1"))] {
-            out.push(Principal::RequestToken { app: a(app), record });
+            out.push(Principal::RequestToken {
+                app: a(app),
+                record,
+            });
         }
         for access in [AccessKind::Rest, AccessKind::Connect] {
             for mode in [AppMode::Ui, AppMode::FrameUi] {
@@ -111,10 +123,14 @@ fn oracle(p: Option<&Principal>, e: Endpoint, t: &Target) -> Decision {
         return Decision::Forbidden;
     }
     let token = |p: &Principal| matches!(p, Principal::Token { .. });
-    let user_token = |p: &Principal| {
-        matches!(p, Principal::Token { access, .. } if *access != AccessKind::Background)
-    };
-    let unlimited_session = matches!(p, Principal::Session { limited_to: None, .. });
+    let user_token = |p: &Principal| matches!(p, Principal::Token { access, .. } if *access != AccessKind::Background);
+    let unlimited_session = matches!(
+        p,
+        Principal::Session {
+            limited_to: None,
+            ..
+        }
+    );
     let session = matches!(p, Principal::Session { .. });
     let session_in_scope = match p {
         Principal::Session { limited_to, .. } => {
@@ -122,7 +138,10 @@ fn oracle(p: Option<&Principal>, e: Endpoint, t: &Target) -> Decision {
         }
         _ => false,
     };
-    let admin = matches!(p, Principal::Admin { .. } | Principal::Session { admin: true, .. });
+    let admin = matches!(
+        p,
+        Principal::Admin { .. } | Principal::Session { admin: true, .. }
+    );
     let user_eq = same(p.user(), t.user.as_ref());
     let app_eq = same(p.app(), t.app.as_ref());
     let record_eq = same(p.record(), t.record.as_ref());
@@ -142,7 +161,9 @@ fn oracle(p: Option<&Principal>, e: Endpoint, t: &Target) -> Decision {
             other => panic!("no oracle for {other}"),
         },
         Endpoint::Container(c) => match c {
-            C::RequestToken => matches!(p, Principal::App { mode, .. } if *mode != AppMode::Background),
+            C::RequestToken => {
+                matches!(p, Principal::App { mode, .. } if *mode != AppMode::Background)
+            }
             C::AccessToken => matches!(p, Principal::RequestToken { .. }),
             C::Login | C::RegisterAccount | C::RequestPasswordReset | C::ResetPassword => {
                 *p == Principal::Ui
@@ -150,11 +171,19 @@ fn oracle(p: Option<&Principal>, e: Endpoint, t: &Target) -> Decision {
             C::Logout => session,
             C::AuthorizeInfo | C::AuthorizeApprove => session_in_scope,
             C::Launch => session_in_scope && user_eq,
-            C::AccountInfo | C::AccountApps | C::AccountShares | C::RevokeShare | C::ChangePassword => {
-                session && user_eq
-            }
+            C::AccountInfo
+            | C::AccountApps
+            | C::AccountShares
+            | C::RevokeShare
+            | C::ChangePassword => session && user_eq,
             C::BackgroundTokens => {
-                matches!(p, Principal::App { mode: AppMode::Background, .. }) && app_eq
+                matches!(
+                    p,
+                    Principal::App {
+                        mode: AppMode::Background,
+                        ..
+                    }
+                ) && app_eq
             }
             C::RegisterApp
             | C::ReplaceApp
@@ -198,7 +227,10 @@ fn the_table_matches_the_spec_for_every_combination() {
         targets.len(),
         principals.len() + 1
     );
-    assert_eq!(size, endpoints.len() * targets.len() * (principals.len() + 1));
+    assert_eq!(
+        size,
+        endpoints.len() * targets.len() * (principals.len() + 1)
+    );
 }
 
 #[test]
@@ -234,8 +266,12 @@ fn nothing_aimed_at_another_record_app_or_user_is_allowed() {
                 if let Endpoint::Container(c) = e {
                     match c {
                         C::BackgroundTokens => assert!(same(p.app(), t.app.as_ref())),
-                        C::Launch | C::AccountInfo | C::AccountApps | C::AccountShares
-                        | C::RevokeShare | C::ChangePassword => {
+                        C::Launch
+                        | C::AccountInfo
+                        | C::AccountApps
+                        | C::AccountShares
+                        | C::RevokeShare
+                        | C::ChangePassword => {
                             assert!(same(p.user(), t.user.as_ref()))
                         }
                         _ => {}
@@ -250,10 +286,16 @@ fn nothing_aimed_at_another_record_app_or_user_is_allowed() {
 
 #[test]
 fn the_ui_principal_reads_no_clinical_data_and_no_app_secrets() {
-    let t = Target::new().with_record(r("1")).with_app(a("a1@x")).with_user(u("u1@x"));
+    let t = Target::new()
+        .with_record(r("1"))
+        .with_app(a("a1@x"))
+        .with_user(u("u1@x"));
     for call in CALLS {
         if call.category != Category::Container {
-            assert_eq!(decide(Some(&Principal::Ui), Endpoint::Api(call), &t), Decision::Forbidden);
+            assert_eq!(
+                decide(Some(&Principal::Ui), Endpoint::Api(call), &t),
+                Decision::Forbidden
+            );
         }
     }
     assert_eq!(
@@ -261,11 +303,21 @@ fn the_ui_principal_reads_no_clinical_data_and_no_app_secrets() {
         Decision::Forbidden
     );
     // Nor does a plain (non-admin) session, nor an administrator.
-    let session = Principal::Session { user: u("u1@x"), admin: true, limited_to: None };
+    let session = Principal::Session {
+        user: u("u1@x"),
+        admin: true,
+        limited_to: None,
+    };
     let meds = Endpoint::api("get_medications").unwrap();
     assert_eq!(decide(Some(&session), meds, &t), Decision::Forbidden);
     assert_eq!(
-        decide(Some(&Principal::Admin { consumer: "admin".into() }), meds, &t),
+        decide(
+            Some(&Principal::Admin {
+                consumer: "admin".into()
+            }),
+            meds,
+            &t
+        ),
         Decision::Forbidden
     );
 }

@@ -75,7 +75,11 @@ fn rfc_5849_negative_cases() {
     for (base, method, target) in [
         ("http://example.org", "POST", RFC_TARGET),
         ("http://example.com", "PUT", RFC_TARGET),
-        ("http://example.com", "POST", "/Request?b5=%3D%253D&a3=a&c%40=&a2=r%20b"),
+        (
+            "http://example.com",
+            "POST",
+            "/Request?b5=%3D%253D&a3=a&c%40=&a2=r%20b",
+        ),
         ("https://example.com", "POST", RFC_TARGET),
     ] {
         let c = config(base);
@@ -83,7 +87,9 @@ fn rfc_5849_negative_cases() {
             .with_authorization(&good)
             .with_body(Some(FORM), b"c2&a3=2+q");
         assert!(
-            parse(&c, &req).verify("j49sk3j29djd", "dh893hdasih9").is_err(),
+            parse(&c, &req)
+                .verify("j49sk3j29djd", "dh893hdasih9")
+                .is_err(),
             "{base} {method} {target}"
         );
     }
@@ -142,7 +148,9 @@ fn rfc_5849_section_1_2_token_request() {
              oauth_verifier=\"hfdp7dh39dks9884\", oauth_signature=\"gKgrFCywp7rO0OXSjdot%2FIHF7IU%3D\"";
     let signed = parse(&c, &Request::new("POST", "/token").with_authorization(h));
     assert_eq!(signed.verifier(), Some("hfdp7dh39dks9884"));
-    signed.verify("kd94hf93k423kf44", "hdhd0244k9j7ao03").unwrap();
+    signed
+        .verify("kd94hf93k423kf44", "hdhd0244k9j7ao03")
+        .unwrap();
 }
 
 #[test]
@@ -209,7 +217,11 @@ fn host_and_port_normalization() {
     let h = HeaderSigner::new(SignatureMethod::HmacSha1, "dpf43f3p2l4k3l03", &secret)
         .nonce("n")
         .timestamp(UnixTime::from_secs(137131202))
-        .sign("GET", "HTTPS://Photos.Example.NET:443/photos?size=original", None)
+        .sign(
+            "GET",
+            "HTTPS://Photos.Example.NET:443/photos?size=original",
+            None,
+        )
         .unwrap();
     for base in [
         "https://photos.example.net",
@@ -234,16 +246,46 @@ fn host_and_port_normalization() {
 fn malformed_requests_are_refused_before_any_secret_is_used() {
     let c = config("http://example.com");
     let cases: &[(&str, &str)] = &[
-        ("missing signature", "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\""),
-        ("missing nonce", "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_signature=\"x\""),
-        ("missing timestamp", "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_nonce=\"n\", oauth_signature=\"x\""),
-        ("missing consumer", "OAuth oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"x\""),
-        ("missing method", "OAuth oauth_consumer_key=\"k\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"x\""),
-        ("duplicate nonce", "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_nonce=\"m\", oauth_signature=\"x\""),
-        ("bad timestamp", "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1x\", oauth_nonce=\"n\", oauth_signature=\"x\""),
-        ("bad version", "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"x\", oauth_version=\"2.0\""),
-        ("rsa", "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"RSA-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"x\""),
-        ("bad escape", "OAuth oauth_consumer_key=\"k%G0\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"x\""),
+        (
+            "missing signature",
+            "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\"",
+        ),
+        (
+            "missing nonce",
+            "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_signature=\"x\"",
+        ),
+        (
+            "missing timestamp",
+            "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_nonce=\"n\", oauth_signature=\"x\"",
+        ),
+        (
+            "missing consumer",
+            "OAuth oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"x\"",
+        ),
+        (
+            "missing method",
+            "OAuth oauth_consumer_key=\"k\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"x\"",
+        ),
+        (
+            "duplicate nonce",
+            "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_nonce=\"m\", oauth_signature=\"x\"",
+        ),
+        (
+            "bad timestamp",
+            "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1x\", oauth_nonce=\"n\", oauth_signature=\"x\"",
+        ),
+        (
+            "bad version",
+            "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"x\", oauth_version=\"2.0\"",
+        ),
+        (
+            "rsa",
+            "OAuth oauth_consumer_key=\"k\", oauth_signature_method=\"RSA-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"x\"",
+        ),
+        (
+            "bad escape",
+            "OAuth oauth_consumer_key=\"k%G0\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"x\"",
+        ),
     ];
     for (what, h) in cases {
         let req = Request::new("GET", "/").with_authorization(h);
@@ -263,9 +305,12 @@ fn malformed_requests_are_refused_before_any_secret_is_used() {
             .is_none()
     );
     assert!(
-        SignedRequest::parse(&c, &Request::new("GET", "/").with_authorization("Basic Zm9v"))
-            .unwrap()
-            .is_none()
+        SignedRequest::parse(
+            &c,
+            &Request::new("GET", "/").with_authorization("Basic Zm9v")
+        )
+        .unwrap()
+        .is_none()
     );
     assert!(SignedRequest::parse(&c, &Request::new("GET", "relative")).is_err());
 }

@@ -278,7 +278,11 @@ fn a_sample_wire_request_looks_right() {
     let c = Case {
         method: "POST",
         path: "/records/1/x/".into(),
-        query: vec![("q".into(), "☃ a&b".into()), ("r".into(), "x".into()), ("r".into(), "~.".into())],
+        query: vec![
+            ("q".into(), "☃ a&b".into()),
+            ("r".into(), "x".into()),
+            ("r".into(), "~.".into()),
+        ],
         form: vec![("f".into(), "ü+=".into())],
         consumer: ("app@x".into(), "s&cret".into()),
         token: Some(("tok".into(), "ts".into())),

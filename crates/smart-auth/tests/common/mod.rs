@@ -126,7 +126,10 @@ impl World {
         for r in ["1", "2", "3"] {
             dir.add_record(rid(r));
         }
-        let nonces = Arc::new(MemoryNonceStore::new(clock.as_ref(), NonceLimits::default()));
+        let nonces = Arc::new(MemoryNonceStore::new(
+            clock.as_ref(),
+            NonceLimits::default(),
+        ));
         let provider = Provider::new(
             config(),
             Stores::from_directory(dir.clone(), nonces),
@@ -147,7 +150,10 @@ impl World {
     /// The same directory, but a fresh provider with an empty nonce memory starting now:
     /// what a restarted node looks like.
     pub fn restart(&self) -> Provider {
-        let nonces = Arc::new(MemoryNonceStore::new(self.clock.as_ref(), NonceLimits::default()));
+        let nonces = Arc::new(MemoryNonceStore::new(
+            self.clock.as_ref(),
+            NonceLimits::default(),
+        ));
         Provider::new(
             config(),
             Stores::from_directory(self.dir.clone(), nonces),
@@ -166,9 +172,19 @@ impl World {
 
     /// Signs a request with oauth1-request. `path` may carry a query; `form` goes in a
     /// form body.
-    pub fn wire(&self, c: &Creds, method: &str, path: &str, form: &[(&str, &str)], x: Extra<'_>) -> Wire {
+    pub fn wire(
+        &self,
+        c: &Creds,
+        method: &str,
+        path: &str,
+        form: &[(&str, &str)],
+        x: Extra<'_>,
+    ) -> Wire {
         let (p, q) = path.split_once('?').unwrap_or((path, ""));
-        let mut params: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut params: Vec<(String, String)> = form
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         for pair in q.split('&').filter(|s| !s.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             params.push((k.into(), v.into()));
@@ -194,7 +210,9 @@ impl World {
         }
         let header = b.authorize(method, format!("{API}{p}"), &list);
         let body = oauth::to_form(&oauth::ParameterList::new(
-            form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>(),
+            form.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>(),
         ));
         Wire {
             method: method.into(),
@@ -205,7 +223,14 @@ impl World {
     }
 
     /// Signs and authenticates.
-    pub fn send(&self, c: &Creds, method: &str, path: &str, form: &[(&str, &str)], x: Extra<'_>) -> Result<Authenticated, AuthError> {
+    pub fn send(
+        &self,
+        c: &Creds,
+        method: &str,
+        path: &str,
+        form: &[(&str, &str)],
+        x: Extra<'_>,
+    ) -> Result<Authenticated, AuthError> {
         let w = self.wire(c, method, path, form, x);
         self.authenticate(&w)
     }
@@ -234,7 +259,11 @@ impl World {
 
     /// Creates an active account with a password.
     pub fn account(&self, email: &str, password: &str) {
-        block_on(self.provider.create_account(&self.as_admin(), email, Some(password), false)).unwrap();
+        block_on(
+            self.provider
+                .create_account(&self.as_admin(), email, Some(password), false),
+        )
+        .unwrap();
     }
 
     /// Logs in through the UI and returns the UI credentials with the session token.
