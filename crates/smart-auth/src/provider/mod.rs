@@ -328,12 +328,18 @@ impl Provider {
             }
             // Admin credentials take no token; `authenticate` refused that already.
             (Consumer::Admin, Some(_)) => Err(AuthError::UnknownToken),
-            (_, Some(t)) => self.token_principal(t).await,
+            (Consumer::App(app), Some(t)) => self.token_principal(t, Some(app)).await,
+            (Consumer::Ui, Some(t)) => self.token_principal(t, None).await,
         }
     }
 
     /// The principal a stored token stands for.
-    async fn token_principal(&self, t: &TokenRecord) -> Result<Principal, AuthError> {
+    /// `app` is the token's app when the caller has already loaded it.
+    async fn token_principal(
+        &self,
+        t: &TokenRecord,
+        app: Option<&AppRecord>,
+    ) -> Result<Principal, AuthError> {
         if t.kind == TokenKind::Session {
             let user = t.user.as_ref().ok_or(AuthError::UnknownToken)?;
             let account = self.active_account(user).await?;
@@ -344,10 +350,14 @@ impl Provider {
             });
         }
         let app_id = t.app.as_ref().ok_or(AuthError::UnknownToken)?;
-        let app = self
-            .enabled_app(app_id)
-            .await
-            .map_err(|_| AuthError::UnknownToken)?;
+        let app = match app {
+            Some(a) if &a.id == app_id && a.enabled => a.clone(),
+            Some(_) => return Err(AuthError::UnknownToken),
+            None => self
+                .enabled_app(app_id)
+                .await
+                .map_err(|_| AuthError::UnknownToken)?,
+        };
         if let Some(user) = &t.user {
             self.active_account(user).await?;
         }
@@ -396,7 +406,7 @@ impl Provider {
             return Err(AuthError::TokenExpired);
         }
         Ok(Authenticated {
-            principal: self.token_principal(&t).await?,
+            principal: self.token_principal(&t, None).await?,
             consumer_key: self.config.ui.key().to_owned(),
             token: Some(t.token),
             signed: None,
@@ -431,7 +441,7 @@ impl Provider {
             return Err(AuthError::TokenExpired);
         }
         Ok(Authenticated {
-            principal: self.token_principal(&t).await?,
+            principal: self.token_principal(&t, None).await?,
             consumer_key: self.config.ui.key().to_owned(),
             token: Some(t.token),
             signed: None,
