@@ -77,15 +77,24 @@ impl NewApp {
         self
     }
 
-    /// Checks the fields and derives the id.
-    pub(crate) fn validate(&self) -> StoreResult<AppId> {
+    /// Checks the fields, derives the id, and serializes the manifest, refusing one that
+    /// would not read back as the same manifest (so that a stored manifest is never
+    /// reported as corrupt later).
+    pub(crate) fn validate(&self) -> StoreResult<(AppId, String)> {
         let id = AppId::new(&self.manifest.id)?;
         check_opaque(
             &format!("app {id}: consumer secret"),
             &self.consumer_secret,
             1024,
         )?;
-        Ok(id)
+        let json = self.manifest.to_json();
+        match AppManifest::from_json(&json) {
+            Ok(back) if back == self.manifest => Ok((id, json)),
+            Ok(_) => Err(StoreError::invalid(format!(
+                "app {id}: the manifest does not read back unchanged from its JSON form"
+            ))),
+            Err(e) => Err(StoreError::invalid(format!("app {id}: {e}"))),
+        }
     }
 }
 

@@ -232,7 +232,7 @@ impl AppStore for MemoryDirectory {
         secret: SecretPolicy,
         now: Timestamp,
     ) -> StoreResult<App> {
-        let id = new.validate()?;
+        let (id, _) = new.validate()?;
         let mut state = self.state();
         let app = match state.apps.get(&id) {
             Some(old) => App {

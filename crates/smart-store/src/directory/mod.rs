@@ -16,6 +16,33 @@
 //! The SQL backends run their embedded migrations when they open
 //! (`migrations/sqlite`, `migrations/postgres` in this crate).
 //!
+//! ```
+//! use smart_store::directory::*;
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> smart_store::StoreResult<()> {
+//! let store: Arc<dyn DirectoryStore> = Arc::new(MemoryDirectory::new());
+//! let now = Timestamp::now();
+//! let alice = store
+//!     .create_account(NewAccount::new("Alice@Example.org", "Alice", "Liddell"), now)
+//!     .await?;
+//! assert_eq!(alice.id.as_str(), "alice@example.org");
+//!
+//! // A role trait on its own, e.g. for an adapter that only needs tokens.
+//! let tokens: &dyn TokenStore = store.as_ref();
+//! let session = OAuthToken::new("tok", "secret", TokenKind::Session, None, now,
+//!                               now.saturating_add(Duration::from_secs(1800)))
+//!     .with_account(alice.id.clone());
+//! tokens.insert_token(session).await?;
+//! assert!(tokens.get_token("tok", now).await?.is_some());
+//! let later = now.saturating_add(Duration::from_secs(1800));
+//! assert!(tokens.get_token("tok", later).await?.is_none(), "expired at its expiry time");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Tables
 //!
 //! | table | key | holds |

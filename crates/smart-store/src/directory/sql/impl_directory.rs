@@ -203,7 +203,7 @@ impl AppStore for Store {
         secret: SecretPolicy,
         now: Timestamp,
     ) -> StoreResult<App> {
-        let id = new.validate()?;
+        let (id, manifest_json) = new.validate()?;
         query_as::<Db, AppRow>(
             "INSERT INTO apps (id, manifest, consumer_secret, mode, enabled_by_default, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) \
@@ -215,7 +215,7 @@ impl AppStore for Store {
              RETURNING *",
         )
         .bind(id.as_str())
-        .bind(new.manifest.to_json())
+        .bind(&manifest_json)
         .bind(&new.consumer_secret)
         .bind(new.manifest.mode.as_str())
         .bind(new.enabled_by_default)
