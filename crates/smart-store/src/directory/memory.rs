@@ -334,11 +334,11 @@ impl TokenStore for MemoryDirectory {
         if state.tokens.contains_key(&token.token) {
             return Err(token_exists(token.kind));
         }
-        if let Some(app) = &token.app {
-            state.require_app(app)?;
-        }
         if let Some(account) = &token.account {
             state.require_account(account)?;
+        }
+        if let Some(app) = &token.app {
+            state.require_app(app)?;
         }
         state.tokens.insert(token.token.clone(), token.clone());
         Ok(token)

@@ -66,6 +66,12 @@
 //! Registering an app again is an upsert of its own row: nothing that refers to it is
 //! touched, and its consumer secret is kept unless the caller asks to rotate it.
 //!
+//! Secrets: the store keeps password hashes computed by the caller (PHC strings), never
+//! passwords. Consumer and token secrets are kept in whatever form the caller passes them:
+//! HMAC-SHA1 signing needs the secret itself, so a deployment that wants them encrypted at
+//! rest encrypts them before storing. Verifiers are compared in constant time, and token
+//! values never appear in error messages.
+//!
 //! Timestamps are milliseconds since the Unix epoch ([`Timestamp`]), stored as 64-bit
 //! integers. No method reads the clock: the current time is an argument.
 //!
@@ -77,6 +83,14 @@
 //! strictly before `expires_at`), and [`TokenStore::cleanup_expired`] only reclaims space.
 //! Request tokens are consumed when exchanged; revocation by token, app, account or grant
 //! deletes the rows.
+//!
+//! # Keeping the tables small
+//!
+//! Nothing grows without bound if a periodic job calls [`TokenStore::cleanup_expired`]
+//! (every token expires, including abandoned request tokens),
+//! [`NonceStore::purge_older_than`] with `now - window`, and
+//! [`AuditLog::purge_launches_before`] with the audit retention. Lookups never depend on
+//! these jobs having run.
 //!
 //! # Nonces across several server processes
 //!
