@@ -36,7 +36,9 @@ pub struct FsBlobs {
 #[derive(Debug)]
 struct Inner {
     root: PathBuf,
-    lock: RwLock<()>,
+    /// Held across each operation's blocking work (owned, so that a cancelled caller
+    /// does not release it while the work still runs).
+    lock: Arc<RwLock<()>>,
     next_tmp: AtomicU64,
 }
 
@@ -56,7 +58,7 @@ impl FsBlobs {
         Ok(Self {
             inner: Arc::new(Inner {
                 root,
-                lock: RwLock::new(()),
+                lock: Arc::new(RwLock::new(())),
                 next_tmp: AtomicU64::new(0),
             }),
         })
@@ -215,8 +217,9 @@ impl BlobStore for FsBlobs {
         let n = self.inner.next_tmp.fetch_add(1, Ordering::Relaxed);
         let tmp_base = format!("{}-{n}", std::process::id());
         let (name, data, sidecar) = (file_name.to_owned(), bytes.to_vec(), encode_sidecar(&meta));
-        let _guard = self.inner.lock.write().await;
+        let guard = Arc::clone(&self.inner.lock).write_owned().await;
         blocking(move || {
+            let _guard = guard;
             let run = || -> io::Result<()> {
                 let new_record = !dir.exists();
                 fs::create_dir_all(dir.join(META_DIR))?;
@@ -254,8 +257,9 @@ impl BlobStore for FsBlobs {
         let what = blob_name(record, file_name);
         let dir = self.record_dir(record);
         let name = file_name.to_owned();
-        let _guard = self.inner.lock.read().await;
+        let guard = Arc::clone(&self.inner.lock).read_owned().await;
         blocking(move || {
+            let _guard = guard;
             let Some(meta) = read_meta(&dir, &name, &what)? else {
                 return Ok(None);
             };
@@ -281,8 +285,12 @@ impl BlobStore for FsBlobs {
         let what = blob_name(record, file_name);
         let dir = self.record_dir(record);
         let name = file_name.to_owned();
-        let _guard = self.inner.lock.read().await;
-        blocking(move || read_meta(&dir, &name, &what)).await
+        let guard = Arc::clone(&self.inner.lock).read_owned().await;
+        blocking(move || {
+            let _guard = guard;
+            read_meta(&dir, &name, &what)
+        })
+        .await
     }
 
     async fn delete(&self, record: &RecordId, file_name: &str) -> StoreResult<bool> {
@@ -290,8 +298,9 @@ impl BlobStore for FsBlobs {
         let what = format!("deleting {}", blob_name(record, file_name));
         let dir = self.record_dir(record);
         let name = file_name.to_owned();
-        let _guard = self.inner.lock.write().await;
+        let guard = Arc::clone(&self.inner.lock).write_owned().await;
         blocking(move || {
+            let _guard = guard;
             let remove = |path: PathBuf| match fs::remove_file(path) {
                 Ok(()) => Ok(true),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
@@ -309,11 +318,14 @@ impl BlobStore for FsBlobs {
         let count = u64::try_from(self.list(record).await?.len()).unwrap_or(u64::MAX);
         let what = format!("deleting the documents of record {record}");
         let dir = self.record_dir(record);
-        let _guard = self.inner.lock.write().await;
-        blocking(move || match fs::remove_dir_all(&dir) {
-            Ok(()) => Ok(count),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(0),
-            Err(e) => Err(io_error(e, what)),
+        let guard = Arc::clone(&self.inner.lock).write_owned().await;
+        blocking(move || {
+            let _guard = guard;
+            match fs::remove_dir_all(&dir) {
+                Ok(()) => Ok(count),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(0),
+                Err(e) => Err(io_error(e, what)),
+            }
         })
         .await
     }
@@ -321,8 +333,9 @@ impl BlobStore for FsBlobs {
     async fn list(&self, record: &RecordId) -> StoreResult<Vec<BlobMeta>> {
         let dir = self.record_dir(record);
         let record = record.clone();
-        let _guard = self.inner.lock.read().await;
+        let guard = Arc::clone(&self.inner.lock).read_owned().await;
         blocking(move || {
+            let _guard = guard;
             let what = format!("listing the documents of record {record}");
             let entries = match fs::read_dir(dir.join(META_DIR)) {
                 Ok(entries) => entries,

@@ -93,6 +93,8 @@ pub trait BlobStore: Send + Sync + fmt::Debug {
     async fn list(&self, record: &RecordId) -> StoreResult<Vec<BlobMeta>>;
 }
 
+fn _object_safe(_: &dyn BlobStore) {}
+
 /// The longest file name accepted, in bytes (file systems allow 255; some room is kept).
 pub const MAX_FILE_NAME_BYTES: usize = 200;
 

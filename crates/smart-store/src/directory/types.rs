@@ -48,13 +48,13 @@ impl Timestamp {
         }
     }
 
-    /// This time as a [`SystemTime`].
-    pub fn to_system_time(self) -> SystemTime {
+    /// This time as a [`SystemTime`], or `None` if the platform cannot represent it.
+    pub fn to_system_time(self) -> Option<SystemTime> {
         let magnitude = Duration::from_millis(self.0.unsigned_abs());
         if self.0 >= 0 {
-            UNIX_EPOCH + magnitude
+            UNIX_EPOCH.checked_add(magnitude)
         } else {
-            UNIX_EPOCH - magnitude
+            UNIX_EPOCH.checked_sub(magnitude)
         }
     }
 
@@ -346,9 +346,9 @@ mod tests {
     #[test]
     fn timestamps_round_trip_through_system_time() {
         let t = Timestamp::from_unix_millis(1_700_000_000_123);
-        assert_eq!(Timestamp::from_system_time(t.to_system_time()), t);
+        assert_eq!(Timestamp::from_system_time(t.to_system_time().unwrap()), t);
         let before = Timestamp::from_unix_millis(-5_000);
-        assert_eq!(Timestamp::from(before.to_system_time()), before);
+        assert_eq!(Timestamp::from(before.to_system_time().unwrap()), before);
         assert_eq!(
             Timestamp::from_unix_secs(i64::MAX).as_unix_millis(),
             i64::MAX
