@@ -35,9 +35,10 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 /// How long a connection waits for another's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The directory in a SQLite database: a file in WAL mode (several readers, one writer,
-/// crash-safe), or an in-memory database for tests. Foreign keys are on; the schema is
-/// migrated when the store opens.
+/// The directory in a SQLite database: a file in WAL mode with `synchronous=NORMAL`
+/// (several readers, one writer; a crash never corrupts it, a power loss may undo the last
+/// commits), or an in-memory database for tests. Foreign keys are on, writers wait up to
+/// five seconds for each other, and the schema is migrated when the store opens.
 #[derive(Debug, Clone)]
 pub struct SqliteDirectory {
     pool: sqlx::SqlitePool,
