@@ -7,7 +7,9 @@
 //!
 //! Work in progress: see each module for what exists.
 
+pub mod blobs;
 pub mod clinical;
+pub mod directory;
 pub mod error;
 
 pub use error::{ErrorKind, StoreError, StoreResult};

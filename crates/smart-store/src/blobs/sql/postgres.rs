@@ -1,0 +1,41 @@
+//! [`PgBlobs`]: documents in PostgreSQL.
+
+use crate::directory::DirectoryConfig;
+use crate::directory::PgDirectory;
+use crate::error::StoreResult;
+
+type Db = sqlx::Postgres;
+type Store = PgBlobs;
+
+#[path = "impl_blobs.rs"]
+#[cfg_attr(
+    all(feature = "sqlite", feature = "postgres"),
+    expect(
+        clippy::duplicate_mod,
+        reason = "the same statements, compiled once per backend with its own `Db`"
+    )
+)]
+mod impl_blobs;
+
+/// Documents in the `documents` table of a PostgreSQL database (as `bytea`), for
+/// deployments that keep no files on the servers.
+#[derive(Debug, Clone)]
+pub struct PgBlobs {
+    pool: sqlx::PgPool,
+}
+
+impl PgBlobs {
+    /// Documents in the same database as `directory`, sharing its pool.
+    pub fn new(directory: &PgDirectory) -> Self {
+        Self {
+            pool: directory.pool().clone(),
+        }
+    }
+
+    /// Connects to `url` and migrates the schema (the same migrations as
+    /// [`PgDirectory`]).
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let directory = PgDirectory::connect_with(url, DirectoryConfig::default(), 10).await?;
+        Ok(Self::new(&directory))
+    }
+}

@@ -1,0 +1,249 @@
+//! Scratchpads, preferences, the records registry and the launch audit for one SQL
+//! backend; included like `impl_directory.rs`.
+
+use super::{Db, Store};
+use crate::directory::app_data::{check_app_data, preferences_name, scratchpad_name};
+use crate::directory::apps::app_not_found;
+use crate::directory::records::check_label;
+use crate::directory::sql::rows::{AppDataRow, LaunchRow, RecordRow, convert_all};
+use crate::directory::sql::{db_error, is_foreign_key_violation, limit_plus_one, offset};
+use crate::directory::*;
+use crate::error::StoreResult;
+use async_trait::async_trait;
+use smart_core::ids::RecordId;
+use sqlx::{query, query_as};
+
+#[async_trait]
+impl AppDataStore for Store {
+    async fn get_scratchpad(&self, record: &RecordId, app: &AppId) -> StoreResult<Option<AppData>> {
+        let row = query_as::<Db, AppDataRow>(
+            "SELECT content_type, data, updated_at FROM scratchpads \
+             WHERE record_id = $1 AND app_id = $2",
+        )
+        .bind(record.as_str())
+        .bind(app.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_error(e, format!("reading the {}", scratchpad_name(record, app))))?;
+        Ok(row.map(AppData::from))
+    }
+
+    async fn put_scratchpad(
+        &self,
+        record: &RecordId,
+        app: &AppId,
+        content_type: &str,
+        data: &[u8],
+        now: Timestamp,
+    ) -> StoreResult<AppData> {
+        let what = scratchpad_name(record, app);
+        check_app_data(&what, content_type, data, self.config.max_app_data_bytes)?;
+        let row = query_as::<Db, AppDataRow>(
+            "INSERT INTO scratchpads (record_id, app_id, content_type, data, updated_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (record_id, app_id) DO UPDATE SET \
+             content_type = excluded.content_type, data = excluded.data, \
+             updated_at = excluded.updated_at \
+             RETURNING content_type, data, updated_at",
+        )
+        .bind(record.as_str())
+        .bind(app.as_str())
+        .bind(content_type)
+        .bind(data)
+        .bind(now.as_unix_millis())
+        .fetch_one(&self.pool)
+        .await;
+        match row {
+            Ok(row) => Ok(row.into()),
+            Err(e) if is_foreign_key_violation(&e) => Err(app_not_found(app)),
+            Err(e) => Err(db_error(e, format!("writing the {what}"))),
+        }
+    }
+
+    async fn delete_scratchpad(&self, record: &RecordId, app: &AppId) -> StoreResult<bool> {
+        let done = query::<Db>("DELETE FROM scratchpads WHERE record_id = $1 AND app_id = $2")
+            .bind(record.as_str())
+            .bind(app.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| db_error(e, format!("deleting the {}", scratchpad_name(record, app))))?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn get_preferences(
+        &self,
+        account: &AccountId,
+        app: &AppId,
+    ) -> StoreResult<Option<AppData>> {
+        let row = query_as::<Db, AppDataRow>(
+            "SELECT content_type, data, updated_at FROM preferences \
+             WHERE account_id = $1 AND app_id = $2",
+        )
+        .bind(account.as_str())
+        .bind(app.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_error(e, format!("reading the {}", preferences_name(account, app))))?;
+        Ok(row.map(AppData::from))
+    }
+
+    async fn put_preferences(
+        &self,
+        account: &AccountId,
+        app: &AppId,
+        content_type: &str,
+        data: &[u8],
+        now: Timestamp,
+    ) -> StoreResult<AppData> {
+        let what = preferences_name(account, app);
+        check_app_data(&what, content_type, data, self.config.max_app_data_bytes)?;
+        let row = query_as::<Db, AppDataRow>(
+            "INSERT INTO preferences (account_id, app_id, content_type, data, updated_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, app_id) DO UPDATE SET \
+             content_type = excluded.content_type, data = excluded.data, \
+             updated_at = excluded.updated_at \
+             RETURNING content_type, data, updated_at",
+        )
+        .bind(account.as_str())
+        .bind(app.as_str())
+        .bind(content_type)
+        .bind(data)
+        .bind(now.as_unix_millis())
+        .fetch_one(&self.pool)
+        .await;
+        match row {
+            Ok(row) => Ok(row.into()),
+            Err(e) if is_foreign_key_violation(&e) => {
+                Err(self.missing_reference(Some(account), Some(app)).await)
+            }
+            Err(e) => Err(db_error(e, format!("writing the {what}"))),
+        }
+    }
+
+    async fn delete_preferences(&self, account: &AccountId, app: &AppId) -> StoreResult<bool> {
+        let done = query::<Db>("DELETE FROM preferences WHERE account_id = $1 AND app_id = $2")
+            .bind(account.as_str())
+            .bind(app.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| {
+                db_error(
+                    e,
+                    format!("deleting the {}", preferences_name(account, app)),
+                )
+            })?;
+        Ok(done.rows_affected() > 0)
+    }
+}
+
+#[async_trait]
+impl RecordRegistry for Store {
+    async fn upsert_record(
+        &self,
+        id: &RecordId,
+        label: &str,
+        now: Timestamp,
+    ) -> StoreResult<RecordEntry> {
+        check_label(id, label)?;
+        query_as::<Db, RecordRow>(
+            "INSERT INTO records (id, label, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+             ON CONFLICT (id) DO UPDATE SET label = excluded.label, \
+             updated_at = excluded.updated_at RETURNING *",
+        )
+        .bind(id.as_str())
+        .bind(label)
+        .bind(now.as_unix_millis())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| db_error(e, format!("registering record {id}")))?
+        .try_into()
+    }
+
+    async fn get_record(&self, id: &RecordId) -> StoreResult<Option<RecordEntry>> {
+        query_as::<Db, RecordRow>("SELECT * FROM records WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| db_error(e, format!("reading record {id}")))?
+            .map(RecordEntry::try_from)
+            .transpose()
+    }
+
+    async fn list_records(&self, page: Page) -> StoreResult<Paged<RecordEntry>> {
+        let rows =
+            query_as::<Db, RecordRow>("SELECT * FROM records ORDER BY id LIMIT $1 OFFSET $2")
+                .bind(limit_plus_one(page))
+                .bind(offset(page))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| db_error(e, "listing records"))?;
+        Ok(Paged::from_overfetch(convert_all(rows)?, page))
+    }
+
+    async fn delete_record(&self, id: &RecordId) -> StoreResult<bool> {
+        let what = || format!("deleting record {id}");
+        let mut tx = self.pool.begin().await.map_err(|e| db_error(e, what()))?;
+        for statement in [
+            "DELETE FROM oauth_tokens WHERE record_id = $1",
+            "DELETE FROM shares WHERE record_id = $1",
+            "DELETE FROM scratchpads WHERE record_id = $1",
+        ] {
+            query::<Db>(statement)
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| db_error(e, what()))?;
+        }
+        let done = query::<Db>("DELETE FROM records WHERE id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| db_error(e, what()))?;
+        tx.commit().await.map_err(|e| db_error(e, what()))?;
+        Ok(done.rows_affected() > 0)
+    }
+}
+
+#[async_trait]
+impl AuditLog for Store {
+    async fn append_launch(&self, event: &LaunchEvent) -> StoreResult<()> {
+        query::<Db>(
+            "INSERT INTO launch_audit (launched_at, account_id, app_id, record_id, kind) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(event.at.as_unix_millis())
+        .bind(event.account.as_ref().map(AccountId::as_str))
+        .bind(event.app.as_str())
+        .bind(event.record.as_ref().map(RecordId::as_str))
+        .bind(event.kind.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| db_error(e, format!("logging a launch of app {}", event.app)))?;
+        Ok(())
+    }
+
+    async fn recent_launches(
+        &self,
+        account: Option<&AccountId>,
+        limit: u32,
+    ) -> StoreResult<Vec<LaunchEvent>> {
+        let rows = query_as::<Db, LaunchRow>(
+            "SELECT * FROM launch_audit WHERE ($1 IS NULL OR account_id = $1) \
+             ORDER BY launched_at DESC, seq DESC LIMIT $2",
+        )
+        .bind(account.map(AccountId::as_str))
+        .bind(i64::from(Page::first(limit).effective_limit()))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| db_error(e, "listing recent launches"))?;
+        convert_all(rows)
+    }
+
+    async fn purge_launches_before(&self, cutoff: Timestamp) -> StoreResult<u64> {
+        let done = query::<Db>("DELETE FROM launch_audit WHERE launched_at < $1")
+            .bind(cutoff.as_unix_millis())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| db_error(e, "purging the launch audit"))?;
+        Ok(done.rows_affected())
+    }
+}

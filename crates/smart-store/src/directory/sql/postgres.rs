@@ -1,0 +1,93 @@
+//! [`PgDirectory`]: the directory in PostgreSQL.
+
+use crate::directory::DirectoryConfig;
+use crate::directory::sql::{db_error, migrate_error};
+use crate::error::StoreResult;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+type Db = sqlx::Postgres;
+type Store = PgDirectory;
+
+#[path = "impl_data.rs"]
+#[cfg_attr(
+    all(feature = "sqlite", feature = "postgres"),
+    expect(
+        clippy::duplicate_mod,
+        reason = "the same statements, compiled once per backend with its own `Db`"
+    )
+)]
+mod impl_data;
+#[path = "impl_directory.rs"]
+#[cfg_attr(
+    all(feature = "sqlite", feature = "postgres"),
+    expect(
+        clippy::duplicate_mod,
+        reason = "the same statements, compiled once per backend with its own `Db`"
+    )
+)]
+mod impl_directory;
+
+/// The embedded migrations of the PostgreSQL schema (directory and document tables).
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The directory in PostgreSQL: the backend for deployments with several server
+/// processes, which then share tokens, nonces and everything else. The schema is migrated
+/// when the store connects (concurrent migrations from several processes are serialised
+/// by sqlx with an advisory lock).
+#[derive(Debug, Clone)]
+pub struct PgDirectory {
+    pool: sqlx::PgPool,
+    config: DirectoryConfig,
+}
+
+impl PgDirectory {
+    /// Connects to `url` (`postgres://user@host:port/database`) with the default
+    /// configuration and migrates the schema.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with(url, DirectoryConfig::default(), 10).await
+    }
+
+    /// [`PgDirectory::connect`] with this configuration and at most `max_connections`
+    /// connections.
+    pub async fn connect_with(
+        url: &str,
+        config: DirectoryConfig,
+        max_connections: u32,
+    ) -> StoreResult<Self> {
+        let pool = connect_pool(url, max_connections).await?;
+        Self::from_pool(pool, config).await
+    }
+
+    /// Uses an existing pool, migrating the schema first.
+    pub async fn from_pool(pool: sqlx::PgPool, config: DirectoryConfig) -> StoreResult<Self> {
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| migrate_error(e, "PostgreSQL directory"))?;
+        Ok(Self { pool, config })
+    }
+
+    /// The connection pool, e.g. to share it with [`PgBlobs`](crate::blobs::PgBlobs).
+    pub fn pool(&self) -> &sqlx::PgPool {
+        &self.pool
+    }
+
+    /// Closes every connection; later calls fail with `Unavailable`.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Opens a pool; the URL is not repeated in errors (it may hold a password).
+pub(crate) async fn connect_pool(url: &str, max_connections: u32) -> StoreResult<sqlx::PgPool> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| db_error(e, "PostgreSQL connection URL is not valid"))?;
+    PgPoolOptions::new()
+        .max_connections(max_connections.max(1))
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(|e| db_error(e, "connecting to PostgreSQL"))
+}

@@ -1,0 +1,410 @@
+//! Values shared by every part of the directory: time, identifiers, paging, limits, and
+//! the input checks that every backend applies in the same way.
+
+use crate::error::{StoreError, StoreResult};
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A point in time: milliseconds since the Unix epoch (UTC).
+///
+/// Every method that depends on the clock takes the current time as a `Timestamp` argument
+/// instead of reading the clock itself, so that callers (and tests) decide what "now" is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// The Unix epoch.
+    pub const EPOCH: Self = Self(0);
+
+    /// The time `millis` milliseconds after the Unix epoch (negative: before it).
+    pub const fn from_unix_millis(millis: i64) -> Self {
+        Self(millis)
+    }
+
+    /// The time `secs` seconds after the Unix epoch, saturating at the representable range.
+    pub const fn from_unix_secs(secs: i64) -> Self {
+        Self(secs.saturating_mul(1000))
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub const fn as_unix_millis(self) -> i64 {
+        self.0
+    }
+
+    /// The current time from the system clock.
+    pub fn now() -> Self {
+        Self::from_system_time(SystemTime::now())
+    }
+
+    /// Converts a [`SystemTime`], saturating far outside the representable range.
+    pub fn from_system_time(time: SystemTime) -> Self {
+        match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => Self(i64::try_from(after.as_millis()).unwrap_or(i64::MAX)),
+            Err(before) => Self(
+                i64::try_from(before.duration().as_millis())
+                    .map(i64::wrapping_neg)
+                    .unwrap_or(i64::MIN),
+            ),
+        }
+    }
+
+    /// This time as a [`SystemTime`], or `None` if the platform cannot represent it.
+    pub fn to_system_time(self) -> Option<SystemTime> {
+        let magnitude = Duration::from_millis(self.0.unsigned_abs());
+        if self.0 >= 0 {
+            UNIX_EPOCH.checked_add(magnitude)
+        } else {
+            UNIX_EPOCH.checked_sub(magnitude)
+        }
+    }
+
+    /// This time plus `d`, saturating.
+    pub fn saturating_add(self, d: Duration) -> Self {
+        Self(self.0.saturating_add(duration_millis(d)))
+    }
+
+    /// This time minus `d`, saturating.
+    pub fn saturating_sub(self, d: Duration) -> Self {
+        Self(self.0.saturating_sub(duration_millis(d)))
+    }
+}
+
+fn duration_millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl From<SystemTime> for Timestamp {
+    fn from(time: SystemTime) -> Self {
+        Self::from_system_time(time)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}ms", self.0)
+    }
+}
+
+/// The identifier of an account: its e-mail address, lower-cased.
+///
+/// Accounts are unique case-insensitively: `Alice@Example.org` and `alice@example.org` are
+/// the same [`AccountId`]. The address as the user typed it is kept separately in
+/// [`Account::email`](crate::directory::Account::email).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountId(String);
+
+impl AccountId {
+    /// Validates and normalises an account id: 1 to 254 characters, no whitespace, no
+    /// control characters, no `/`; stored lower-cased.
+    pub fn new(email: &str) -> StoreResult<Self> {
+        check_identifier("account id", email, 254)?;
+        Ok(Self(email.to_lowercase()))
+    }
+
+    /// The normalised (lower-case) id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for AccountId {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+/// The identifier of an app: its manifest `id`, which is also its OAuth consumer key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AppId(String);
+
+impl AppId {
+    /// Validates an app id: 1 to 255 characters, no whitespace, no control characters, no
+    /// `/`. Case is kept and significant.
+    pub fn new(id: &str) -> StoreResult<Self> {
+        check_identifier("app id", id, 255)?;
+        Ok(Self(id.to_owned()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AppId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for AppId {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+fn check_identifier(what: &str, value: &str, max_chars: usize) -> StoreResult<()> {
+    if value.is_empty() {
+        return Err(StoreError::invalid(format!("{what} is empty")));
+    }
+    if value.chars().count() > max_chars {
+        return Err(StoreError::invalid(format!(
+            "{what} {value:?} is longer than {max_chars} characters"
+        )));
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || *c == '/')
+    {
+        return Err(StoreError::invalid(format!(
+            "{what} {value:?} contains {c:?}; whitespace, control characters and '/' are not allowed"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a free-text field: at most `max_chars` characters and no control characters
+/// other than tab. Empty is allowed.
+pub(crate) fn check_text(what: &str, value: &str, max_chars: usize) -> StoreResult<()> {
+    if value.chars().count() > max_chars {
+        return Err(StoreError::invalid(format!(
+            "{what} is longer than {max_chars} characters"
+        )));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(StoreError::invalid(format!(
+            "{what} contains a control character"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks an opaque secret or token value: 1 to `max_chars` printable ASCII characters.
+pub(crate) fn check_opaque(what: &str, value: &str, max_chars: usize) -> StoreResult<()> {
+    if value.is_empty() {
+        return Err(StoreError::invalid(format!("{what} is empty")));
+    }
+    if value.len() > max_chars {
+        return Err(StoreError::invalid(format!(
+            "{what} is longer than {max_chars} characters"
+        )));
+    }
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(StoreError::invalid(format!(
+            "{what} contains a character outside printable ASCII"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a MIME type as stored with app data and documents: `type/subtype`, printable
+/// ASCII without spaces, at most 255 characters. Parameters (after `;`) are refused: the
+/// caller strips them.
+pub(crate) fn check_content_type(what: &str, value: &str) -> StoreResult<()> {
+    let well_formed = !value.is_empty()
+        && value.len() <= 255
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b';' && b != b',')
+        && value
+            .split_once('/')
+            .is_some_and(|(t, s)| !t.is_empty() && !s.is_empty() && !s.contains('/'));
+    if well_formed {
+        Ok(())
+    } else {
+        Err(StoreError::invalid(format!(
+            "{what}: content type {value:?} is not of the form type/subtype"
+        )))
+    }
+}
+
+/// The case-insensitive search key of a name.
+pub(crate) fn search_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
+/// Which slice of a listing to return: skip `offset` items, return at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// How many items to skip.
+    pub offset: u64,
+    /// How many items to return at most; clamped to `1..=`[`Page::MAX_LIMIT`].
+    pub limit: u32,
+}
+
+impl Page {
+    /// The largest page size; larger limits are reduced to this.
+    pub const MAX_LIMIT: u32 = 1000;
+
+    /// The first `limit` items.
+    pub fn first(limit: u32) -> Self {
+        Self { offset: 0, limit }
+    }
+
+    /// `limit` items after skipping `offset`.
+    pub fn new(offset: u64, limit: u32) -> Self {
+        Self { offset, limit }
+    }
+
+    /// The limit actually used.
+    pub fn effective_limit(self) -> u32 {
+        self.limit.clamp(1, Self::MAX_LIMIT)
+    }
+
+    /// The page after this one, given that this one was full.
+    fn following(self) -> Self {
+        let limit = self.effective_limit();
+        Self {
+            offset: self.offset.saturating_add(u64::from(limit)),
+            limit,
+        }
+    }
+}
+
+/// One page of a listing, and the page after it if there are more items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paged<T> {
+    /// The items of this page, in the listing's order.
+    pub items: Vec<T>,
+    /// The next page, or `None` if this was the last.
+    pub next: Option<Page>,
+}
+
+impl<T> Paged<T> {
+    /// Builds a page from up to `limit + 1` fetched items: the extra item only tells that
+    /// there is a next page.
+    pub(crate) fn from_overfetch(mut items: Vec<T>, page: Page) -> Self {
+        let limit = page.effective_limit() as usize;
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            Some(page.following())
+        } else {
+            None
+        };
+        Self { items, next }
+    }
+}
+
+/// Settings every backend honours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DirectoryConfig {
+    /// The largest scratchpad or preferences body accepted, in bytes (default 1 MiB).
+    /// Larger bodies are refused with [`ErrorKind::Invalid`](crate::ErrorKind::Invalid).
+    pub max_app_data_bytes: usize,
+    /// How far an OAuth request timestamp may lie from the current time, either way, for
+    /// its nonce to be accepted (default 5 minutes).
+    pub nonce_window: Duration,
+}
+
+impl DirectoryConfig {
+    /// Sets [`DirectoryConfig::max_app_data_bytes`].
+    pub fn with_max_app_data_bytes(mut self, bytes: usize) -> Self {
+        self.max_app_data_bytes = bytes;
+        self
+    }
+
+    /// Sets [`DirectoryConfig::nonce_window`].
+    pub fn with_nonce_window(mut self, window: Duration) -> Self {
+        self.nonce_window = window;
+        self
+    }
+}
+
+impl Default for DirectoryConfig {
+    fn default() -> Self {
+        Self {
+            max_app_data_bytes: 1024 * 1024,
+            nonce_window: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Compares two secrets in time that depends only on their lengths.
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip_through_system_time() {
+        let t = Timestamp::from_unix_millis(1_700_000_000_123);
+        assert_eq!(Timestamp::from_system_time(t.to_system_time().unwrap()), t);
+        let before = Timestamp::from_unix_millis(-5_000);
+        assert_eq!(Timestamp::from(before.to_system_time().unwrap()), before);
+        assert_eq!(
+            Timestamp::from_unix_secs(i64::MAX).as_unix_millis(),
+            i64::MAX
+        );
+        assert_eq!(
+            t.saturating_add(Duration::from_secs(1)).as_unix_millis(),
+            1_700_000_001_123
+        );
+    }
+
+    #[test]
+    fn account_ids_are_lower_cased_and_checked() {
+        assert_eq!(
+            AccountId::new("Alice@Example.ORG").unwrap().as_str(),
+            "alice@example.org"
+        );
+        assert_eq!(
+            AccountId::new("ÉLODIE@exemple.fr").unwrap().as_str(),
+            "élodie@exemple.fr"
+        );
+        for bad in ["", "a b@x", "a/b", "a\u{0}b"] {
+            assert!(AccountId::new(bad).is_err(), "{bad:?}");
+        }
+        assert!(AccountId::new(&"x".repeat(255)).is_err());
+    }
+
+    #[test]
+    fn content_types_are_type_slash_subtype() {
+        assert!(check_content_type("t", "text/plain").is_ok());
+        assert!(check_content_type("t", "application/vnd.x+json").is_ok());
+        for bad in [
+            "",
+            "text",
+            "text/",
+            "/x",
+            "text/plain; charset=utf-8",
+            "a/b/c",
+        ] {
+            assert!(check_content_type("t", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn pages_clamp_and_advance() {
+        assert_eq!(Page::first(0).effective_limit(), 1);
+        assert_eq!(Page::first(5000).effective_limit(), Page::MAX_LIMIT);
+        let paged = Paged::from_overfetch(vec![1, 2, 3], Page::new(4, 2));
+        assert_eq!(paged.items, vec![1, 2]);
+        assert_eq!(paged.next, Some(Page::new(6, 2)));
+        assert_eq!(Paged::from_overfetch(vec![1], Page::first(2)).next, None);
+    }
+
+    #[test]
+    fn secrets_compare_by_value() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+    }
+}
