@@ -263,7 +263,7 @@ impl RemoteSparqlEngine {
         request
             .send()
             .await
-            .map_err(|e| transport_error(e, endpoint, action, self.inner.config.timeout))
+            .map_err(|e| transport_error(e, endpoint, action, &self.inner.config))
     }
 
     /// Reads the whole body; a non-2xx status is an error carrying the start of the body.
@@ -278,7 +278,7 @@ impl RemoteSparqlEngine {
         let body = response
             .bytes()
             .await
-            .map_err(|e| transport_error(e, endpoint, action, self.inner.config.timeout))?;
+            .map_err(|e| transport_error(e, endpoint, action, &self.inner.config))?;
         if !status.is_success() {
             return Err(status_error(status, &headers, &body, endpoint, action));
         }
@@ -316,19 +316,27 @@ impl SparqlEngine for RemoteSparqlEngine {
     }
 }
 
-/// A failure before any HTTP status was received.
+/// A failure before any HTTP status was received (or while reading the body).
 fn transport_error(
     error: reqwest::Error,
     endpoint: &str,
     action: &str,
-    timeout: std::time::Duration,
+    config: &RemoteSparqlConfig,
 ) -> StoreError {
     // Without the URL: a GET URL holds the query, and so possibly patient data.
     let error = error.without_url();
-    let message = if error.is_timeout() {
-        format!("SPARQL {action} at {endpoint} timed out (limit {timeout:?})")
+    let message = if error.is_connect() && error.is_timeout() {
+        format!(
+            "SPARQL {action}: cannot connect to {endpoint} within {:?}",
+            config.connect_timeout
+        )
     } else if error.is_connect() {
         format!("SPARQL {action}: cannot connect to {endpoint}")
+    } else if error.is_timeout() {
+        format!(
+            "SPARQL {action} at {endpoint} timed out after {:?}",
+            config.timeout
+        )
     } else if error.is_builder() {
         return StoreError::other(format!("SPARQL {action} at {endpoint}: bad request"))
             .with_source(error);

@@ -31,8 +31,9 @@ pub(crate) fn results_format(
     }
 }
 
-/// The projected variables of a SELECT, in the order written; `None` for `SELECT *`, whose
-/// order is up to the engine (the results' own header then decides).
+/// The projected variables of a SELECT, in order. spargebra's parser always makes the
+/// projection explicit (`SELECT *` becomes the in-scope variables, sorted); algebra built by
+/// hand may lack it, and then the results' own header decides the order.
 pub(crate) fn projection(query: &Query) -> Option<&[Variable]> {
     let Query::Select { pattern, .. } = query else {
         return None;
@@ -258,8 +259,8 @@ mod tests {
         let q = SparqlParser::new()
             .parse_query("SELECT * WHERE { ?s ?p ?o }")
             .unwrap();
-        // spargebra makes `*` explicit, in order of appearance.
-        assert_eq!(projection(&q), Some(vars(&["s", "p", "o"]).as_slice()));
+        // spargebra makes `*` explicit, sorted by name.
+        assert_eq!(projection(&q), Some(vars(&["o", "p", "s"]).as_slice()));
         let q = SparqlParser::new().parse_query("ASK { ?s ?p ?o }").unwrap();
         assert_eq!(projection(&q), None);
     }
