@@ -25,10 +25,48 @@ use spargebra::{GraphUpdateOperation, Query, Update};
 // ---------------------------------------------------------------------------------------
 // environment and isolation
 
-/// The server's base URL; `None` (after a loud message) when unset outside CI.
-fn sparql_url() -> Option<String> {
+/// The server under test: `SMART_TEST_SPARQL_URL` is its base URL, and
+/// `SMART_TEST_SPARQL_FLAVOR` (`oxigraph`, the default, or `virtuoso`) its layout.
+struct Server {
+    url: String,
+    virtuoso: bool,
+}
+
+impl Server {
+    /// The preset for this server.
+    fn builder(&self) -> RemoteSparqlConfigBuilder {
+        if self.virtuoso {
+            RemoteSparqlConfigBuilder::virtuoso(&self.url)
+        } else {
+            RemoteSparqlConfigBuilder::oxigraph(&self.url)
+        }
+    }
+
+    fn engine(&self) -> RemoteSparqlEngine {
+        engine(self.builder())
+    }
+
+    /// The query transports the server answers (Virtuoso never answers a direct POST).
+    fn query_transports(&self) -> &'static [QueryTransport] {
+        if self.virtuoso {
+            &[QueryTransport::Get, QueryTransport::FormPost]
+        } else {
+            &[
+                QueryTransport::Get,
+                QueryTransport::FormPost,
+                QueryTransport::DirectPost,
+            ]
+        }
+    }
+}
+
+/// The server; `None` (after a loud message) when unset outside CI.
+fn server() -> Option<Server> {
     match std::env::var("SMART_TEST_SPARQL_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
+        Ok(url) if !url.trim().is_empty() => Some(Server {
+            url,
+            virtuoso: std::env::var("SMART_TEST_SPARQL_FLAVOR").as_deref() == Ok("virtuoso"),
+        }),
         _ => {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),
@@ -163,7 +201,7 @@ async fn objects(
 
 #[tokio::test]
 async fn select_with_each_transport() {
-    let Some(url) = sparql_url() else { return };
+    let Some(server) = server() else { return };
     let prefix = unique_prefix();
     let graph = iri(&format!("{prefix}medications/1"));
     let p = iri("http://smartplatforms.org/terms#name");
@@ -177,11 +215,15 @@ async fn select_with_each_transport() {
         })
         .collect();
     // One half by each update transport.
-    engine(RemoteSparqlConfigBuilder::oxigraph(&url).update_transport(UpdateTransport::DirectPost))
-        .update(&insert_data(&graph, &triples[..2]))
-        .await
-        .unwrap();
-    engine(RemoteSparqlConfigBuilder::oxigraph(&url).update_transport(UpdateTransport::FormPost))
+    engine(
+        server
+            .builder()
+            .update_transport(UpdateTransport::DirectPost),
+    )
+    .update(&insert_data(&graph, &triples[..2]))
+    .await
+    .unwrap();
+    engine(server.builder().update_transport(UpdateTransport::FormPost))
         .update(&insert_data(&graph, &triples[2..]))
         .await
         .unwrap();
@@ -189,14 +231,11 @@ async fn select_with_each_transport() {
         .iter()
         .map(|(s, _, o)| (o.clone(), s.clone().into()))
         .collect();
-    for transport in [
-        QueryTransport::Get,
-        QueryTransport::FormPost,
-        QueryTransport::DirectPost,
-    ] {
+    for &transport in server.query_transports() {
         for format in [ResultsFormat::Json, ResultsFormat::Xml] {
             let engine = engine(
-                RemoteSparqlConfigBuilder::oxigraph(&url)
+                server
+                    .builder()
                     .query_transport(transport)
                     .results_format(format),
             );
@@ -211,8 +250,8 @@ async fn select_with_each_transport() {
 
 #[tokio::test]
 async fn hostile_literals_round_trip_as_terms() {
-    let Some(url) = sparql_url() else { return };
-    let engine = engine(RemoteSparqlConfigBuilder::oxigraph(&url));
+    let Some(server) = server() else { return };
+    let engine = server.engine();
     let prefix = unique_prefix();
     let graph = iri(&format!("{prefix}problems/1"));
     let sentinel_graph = iri(&format!("{prefix}sentinel"));
@@ -280,9 +319,8 @@ async fn hostile_literals_round_trip_as_terms() {
     assert_eq!(objects(&engine, &graph, &p).await, expected);
     // Each value also works as a term in a query's pattern.
     for (s, _, o) in &triples {
-        for transport in [QueryTransport::Get, QueryTransport::DirectPost] {
-            let engine =
-                self::engine(RemoteSparqlConfigBuilder::oxigraph(&url).query_transport(transport));
+        for &transport in server.query_transports() {
+            let engine = self::engine(server.builder().query_transport(transport));
             let found = engine
                 .select(&select_subjects_with(&graph, &p, o.clone()))
                 .await
@@ -299,8 +337,8 @@ async fn hostile_literals_round_trip_as_terms() {
 
 #[tokio::test]
 async fn multi_operation_update_is_atomic() {
-    let Some(url) = sparql_url() else { return };
-    let engine = engine(RemoteSparqlConfigBuilder::oxigraph(&url));
+    let Some(server) = server() else { return };
+    let engine = server.engine();
     let prefix = unique_prefix();
     let existing = iri(&format!("{prefix}existing"));
     let target = iri(&format!("{prefix}target"));
@@ -335,17 +373,37 @@ async fn multi_operation_update_is_atomic() {
         let mut update = insert_data(&target, std::slice::from_ref(&triple));
         update.operations.push(failing);
         let err = engine.update(&update).await.unwrap_err();
-        // Oxigraph answers such evaluation errors with HTTP 500 and a plain-text reason.
+        // Oxigraph (and Virtuoso) answer such evaluation errors with HTTP 500 and the
+        // reason as text.
         assert_eq!(err.kind(), ErrorKind::Other, "{err}");
-        assert!(err.message().contains("/update"), "{err}");
-        assert!(
-            err.message().contains("already exists") || err.message().contains("does not exist"),
-            "{err}"
-        );
-        assert!(
-            objects(&engine, &target, &p).await.is_empty(),
-            "first operation applied"
-        );
+        let endpoint = server.builder().build().unwrap().update_url().to_string();
+        assert!(err.message().contains(&endpoint), "{err}");
+        let reasons = [
+            "already exists",
+            "does not exist",
+            "created before",
+            "does not exist",
+        ];
+        assert!(reasons.iter().any(|r| err.message().contains(r)), "{err}");
+        if server.virtuoso {
+            // Virtuoso (7.2.5.1, default settings) keeps the operations before the failing
+            // one: not atomic, as documented on RemoteSparqlEngine. Undo them.
+            engine
+                .update(&Update {
+                    base_iri: None,
+                    operations: vec![GraphUpdateOperation::Drop {
+                        silent: true,
+                        graph: spargebra::algebra::GraphTarget::NamedNode(target.clone()),
+                    }],
+                })
+                .await
+                .unwrap();
+        } else {
+            assert!(
+                objects(&engine, &target, &p).await.is_empty(),
+                "first operation applied"
+            );
+        }
     }
 
     // Both operations apply when both succeed.
@@ -360,7 +418,7 @@ async fn multi_operation_update_is_atomic() {
 
 #[tokio::test]
 async fn long_get_query_falls_back_to_post_on_the_server() {
-    let Some(url) = sparql_url() else { return };
+    let Some(server) = server() else { return };
     let prefix = unique_prefix();
     let graph = iri(&format!("{prefix}g"));
     let p = iri("http://ex.org/p");
@@ -370,8 +428,7 @@ async fn long_get_query_falls_back_to_post_on_the_server() {
         p.clone(),
         Term::from(Literal::from(long.as_str())),
     );
-    let engine =
-        engine(RemoteSparqlConfigBuilder::oxigraph(&url).query_transport(QueryTransport::Get));
+    let engine = engine(server.builder().query_transport(QueryTransport::Get));
     engine
         .update(&insert_data(&graph, std::slice::from_ref(&triple)))
         .await
@@ -385,8 +442,12 @@ async fn long_get_query_falls_back_to_post_on_the_server() {
 
 #[tokio::test]
 async fn graph_store_put_get_delete() {
-    let Some(url) = sparql_url() else { return };
-    let engine = engine(RemoteSparqlConfigBuilder::oxigraph(&url));
+    let Some(server) = server() else { return };
+    if server.virtuoso {
+        // Virtuoso's writable graph store wants digest authentication (not supported).
+        return;
+    }
+    let engine = server.engine();
     let prefix = unique_prefix();
     let graph = iri(&format!("{prefix}demographics"));
     let triples: HashSet<Triple> = [
@@ -428,7 +489,7 @@ async fn graph_store_put_get_delete() {
     assert_eq!(engine.get_graph(graph.as_ref()).await.unwrap(), None);
     assert!(!engine.delete_graph(graph.as_ref()).await.unwrap());
     // Without a graph store URL the helpers refuse.
-    let no_gsp = self::engine(RemoteSparqlConfigBuilder::oxigraph(&url).without_graph_store());
+    let no_gsp = self::engine(server.builder().without_graph_store());
     assert_eq!(
         no_gsp.get_graph(graph.as_ref()).await.unwrap_err().kind(),
         ErrorKind::Invalid
@@ -437,12 +498,9 @@ async fn graph_store_put_get_delete() {
 
 #[tokio::test]
 async fn check_and_misconfigured_endpoints() {
-    let Some(url) = sparql_url() else { return };
-    engine(RemoteSparqlConfigBuilder::oxigraph(&url))
-        .check()
-        .await
-        .unwrap();
-    let base = url.trim_end_matches('/');
+    let Some(server) = server() else { return };
+    server.engine().check().await.unwrap();
+    let base = server.url.trim_end_matches('/');
     // A query endpoint that is not one: the server's 4xx becomes Invalid, naming the URL.
     let wrong = engine(RemoteSparqlConfig::builder(
         format!("{base}/no-such-endpoint"),

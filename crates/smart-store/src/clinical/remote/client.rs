@@ -42,9 +42,11 @@ const GSP_ACCEPT: &str = "application/n-triples, text/turtle;q=0.9, application/
 ///   `*_unchecked` ones.
 /// * **Atomicity.** [`SparqlEngine::update`] sends the whole `Update` (all its operations)
 ///   as one request. Oxigraph, Fuseki (TDB2), RDF4J and GraphDB run one update request in one
-///   transaction, so a failing operation leaves nothing applied. Virtuoso's behaviour depends
-///   on its transaction mode (`log_enable` autocommit modes commit row by row): check it
-///   before relying on atomicity there.
+///   transaction, so a failing operation leaves nothing applied (tested against Oxigraph).
+///   **Virtuoso is not atomic**: with 7.2.5.1 and default settings, an `INSERT DATA`
+///   followed in the same request by a failing `CREATE GRAPH` or `DROP GRAPH` stays applied
+///   although the request answers 500 (tested). Use Virtuoso only where partial writes are
+///   acceptable or repaired (e.g. re-import of whole records).
 /// * **Errors** are never swallowed: refused connections and timeouts are
 ///   [`Unavailable`](ErrorKind::Unavailable), HTTP 4xx [`Invalid`](ErrorKind::Invalid) (the
 ///   server's message, truncated, is in the error), 502/503/504, 408 and 429 `Unavailable`,

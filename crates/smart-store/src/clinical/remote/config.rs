@@ -541,6 +541,14 @@ mod tests {
         assert!(message.contains("sparql-remote-tls"), "{message}");
     }
 
+    #[cfg(feature = "sparql-remote-tls")]
+    #[test]
+    fn https_with_the_tls_feature() {
+        RemoteSparqlConfig::builder("https://h/q", "https://h/u")
+            .build()
+            .unwrap();
+    }
+
     #[test]
     fn refuses_bad_settings() {
         let b = || RemoteSparqlConfig::builder("http://h/q", "http://h/u");

@@ -7,12 +7,15 @@
 //! vendor `DEFINE`s or pragmas), always written by spargebra from algebra: see
 //! [`RemoteSparqlEngine`] for why that is injection-safe and what "atomic" means per store.
 //!
-//! Store layouts ([`RemoteSparqlConfigBuilder`] has a preset for each):
+//! Store layouts ([`RemoteSparqlConfigBuilder`] has a preset for each). The engine tests
+//! (`tests/remote_engine.rs`) run against Oxigraph in CI and were run against Virtuoso
+//! 7.2.5.1 (`SMART_TEST_SPARQL_FLAVOR=virtuoso`); Fuseki, RDF4J and GraphDB are untested
+//! here (not installable on this machine kind).
 //!
 //! | store | query | update | graph store | notes |
 //! |---|---|---|---|---|
 //! | Oxigraph server | `/query` | `/update` | `/store` | all transports; one transaction per update request |
-//! | Virtuoso | `/sparql` | `/sparql` | (`/sparql-graph-crud-auth`, digest only) | never `DirectPost` for queries (it hangs); anonymous updates need `GRANT SPARQL_UPDATE TO "SPARQL"`; use named graphs only |
+//! | Virtuoso | `/sparql` | `/sparql` | (`/sparql-graph-crud-auth`, digest only) | never `DirectPost` for queries (it hangs); anonymous updates need `GRANT SPARQL_UPDATE TO "SPARQL"`; use named graphs only; **a multi-operation update is not atomic** |
 //! | Fuseki | `/ds/query` | `/ds/update` | `/ds/data` | all transports |
 //! | RDF4J, GraphDB | `/repositories/ID` | `/repositories/ID/statements` | `/repositories/ID/rdf-graphs/service` | all transports |
 
