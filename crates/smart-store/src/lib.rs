@@ -8,6 +8,8 @@
 //! Work in progress: see each module for what exists.
 
 pub mod clinical;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod error;
 
 pub use error::{ErrorKind, StoreError, StoreResult};
