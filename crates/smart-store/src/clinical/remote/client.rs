@@ -13,6 +13,7 @@ use spargebra::{Query, SparqlParser, Update};
 
 use super::config::{QueryTransport, RemoteSparqlConfig, UpdateTransport, endpoint_label};
 use super::results::{parse_solutions, projection};
+use super::text::update_text;
 use crate::clinical::engine::{Solutions, SparqlEngine};
 use crate::error::{ErrorKind, StoreError, StoreResult};
 
@@ -311,7 +312,7 @@ impl SparqlEngine for RemoteSparqlEngine {
         if update.operations.is_empty() {
             return Ok(());
         }
-        let request = self.update_request(update.to_string());
+        let request = self.update_request(update_text(update));
         self.send(request, &self.inner.update_label, "update")
             .await
             .map(drop)

@@ -22,6 +22,7 @@
 mod client;
 mod config;
 mod results;
+mod text;
 
 pub use client::RemoteSparqlEngine;
 pub use config::{

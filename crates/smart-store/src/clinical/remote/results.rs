@@ -1,6 +1,8 @@
 //! SPARQL results (JSON or XML) → [`Solutions`].
 
-use oxrdf::Variable;
+use std::fmt::Write as _;
+
+use oxrdf::{BlankNode, Variable};
 use sparesults::{QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput};
 use spargebra::Query;
 use spargebra::algebra::GraphPattern;
@@ -62,6 +64,23 @@ pub(crate) fn parse_solutions(
 ) -> StoreResult<Solutions> {
     let format = results_format(content_type, body)
         .map_err(|what| StoreError::corrupt(format!("SPARQL endpoint {endpoint} sent {what}")))?;
+    match parse_as(format, body, projection, endpoint) {
+        // Virtuoso labels blank nodes `nodeID://b10000`, which is not a valid blank node
+        // label; sparesults refuses it. Relabel and try once more.
+        Err(error) => match relabel_blank_nodes(format, body) {
+            Some(relabelled) => parse_as(format, &relabelled, projection, endpoint),
+            None => Err(error),
+        },
+        ok => ok,
+    }
+}
+
+fn parse_as(
+    format: QueryResultsFormat,
+    body: &[u8],
+    projection: Option<&[Variable]>,
+    endpoint: &str,
+) -> StoreResult<Solutions> {
     let corrupt = |e: sparesults::QueryResultsSyntaxError| {
         StoreError::corrupt(format!(
             "SPARQL endpoint {endpoint} sent unparsable {} results",
@@ -99,6 +118,87 @@ pub(crate) fn parse_solutions(
         );
     }
     Ok(Solutions { variables, rows })
+}
+
+/// `body` with every blank node label that is not a valid one replaced by a valid label
+/// (deterministic and injective, so equal labels stay equal and different ones different);
+/// `None` if there is nothing to replace or the body cannot be read.
+fn relabel_blank_nodes(format: QueryResultsFormat, body: &[u8]) -> Option<Vec<u8>> {
+    match format {
+        QueryResultsFormat::Json => relabel_json(body),
+        QueryResultsFormat::Xml => relabel_xml(body),
+        _ => None,
+    }
+}
+
+fn relabel_json(body: &[u8]) -> Option<Vec<u8>> {
+    let mut results: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let mut changed = false;
+    let bindings = results
+        .get_mut("results")?
+        .get_mut("bindings")?
+        .as_array_mut()?;
+    for binding in bindings {
+        for term in binding.as_object_mut()?.values_mut() {
+            if term.get("type").and_then(serde_json::Value::as_str) != Some("bnode") {
+                continue;
+            }
+            if let Some(label) = term.get("value").and_then(serde_json::Value::as_str) {
+                if BlankNode::new(label).is_err() {
+                    let label = valid_label(label);
+                    term["value"] = serde_json::Value::String(label);
+                    changed = true;
+                }
+            }
+        }
+    }
+    if !changed {
+        return None;
+    }
+    // Only what sparesults reads, in the order it wants it (serde_json sorts keys, and
+    // sparesults refuses anything after the bindings array).
+    let rebuilt = serde_json::json!({
+        "head": results.get("head")?,
+        "results": { "bindings": results.get("results")?.get("bindings")? },
+    });
+    serde_json::to_vec(&rebuilt).ok()
+}
+
+fn relabel_xml(body: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(body).ok()?;
+    let (open, close) = ("<bnode>", "</bnode>");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(start) = rest.find(open) {
+        let label_start = start + open.len();
+        let label_len = rest[label_start..].find(close)?;
+        let label = &rest[label_start..label_start + label_len];
+        out.push_str(&rest[..label_start]);
+        if BlankNode::new(label).is_err() {
+            out.push_str(&valid_label(label));
+            changed = true;
+        } else {
+            out.push_str(label);
+        }
+        rest = &rest[label_start + label_len..];
+    }
+    out.push_str(rest);
+    changed.then(|| out.into_bytes())
+}
+
+/// A valid blank node label for any string: ASCII letters and digits kept, everything else
+/// (`_` included) written as `_{hex}_`, after a letter.
+fn valid_label(label: &str) -> String {
+    let mut out = String::from("r");
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            let _ = write!(out, "_{:x}_", u32::from(c));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -244,6 +344,46 @@ mod tests {
             assert_eq!(err.kind(), ErrorKind::Corrupt, "{content_type}: {err}");
             assert!(err.message().contains("http://h:1/q"), "{err}");
         }
+    }
+
+    #[test]
+    fn relabels_virtuoso_blank_nodes() {
+        let json = r#"{ "head": { "link": [], "vars": ["s", "o"] },
+          "results": { "distinct": false, "ordered": true, "bindings": [
+            { "s": { "type": "bnode", "value": "nodeID://b10000" }, "o": { "type": "bnode", "value": "nodeID://b10001" }},
+            { "s": { "type": "bnode", "value": "nodeID://b10000" }, "o": { "type": "typed-literal", "value": "1", "datatype": "http://www.w3.org/2001/XMLSchema#integer" }} ] } }"#;
+        let xml = r#"<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="s"/><variable name="o"/></head><results>
+          <result><binding name="s"><bnode>nodeID://b10000</bnode></binding><binding name="o"><bnode>nodeID://b10001</bnode></binding></result>
+          <result><binding name="s"><bnode>nodeID://b10000</bnode></binding><binding name="o"><literal datatype="http://www.w3.org/2001/XMLSchema#integer">1</literal></binding></result>
+          </results></sparql>"#;
+        for (body, content_type) in [
+            (json, "application/sparql-results+json"),
+            (xml, "application/sparql-results+xml"),
+        ] {
+            let solutions =
+                parse_solutions(body.as_bytes(), Some(content_type), None, "e").unwrap();
+            let [first, second] = solutions.rows.as_slice() else {
+                panic!("{solutions:?}")
+            };
+            let Some(Term::BlankNode(s)) = &first[0] else {
+                panic!("{first:?}")
+            };
+            assert_eq!(s.as_str(), "rnodeID_3a__2f__2f_b10000");
+            assert_eq!(first[0], second[0], "same label, same node");
+            assert_ne!(first[0], first[1], "different labels, different nodes");
+            assert_eq!(
+                second[1],
+                Some(
+                    Literal::new_typed_literal(
+                        "1",
+                        NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#integer")
+                    )
+                    .into()
+                )
+            );
+        }
+        assert_ne!(valid_label("a_b"), valid_label("a b"));
+        assert_ne!(valid_label("a_5f_"), valid_label("a_"));
     }
 
     #[test]
