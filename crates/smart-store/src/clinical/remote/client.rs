@@ -13,7 +13,7 @@ use spargebra::{Query, SparqlParser, Update};
 
 use super::config::{QueryTransport, RemoteSparqlConfig, UpdateTransport, endpoint_label};
 use super::results::{parse_solutions, projection};
-use super::text::update_text;
+use super::text::{query_text, update_text};
 use crate::clinical::engine::{Solutions, SparqlEngine};
 use crate::error::{ErrorKind, StoreError, StoreResult};
 
@@ -301,7 +301,7 @@ impl SparqlEngine for RemoteSparqlEngine {
                 "SparqlEngine::select runs SELECT queries only",
             ));
         }
-        let text = query.to_string();
+        let text = query_text(query, self.inner.config.dialect);
         let label = &self.inner.query_label;
         let (content_type, body) = self.send(self.query_request(&text), label, "query").await?;
         parse_solutions(&body, content_type.as_deref(), projection(query), label)
@@ -312,7 +312,7 @@ impl SparqlEngine for RemoteSparqlEngine {
         if update.operations.is_empty() {
             return Ok(());
         }
-        let request = self.update_request(update_text(update));
+        let request = self.update_request(update_text(update, self.inner.config.dialect));
         self.send(request, &self.inner.update_label, "update")
             .await
             .map(drop)

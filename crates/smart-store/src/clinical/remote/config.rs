@@ -56,6 +56,19 @@ impl ResultsFormat {
     }
 }
 
+/// Which store's SPARQL to write: standard SPARQL 1.1 always, but shaped around a store's
+/// known bugs where it has them (the request means the same either way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum SparqlDialect {
+    /// spargebra's text as is.
+    #[default]
+    Standard,
+    /// Virtuoso 7.2: a `UNION` branch that is only a `VALUES` block makes the whole `UNION`
+    /// empty, so such branches are written as `BIND`s.
+    Virtuoso,
+}
+
 /// HTTP Basic credentials. The password never appears in `Debug` output, error messages or
 /// logs; only the user name does.
 #[derive(Clone, PartialEq, Eq)]
@@ -119,6 +132,7 @@ pub struct RemoteSparqlConfig {
     pub(crate) credentials: Option<BasicCredentials>,
     pub(crate) max_get_url_length: usize,
     pub(crate) results_format: ResultsFormat,
+    pub(crate) dialect: SparqlDialect,
 }
 
 impl RemoteSparqlConfig {
@@ -139,6 +153,7 @@ impl RemoteSparqlConfig {
             credentials: None,
             max_get_url_length: DEFAULT_MAX_GET_URL_LENGTH,
             results_format: ResultsFormat::default(),
+            dialect: SparqlDialect::default(),
         }
     }
 
@@ -197,6 +212,11 @@ impl RemoteSparqlConfig {
     pub fn results_format(&self) -> ResultsFormat {
         self.results_format
     }
+
+    /// The SPARQL dialect written.
+    pub fn dialect(&self) -> SparqlDialect {
+        self.dialect
+    }
 }
 
 /// Builds a [`RemoteSparqlConfig`]; nothing is checked until [`build`](Self::build).
@@ -212,6 +232,7 @@ pub struct RemoteSparqlConfigBuilder {
     credentials: Option<BasicCredentials>,
     max_get_url_length: usize,
     results_format: ResultsFormat,
+    dialect: SparqlDialect,
 }
 
 /// `base` without trailing slashes, then `/path`: `http://h:7878/` and `http://h:7878` give
@@ -243,6 +264,7 @@ impl RemoteSparqlConfigBuilder {
         RemoteSparqlConfig::builder(sparql.clone(), sparql)
             .query_transport(QueryTransport::Get)
             .update_transport(UpdateTransport::FormPost)
+            .dialect(SparqlDialect::Virtuoso)
     }
 
     /// Apache Jena Fuseki: `{base}/{dataset}/query`, `/update` and `/data` (the Graph Store
@@ -331,6 +353,12 @@ impl RemoteSparqlConfigBuilder {
         self
     }
 
+    /// The SPARQL dialect to write.
+    pub fn dialect(mut self, dialect: SparqlDialect) -> Self {
+        self.dialect = dialect;
+        self
+    }
+
     /// Checks everything and returns the configuration; [`ErrorKind::Invalid`] on any
     /// problem.
     ///
@@ -381,6 +409,7 @@ impl RemoteSparqlConfigBuilder {
             credentials: self.credentials,
             max_get_url_length: self.max_get_url_length,
             results_format: self.results_format,
+            dialect: self.dialect,
         })
     }
 }
@@ -476,6 +505,7 @@ mod tests {
         assert_eq!(v.query_transport(), QueryTransport::Get);
         assert_eq!(v.update_transport(), UpdateTransport::FormPost);
         assert!(v.graph_store_url().is_none());
+        assert_eq!(v.dialect(), SparqlDialect::Virtuoso);
 
         let f = RemoteSparqlConfigBuilder::fuseki("http://h:3030/", "/ds/")
             .build()
@@ -512,6 +542,7 @@ mod tests {
         assert_eq!(c.connect_timeout(), DEFAULT_CONNECT_TIMEOUT);
         assert_eq!(c.max_get_url_length(), DEFAULT_MAX_GET_URL_LENGTH);
         assert_eq!(c.results_format(), ResultsFormat::Json);
+        assert_eq!(c.dialect(), SparqlDialect::Standard);
         assert!(c.credentials().is_none());
         assert!(c.graph_store_url().is_none());
     }

@@ -27,5 +27,6 @@ mod text;
 pub use client::RemoteSparqlEngine;
 pub use config::{
     BasicCredentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_GET_URL_LENGTH, DEFAULT_TIMEOUT,
-    QueryTransport, RemoteSparqlConfig, RemoteSparqlConfigBuilder, ResultsFormat, UpdateTransport,
+    QueryTransport, RemoteSparqlConfig, RemoteSparqlConfigBuilder, ResultsFormat, SparqlDialect,
+    UpdateTransport,
 };

@@ -5,17 +5,124 @@
 //! '.'"). Those templates are written here without it. Terms are still written by their own
 //! `Display` (quoted and escaped by oxrdf/spargebra), so nothing about injection safety
 //! changes.
+//!
+//! With [`SparqlDialect::Virtuoso`], graph patterns are also rewritten (into equivalent
+//! algebra) around a Virtuoso 7.2 bug: a `UNION` with a branch that is only a `VALUES` block
+//! returns nothing at all. Such a branch becomes a `UNION` of `BIND`s, one per row.
 
 use std::fmt::Write as _;
 
+use spargebra::algebra::{Expression, GraphPattern};
+use spargebra::term::GroundTerm;
 use spargebra::term::{
     GraphName, GraphNamePattern, GroundQuadPattern, NamedNodePattern, NamedOrBlankNode, Quad,
     QuadPattern, Term, TermPattern,
 };
 use spargebra::{GraphUpdateOperation, Query, Update};
 
+use super::config::SparqlDialect;
+
+/// The text of a query.
+pub(crate) fn query_text(query: &Query, dialect: SparqlDialect) -> String {
+    match (dialect, query) {
+        (
+            SparqlDialect::Virtuoso,
+            Query::Select {
+                dataset,
+                pattern,
+                base_iri,
+            },
+        ) => Query::Select {
+            dataset: dataset.clone(),
+            pattern: for_virtuoso(pattern),
+            base_iri: base_iri.clone(),
+        }
+        .to_string(),
+        _ => query.to_string(),
+    }
+}
+
+/// `pattern` with every `UNION` branch that is only a `VALUES` block written as `BIND`s.
+fn for_virtuoso(pattern: &GraphPattern) -> GraphPattern {
+    let mut pattern = pattern.clone();
+    rewrite_values_in_unions(&mut pattern);
+    pattern
+}
+
+fn rewrite_values_in_unions(pattern: &mut GraphPattern) {
+    match pattern {
+        GraphPattern::Union { left, right } => {
+            for side in [left, right] {
+                if let GraphPattern::Values {
+                    variables,
+                    bindings,
+                } = &**side
+                {
+                    if !bindings.is_empty() {
+                        **side = values_as_binds(variables, bindings);
+                    }
+                } else {
+                    rewrite_values_in_unions(side);
+                }
+            }
+        }
+        GraphPattern::Join { left, right }
+        | GraphPattern::LeftJoin { left, right, .. }
+        | GraphPattern::Minus { left, right } => {
+            rewrite_values_in_unions(left);
+            rewrite_values_in_unions(right);
+        }
+        GraphPattern::Filter { inner, .. }
+        | GraphPattern::Graph { inner, .. }
+        | GraphPattern::Extend { inner, .. }
+        | GraphPattern::OrderBy { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Group { inner, .. }
+        | GraphPattern::Service { inner, .. } => rewrite_values_in_unions(inner),
+        // Leaves (and patterns inside expressions, e.g. EXISTS, which are left alone).
+        _ => {}
+    }
+}
+
+/// `VALUES (?a ?b) { (x y) (z UNDEF) }` as `{ BIND(x AS ?a) BIND(y AS ?b) } UNION
+/// { BIND(z AS ?a) }`: the same solutions (`bindings` must not be empty).
+fn values_as_binds(
+    variables: &[spargebra::term::Variable],
+    bindings: &[Vec<Option<GroundTerm>>],
+) -> GraphPattern {
+    let rows = bindings.iter().map(|row| {
+        let mut pattern = GraphPattern::Bgp {
+            patterns: Vec::new(),
+        };
+        for (variable, value) in variables.iter().zip(row) {
+            if let Some(value) = value {
+                pattern = GraphPattern::Extend {
+                    inner: Box::new(pattern),
+                    variable: variable.clone(),
+                    expression: match value {
+                        GroundTerm::NamedNode(n) => Expression::NamedNode(n.clone()),
+                        GroundTerm::Literal(l) => Expression::Literal(l.clone()),
+                    },
+                };
+            }
+        }
+        pattern
+    });
+    rows.reduce(|left, right| GraphPattern::Union {
+        left: Box::new(left),
+        right: Box::new(right),
+    })
+    .unwrap_or(GraphPattern::Values {
+        variables: variables.to_vec(),
+        bindings: Vec::new(),
+    })
+}
+
 /// The text of an update, operations separated by `;`, as one request.
-pub(crate) fn update_text(update: &Update) -> String {
+pub(crate) fn update_text(update: &Update, dialect: SparqlDialect) -> String {
     let mut text = String::new();
     if let Some(base_iri) = &update.base_iri {
         let _ = writeln!(text, "BASE <{base_iri}>");
@@ -54,7 +161,10 @@ pub(crate) fn update_text(update: &Update) -> String {
                 // a query's (`SELECT * WHERE { … }` unless it is a plain pattern).
                 let root = Query::Select {
                     dataset: None,
-                    pattern: (**pattern).clone(),
+                    pattern: match dialect {
+                        SparqlDialect::Virtuoso => for_virtuoso(pattern),
+                        _ => (**pattern).clone(),
+                    },
                     base_iri: None,
                 };
                 let _ = write!(text, "WHERE {{ {root} }}");
@@ -145,7 +255,7 @@ mod tests {
 
     fn round_trip(text: &str) -> (Update, String) {
         let update = SparqlParser::new().parse_update(text).unwrap();
-        let written = update_text(&update);
+        let written = update_text(&update, SparqlDialect::Standard);
         let reparsed = SparqlParser::new()
             .parse_update(&written)
             .unwrap_or_else(|e| panic!("{e}\n{written}"));
@@ -180,7 +290,7 @@ mod tests {
         let text =
             "INSERT DATA { GRAPH <x:g> { _:a <x:p> \"v\" . _:a <x:q> _:b } <x:s> <x:p> _:b }";
         let update = SparqlParser::new().parse_update(text).unwrap();
-        let written = update_text(&update);
+        let written = update_text(&update, SparqlDialect::Standard);
         assert!(written.starts_with("INSERT {\n"), "{written}");
         assert!(written.contains("WHERE { }"), "{written}");
         let reparsed = SparqlParser::new().parse_update(&written).unwrap();
@@ -198,7 +308,54 @@ mod tests {
         let plain = SparqlParser::new()
             .parse_update("INSERT DATA { GRAPH <x:g> { <x:s> <x:p> \"v\" } }")
             .unwrap();
-        assert_eq!(update_text(&plain), plain.to_string());
+        assert_eq!(
+            update_text(&plain, SparqlDialect::Standard),
+            plain.to_string()
+        );
+    }
+
+    #[test]
+    fn virtuoso_gets_values_only_union_branches_as_binds() {
+        let query = SparqlParser::new()
+            .parse_query(
+                "SELECT ?g WHERE { GRAPH <x:r> { ?g <x:p> ?o } \
+                 { { VALUES (?g ?h) { (<x:a> \"1\") (<x:b> UNDEF) } } UNION { VALUES ?g { <x:c> } } } \
+                 { { VALUES ?k { <x:k> } } UNION { ?k <x:q> ?g } } }",
+            )
+            .unwrap();
+        let standard = query_text(&query, SparqlDialect::Standard);
+        assert_eq!(standard, query.to_string());
+        let virtuoso = query_text(&query, SparqlDialect::Virtuoso);
+        assert!(!virtuoso.contains("VALUES"), "{virtuoso}");
+        assert!(virtuoso.contains("BIND(<x:b> AS ?g)"), "{virtuoso}");
+        // Same answers: evaluate both on a tiny dataset.
+        let store = oxigraph::store::Store::new().unwrap();
+        store
+            .load_from_slice(
+                oxigraph::io::RdfFormat::TriG,
+                "<x:r> { <x:a> <x:p> 1 . <x:b> <x:p> 2 . <x:c> <x:p> 3 . <x:d> <x:p> 4 . } \
+                 <x:k> <x:q> <x:d> .",
+            )
+            .unwrap();
+        let answers = |text: &str| {
+            let mut rows: Vec<String> = match oxigraph::sparql::SparqlEvaluator::new()
+                .parse_query(text)
+                .unwrap()
+                .on_store(&store)
+                .execute()
+                .unwrap()
+            {
+                oxigraph::sparql::QueryResults::Solutions(solutions) => solutions
+                    .map(|s| format!("{:?}", s.unwrap().get("g")))
+                    .collect(),
+                _ => panic!(),
+            };
+            rows.sort();
+            rows
+        };
+        let expected = answers(&standard);
+        assert_eq!(expected.len(), 3, "{expected:?}");
+        assert_eq!(answers(&virtuoso), expected);
     }
 
     #[test]
