@@ -75,6 +75,11 @@ impl RemoteSparqlEngine {
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(if config.reuse_connections {
+                usize::MAX
+            } else {
+                0
+            })
             .user_agent(concat!("smart-rs/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {

@@ -133,6 +133,7 @@ pub struct RemoteSparqlConfig {
     pub(crate) max_get_url_length: usize,
     pub(crate) results_format: ResultsFormat,
     pub(crate) dialect: SparqlDialect,
+    pub(crate) reuse_connections: bool,
 }
 
 impl RemoteSparqlConfig {
@@ -154,6 +155,7 @@ impl RemoteSparqlConfig {
             max_get_url_length: DEFAULT_MAX_GET_URL_LENGTH,
             results_format: ResultsFormat::default(),
             dialect: SparqlDialect::default(),
+            reuse_connections: true,
         }
     }
 
@@ -217,6 +219,11 @@ impl RemoteSparqlConfig {
     pub fn dialect(&self) -> SparqlDialect {
         self.dialect
     }
+
+    /// Whether idle connections are kept for the next request.
+    pub fn reuse_connections(&self) -> bool {
+        self.reuse_connections
+    }
 }
 
 /// Builds a [`RemoteSparqlConfig`]; nothing is checked until [`build`](Self::build).
@@ -233,6 +240,7 @@ pub struct RemoteSparqlConfigBuilder {
     max_get_url_length: usize,
     results_format: ResultsFormat,
     dialect: SparqlDialect,
+    reuse_connections: bool,
 }
 
 /// `base` without trailing slashes, then `/path`: `http://h:7878/` and `http://h:7878` give
@@ -251,20 +259,29 @@ impl RemoteSparqlConfigBuilder {
             .update_transport(UpdateTransport::DirectPost)
     }
 
-    /// Virtuoso: `{base}/sparql` for both queries and updates, by `GET` and form `POST` only
-    /// (a direct `application/sparql-query` POST never answers, openlink/virtuoso-opensource
-    /// #842). Updates need `GRANT SPARQL_UPDATE TO "SPARQL"` for anonymous use, or the
-    /// authenticated `/sparql-auth` endpoint, which asks for digest authentication (not
-    /// supported here; put a reverse proxy with Basic authentication in front instead). No
-    /// Graph Store Protocol endpoint is set: Virtuoso's writable one,
-    /// `/sparql-graph-crud-auth`, is digest-only too. Query named graphs only: a fresh
-    /// Virtuoso holds system triples in its default graph.
+    /// Virtuoso: `{base}/sparql` for both queries and updates.
+    ///
+    /// * Queries by `GET` (form `POST` when long): a direct `application/sparql-query` POST
+    ///   never answers (openlink/virtuoso-opensource#842).
+    /// * [`SparqlDialect::Virtuoso`], and one connection per request (see the source).
+    /// * Anonymous updates need `GRANT SPARQL_UPDATE TO "SPARQL"`; the authenticated
+    ///   `/sparql-auth` endpoint asks for digest authentication, which is not supported here
+    ///   (put a reverse proxy with Basic authentication in front instead).
+    /// * No Graph Store Protocol endpoint: Virtuoso's writable one,
+    ///   `/sparql-graph-crud-auth`, is digest-only too.
+    /// * A multi-operation update is **not atomic** (see
+    ///   [`RemoteSparqlEngine`](super::RemoteSparqlEngine)).
+    /// * Query named graphs only: a fresh Virtuoso holds system triples in its default graph.
     pub fn virtuoso(base_url: &str) -> Self {
         let sparql = join(base_url, "sparql");
         RemoteSparqlConfig::builder(sparql.clone(), sparql)
             .query_transport(QueryTransport::Get)
             .update_transport(UpdateTransport::FormPost)
             .dialect(SparqlDialect::Virtuoso)
+            // Virtuoso 7.2.5.1 at times never answers a request sent on a reused keep-alive
+            // connection (seen here: such requests hang until the timeout, fresh ones answer
+            // at once).
+            .reuse_connections(false)
     }
 
     /// Apache Jena Fuseki: `{base}/{dataset}/query`, `/update` and `/data` (the Graph Store
@@ -359,6 +376,14 @@ impl RemoteSparqlConfigBuilder {
         self
     }
 
+    /// Whether idle connections are kept open for the next request (HTTP keep-alive; the
+    /// default). Off, every request opens its own connection: slower, but needed where the
+    /// server mishandles reused connections.
+    pub fn reuse_connections(mut self, reuse: bool) -> Self {
+        self.reuse_connections = reuse;
+        self
+    }
+
     /// Checks everything and returns the configuration; [`ErrorKind::Invalid`] on any
     /// problem.
     ///
@@ -410,6 +435,7 @@ impl RemoteSparqlConfigBuilder {
             max_get_url_length: self.max_get_url_length,
             results_format: self.results_format,
             dialect: self.dialect,
+            reuse_connections: self.reuse_connections,
         })
     }
 }
@@ -506,6 +532,7 @@ mod tests {
         assert_eq!(v.update_transport(), UpdateTransport::FormPost);
         assert!(v.graph_store_url().is_none());
         assert_eq!(v.dialect(), SparqlDialect::Virtuoso);
+        assert!(!v.reuse_connections());
 
         let f = RemoteSparqlConfigBuilder::fuseki("http://h:3030/", "/ds/")
             .build()
@@ -543,6 +570,7 @@ mod tests {
         assert_eq!(c.max_get_url_length(), DEFAULT_MAX_GET_URL_LENGTH);
         assert_eq!(c.results_format(), ResultsFormat::Json);
         assert_eq!(c.dialect(), SparqlDialect::Standard);
+        assert!(c.reuse_connections());
         assert!(c.credentials().is_none());
         assert!(c.graph_store_url().is_none());
     }
