@@ -87,7 +87,8 @@ fn random_below(n: u64) -> u64 {
 }
 
 /// The child: imports every patient into the store at `SMART_CRASH_CHILD`, printing
-/// `IMPORTED <n>` after each. A no-op in a normal test run.
+/// `READY` once the patients are split, then `IMPORTING <n>` and `IMPORTED <n>` around
+/// each write. A no-op in a normal test run.
 #[test]
 fn child_import() {
     let Some(dir) = std::env::var_os(CHILD_ENV) else {
@@ -101,8 +102,12 @@ fn child_import() {
         let store = EmbeddedClinicalStore::open(&dir)
             .await
             .expect("child opens the store");
-        println!("OPENED");
-        for (n, split) in splits(&patients).iter().enumerate() {
+        // Parse and split first, so that the import loop is almost all writing and a
+        // random kill lands inside a write.
+        let splits = splits(&patients);
+        println!("READY");
+        for (n, split) in splits.iter().enumerate() {
+            println!("IMPORTING {}", n + 1);
             store.replace_record(split).await.expect("import");
             println!("IMPORTED {}", n + 1);
         }
@@ -161,7 +166,7 @@ fn killed_imports_leave_complete_or_absent_records() {
     let data = tempfile::tempdir().expect("temporary directory");
     let exe = std::env::current_exe().expect("the test binary");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let mut killed_mid_import = 0;
+    let mut killed_mid_write = 0;
     for run in 0..RUNS {
         // Kill after a random number of imports plus a random few milliseconds, so the
         // kill lands inside a transaction as often as between two.
@@ -183,18 +188,22 @@ fn killed_imports_leave_complete_or_absent_records() {
             }
         });
         let start = Instant::now();
+        let mut last = String::new();
         let mut imported = 0;
-        let mut finished = false;
-        while imported < after && start.elapsed() < Duration::from_secs(300) {
+        let mut ready = false;
+        while !(ready && imported >= after) && start.elapsed() < Duration::from_secs(300) {
             match rx.recv_timeout(Duration::from_secs(60)) {
-                Ok(line) if line.starts_with("IMPORTED ") => {
-                    imported = line[9..].trim().parse().unwrap_or(imported);
+                Ok(line) => {
+                    if let Some(n) = line.strip_prefix("IMPORTED ") {
+                        imported = n.trim().parse().unwrap_or(imported);
+                    }
+                    // libtest may print "test child_import ... " in front of the first line.
+                    ready |= line.ends_with("READY");
+                    if line == "DONE" {
+                        break;
+                    }
+                    last = line;
                 }
-                Ok(line) if line == "DONE" => {
-                    finished = true;
-                    break;
-                }
-                Ok(_) => {}
                 Err(_) => break,
             }
         }
@@ -202,16 +211,22 @@ fn killed_imports_leave_complete_or_absent_records() {
         child.kill().expect("SIGKILL the child");
         let status = child.wait().expect("reap the child");
         let _ = reader.join();
-        if !finished && !status.success() {
-            killed_mid_import += 1;
+        // Whatever the child printed before it died says where the kill landed.
+        for line in rx.try_iter() {
+            if !line.starts_with("test ") && !line.is_empty() {
+                last = line;
+            }
+        }
+        if last.starts_with("IMPORTING ") {
+            killed_mid_write += 1;
         }
         let present = runtime.block_on(verify(data.path(), &expected, run));
         eprintln!(
-            "run {run}: killed after {imported} imports + {extra:?} ({status}); \
-             {present} records present, all complete"
+            "run {run}: killed {extra:?} after import {imported}, last line {last:?} \
+             ({status}); {present} records present, all complete"
         );
     }
-    assert!(killed_mid_import > 0, "no run was killed during the import");
+    assert!(killed_mid_write > 0, "no run was killed during a write");
     // A clean final import completes everything.
     let status = Command::new(&exe)
         .args(["--exact", "child_import", "--nocapture", "--test-threads=1"])

@@ -192,7 +192,7 @@ fn statement_quads(statements: &[StatementGraph]) -> Vec<Quad> {
     let mut out = Vec::new();
     for s in statements {
         let mut blanks: HashMap<BlankNodeRef<'_>, BlankNode> = HashMap::new();
-        let mut fresh = |b| blanks.entry(b).or_insert_with(BlankNode::default).clone();
+        let mut fresh = |b| blanks.entry(b).or_default().clone();
         for t in s.graph.iter() {
             let subject = match t.subject {
                 oxrdf::NamedOrBlankNodeRef::NamedNode(n) => NamedOrBlankNode::from(n.into_owned()),

@@ -35,7 +35,7 @@ fn path(g: &Variable, steps: &[&'static str], end: &Variable) -> GraphPattern {
         } else {
             var(&format!("{}_{k}", end.as_str()))
         };
-        triples.push(triple(from, iri(*step), to.clone()));
+        triples.push(triple(from, iri(step), to.clone()));
         from = to;
     }
     graph(g.clone(), triples)

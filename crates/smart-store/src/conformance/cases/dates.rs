@@ -214,7 +214,7 @@ pub async fn unparseable_dates_fail_filters_and_sort_last(b: Arc<dyn Backend>) {
         .expect("query");
     assert_eq!(page.total, 3);
     assert_eq!(page.order[0], fixture.iri("good"));
-    let mut rest = vec![fixture.iri("bad"), fixture.iri("none")];
+    let mut rest = [fixture.iri("bad"), fixture.iri("none")];
     rest.sort();
     assert_eq!(page.order[1..], rest[..]);
 }

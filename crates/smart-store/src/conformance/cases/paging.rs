@@ -217,7 +217,7 @@ pub async fn items_without_sort_value_come_last(b: Arc<dyn Backend>) {
     let store = b.open().await;
     fixture.store(&*store).await;
     let store = b.reopen(store).await;
-    let mut tie = vec![("year", fixture.iri("year")), ("day", fixture.iri("day"))];
+    let mut tie = [("year", fixture.iri("year")), ("day", fixture.iri("day"))];
     tie.sort_by(|a, b| a.1.cmp(&b.1));
     let mut expected = vec!["later".to_owned()];
     expected.extend(tie.iter().map(|(l, _)| (*l).to_owned()));
@@ -263,7 +263,7 @@ pub async fn allergies_bring_their_exclusions(b: Arc<dyn Backend>) {
             .expect("query");
         assert_eq!(page_labels(&p), expected, "{params:?}");
         assert_eq!(p.total, total, "{params:?}");
-        assert_eq!(p.companions, [nka.clone()], "{params:?}");
+        assert_eq!(p.companions, std::slice::from_ref(&nka), "{params:?}");
         assert_eq!(
             crate::conformance::fixtures::label_in(&p.graph, &nka).as_deref(),
             Some("nka"),
