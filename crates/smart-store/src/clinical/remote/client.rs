@@ -33,7 +33,8 @@ const GSP_ACCEPT: &str = "application/n-triples, text/turtle;q=0.9, application/
 /// Cheap to clone: clones share the connection pool.
 ///
 /// * **Injection safety.** Queries and updates arrive as `spargebra` algebra and are written
-///   out with its `Display`. Request values can only be in the algebra as terms —
+///   out with its `Display` (a few constructs are arranged differently for Virtuoso, but
+///   every term still goes through its own `Display`). Request values can only be in the algebra as terms —
 ///   [`NamedNode`](oxrdf::NamedNode)s, [`Literal`](oxrdf::Literal)s, variables — and
 ///   spargebra writes literals quoted with `"`, `\`, and control characters escaped, while
 ///   IRIs and language tags were validated when the terms were built (an IRI cannot contain
