@@ -9,6 +9,8 @@
 
 pub mod blobs;
 pub mod clinical;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod directory;
 pub mod error;
 
