@@ -1,6 +1,6 @@
 //! The clinical store: importing the 60 reference patients into the in-memory store and
 //! into the embedded store (SQLite + in-memory engine), and a paged, filtered query on
-//! the largest patient.
+//! the largest patient, and a record search.
 //!
 //! Run with `cargo bench -p smart-benches --bench store`. Needs the reference patients
 //! (`SMART_SHARED_DIR`, or `shared/` in an ancestor directory); without them it says so
@@ -14,7 +14,7 @@ use criterion::{Criterion, criterion_main};
 use smart_core::{RecordId, catalog};
 use smart_rdf::{RdfFormat, SplitRecord, parse, split_record};
 use smart_store::clinical::{
-    ClinicalStore, EmbeddedClinicalStore, MemoryClinicalStore, StatementQuery,
+    ClinicalStore, EmbeddedClinicalStore, MemoryClinicalStore, RecordSearch, StatementQuery,
 };
 
 fn patients_dir() -> Option<PathBuf> {
@@ -137,6 +137,17 @@ fn bench_store(c: &mut Criterion) {
         b.iter(|| {
             rt.block_on(store.query(&largest.record, black_box(&meds)))
                 .expect("query")
+        })
+    });
+    let search = RecordSearch {
+        family_name: Some("s".to_owned()),
+        limit: Some(10),
+        ..RecordSearch::default()
+    };
+    c.bench_function("search/family_prefix_page/60_patients", |b| {
+        b.iter(|| {
+            rt.block_on(store.search_records(black_box(&search)))
+                .expect("search")
         })
     });
 }
