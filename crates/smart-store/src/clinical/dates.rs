@@ -183,9 +183,10 @@ impl DateInterval {
             Precision::Minute => local.plus(60, 0),
             Precision::Second => local.plus(1, 0),
             // Digits beyond nanoseconds were dropped; the interval keeps at least 1 ns.
-            Precision::Fraction(digits) => {
-                local.plus(0, 10i64.pow(9u32.saturating_sub(digits as u32)))
-            }
+            Precision::Fraction(digits) => local.plus(
+                0,
+                10i64.pow(9u32.saturating_sub(u32::try_from(digits).unwrap_or(u32::MAX))),
+            ),
         };
         Ok(Self { start: local, end })
     }

@@ -81,7 +81,9 @@ pub trait ClinicalStore: Send + Sync + fmt::Debug {
     async fn record_ids(&self) -> StoreResult<Vec<RecordId>>;
 
     /// One page of a record's statements (see [`StatementQuery`] for the semantics).
-    /// Fails with `NotFound` if the record does not exist.
+    /// Fails with `NotFound` if the record does not exist, and may fail with
+    /// `Unavailable` if the record is rewritten continuously while it is read (a read
+    /// never returns a mixture of two versions).
     async fn query(&self, record: &RecordId, query: &StatementQuery) -> StoreResult<StatementPage>;
 
     /// One statement's graph merged with the graphs of the statements it links to (one

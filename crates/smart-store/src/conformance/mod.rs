@@ -1,5 +1,6 @@
 //! The clinical store conformance suite: test cases written once against
-//! `dyn ClinicalStore`, instantiated per backend with [`clinical_store_conformance!`].
+//! `dyn ClinicalStore`, instantiated per backend with
+//! [`clinical_store_conformance!`](crate::clinical_store_conformance).
 //!
 //! A backend is described by a [`Backend`]: how to open a store and how to "restart" it
 //! (close and open again over the same data; a no-op for the in-memory store). Every case

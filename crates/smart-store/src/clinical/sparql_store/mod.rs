@@ -27,6 +27,8 @@
 //!   still holding, and a SELECT to learn whether the condition held.
 //! - `delete_statement`: one update conditional on the statement existing, and a SELECT
 //!   of the revision to learn whether it did.
+//! - `delete_record`: a SELECT (does the record exist) and one update; two concurrent
+//!   deletes of one record may both report `true`.
 //! - `search_records`: one SELECT over the demographics, filtered in the algebra, then
 //!   sorted and paged in Rust, and one SELECT for the page's demographics graphs.
 //!

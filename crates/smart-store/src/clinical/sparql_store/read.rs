@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, HashSet};
 use oxrdf::{Graph, Literal, NamedNode, NamedOrBlankNode, Term, Triple, Variable, vocab::rdf};
 use smart_core::RecordId;
 use spargebra::Query;
-use spargebra::algebra::GraphPattern;
+use spargebra::algebra::{Expression, GraphPattern};
 
 use super::{ATTEMPTS, HAS_STATEMENT, REVISION, RecordIris};
 use crate::clinical::algebra::{
-    Rows, distinct, graph, iri, join, optional, select, triple, union, values, var,
+    Rows, distinct, filter, graph, iri, join, optional, select, triple, union, values, var,
 };
 use crate::clinical::dates::DateInterval;
 use crate::clinical::engine::{Solutions, SparqlEngine};
@@ -43,8 +43,8 @@ impl IndexQuery {
     ///   GRAPH <record> { <record> srs:revision ?rev }
     ///   OPTIONAL {
     ///     GRAPH <record> { <record> sp:hasStatement ?s }
-    ///     VALUES ?t { <classes and companions> }
     ///     GRAPH ?s { ?s a ?t }
+    ///     FILTER(?t IN (<classes and companions>))
     ///     OPTIONAL { GRAPH ?s { ?s <date property 0> ?d0 } } …
     ///     OPTIONAL { GRAPH ?s { ?s <path 0, step 0> ?c0_0 . ?c0_0 <step 1> ?c0 } } …
     ///   }
@@ -70,17 +70,25 @@ impl IndexQuery {
             .chain(&q.companions)
             .map(|c| NamedNode::new_unchecked(*c))
             .collect();
-        let mut candidates = join([
-            graph(
-                record.clone(),
-                vec![triple(record.clone(), iri(HAS_STATEMENT), s.clone())],
+        // The class test is a FILTER rather than VALUES: with VALUES first, oxigraph
+        // starts from every statement of the class in the whole store and then keeps the
+        // record's; the filter makes it start from the record's own statements.
+        let mut candidates = filter(
+            join([
+                graph(
+                    record.clone(),
+                    vec![triple(record.clone(), iri(HAS_STATEMENT), s.clone())],
+                ),
+                graph(
+                    s.clone(),
+                    vec![triple(s.clone(), rdf::TYPE.into_owned(), t.clone())],
+                ),
+            ]),
+            Expression::In(
+                Box::new(Expression::Variable(t.clone())),
+                classes.into_iter().map(Expression::NamedNode).collect(),
             ),
-            values(&t, &classes),
-            graph(
-                s.clone(),
-                vec![triple(s.clone(), rdf::TYPE.into_owned(), t.clone())],
-            ),
-        ]);
+        );
         let mut vars = vec![rev.clone(), s.clone(), t];
         for (i, p) in properties.iter().enumerate() {
             let d = var(&format!("d{i}"));

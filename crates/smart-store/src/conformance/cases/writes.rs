@@ -66,16 +66,25 @@ pub async fn replace_is_atomic_for_readers(b: Arc<dyn Backend>) {
             }
         })
     };
-    for i in 0..40 {
-        let next = if i % 2 == 0 { &v2 } else { &v1 };
+    // Keep writing until the reader has read many times while writes were going on.
+    let mut writes = 0;
+    while (writes < 40 || reads.load(Ordering::Relaxed) < 25) && writes < 5000 {
+        let next = if writes % 2 == 0 { &v2 } else { &v1 };
         next.store(&*store).await;
+        writes += 1;
         tokio::task::yield_now().await;
+    }
+    if writes % 2 == 1 {
+        v1.store(&*store).await; // end on v1
     }
     done.store(true, Ordering::Release);
     reader.await.expect("the reader task");
-    assert!(reads.load(Ordering::Relaxed) > 0, "the reader never ran");
+    assert!(
+        reads.load(Ordering::Relaxed) >= 25,
+        "the reader read only {} times during {writes} writes",
+        reads.load(Ordering::Relaxed)
+    );
     let store = b.reopen(store).await;
-    // 40 replacements end on v1.
     assert_eq!(labels(&*store, &record, "get_problems", &[]).await.len(), 5);
 }
 
