@@ -5,7 +5,7 @@
 //! directory store trait. Backends: in-memory, the embedded default (durable, under one data
 //! directory), a remote SPARQL 1.1 endpoint, SQLite and PostgreSQL.
 //!
-//! Work in progress: see each module for what exists.
+//! [`reconcile`] keeps the record registry in step with the clinical store after a crash.
 
 pub mod blobs;
 pub mod clinical;
@@ -13,5 +13,6 @@ pub mod clinical;
 pub mod conformance;
 pub mod directory;
 pub mod error;
+pub mod reconcile;
 
 pub use error::{ErrorKind, StoreError, StoreResult};

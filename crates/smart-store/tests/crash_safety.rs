@@ -1,7 +1,9 @@
-//! Crash safety of the embedded clinical store: a child process imports the 60 reference
-//! patients and is killed with SIGKILL at random moments; after each kill the store must
-//! reopen (its registry check passes) with every record either complete (as many
-//! statements as a clean split) or absent.
+//! Crash safety of the embedded stores: a child process imports the 60 reference
+//! patients (clinical store, then the record registry of the SQLite directory store) and
+//! is killed with SIGKILL at random moments; after each kill the stores must reopen (the
+//! clinical store's own check passes) with every record either complete (as many
+//! statements as a clean split) or absent, and the directory must agree with the clinical
+//! store (after reconciling at most the record in flight).
 //!
 //! The child is this test binary itself, re-run with `SMART_CRASH_CHILD` naming the data
 //! directory; it then runs only `child_import`, which reports progress on stdout. All
@@ -12,7 +14,7 @@
 //! directory). Without them the test says so loudly and passes, except under `CI=true`,
 //! where it fails.
 
-use std::collections::{BTreeMap, hash_map::RandomState};
+use std::collections::{BTreeMap, BTreeSet, hash_map::RandomState};
 use std::hash::{BuildHasher, Hasher};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -23,9 +25,13 @@ use std::time::{Duration, Instant};
 use smart_core::{RecordId, model};
 use smart_rdf::{RdfFormat, SplitRecord, parse, split_record};
 use smart_store::clinical::{ClinicalStore, EmbeddedClinicalStore, StatementQuery};
+use smart_store::directory::{RecordRegistry, SqliteDirectory, Timestamp};
+use smart_store::reconcile::{reconcile_records, registered_records};
 
 const CHILD_ENV: &str = "SMART_CRASH_CHILD";
 const RUNS: usize = 7;
+/// The directory store's file inside the data directory.
+const DIRECTORY_FILE: &str = "directory.sqlite3";
 
 /// The reference patients directory, or `None` (after saying so) when absent.
 fn patients_dir() -> Option<PathBuf> {
@@ -102,6 +108,9 @@ fn child_import() {
         let store = EmbeddedClinicalStore::open(&dir)
             .await
             .expect("child opens the store");
+        let registry = SqliteDirectory::open(Path::new(&dir).join(DIRECTORY_FILE))
+            .await
+            .expect("child opens the directory");
         // Parse and split first, so that the import loop is almost all writing and a
         // random kill lands inside a write.
         let splits = splits(&patients);
@@ -109,6 +118,10 @@ fn child_import() {
         for (n, split) in splits.iter().enumerate() {
             println!("IMPORTING {}", n + 1);
             store.replace_record(split).await.expect("import");
+            registry
+                .upsert_record(&split.record, "", Timestamp::now())
+                .await
+                .expect("register");
             println!("IMPORTED {}", n + 1);
         }
         store.close().await;
@@ -127,10 +140,42 @@ async fn stored_statements(store: &EmbeddedClinicalStore, record: &RecordId) -> 
         .total
 }
 
-/// Hook for the integrator: the directory store under the same data directory must
-/// agree with the clinical store about which records exist. Add that check here once
-/// the directory store (branch `directory`) is merged.
-fn verify_directory_agreement(_data_dir: &Path, _present: &[RecordId]) {}
+/// The directory store under the same data directory must agree with the clinical store
+/// about which records exist. The importer writes the clinical store first and the
+/// registry second, so after a kill the registry may lack at most the record in flight
+/// (never list one without data); reconciling, as a container does when it opens its
+/// stores, makes them agree exactly.
+async fn verify_directory_agreement(
+    data_dir: &Path,
+    clinical: &EmbeddedClinicalStore,
+    present: &[RecordId],
+    run: usize,
+) {
+    let registry = SqliteDirectory::open(data_dir.join(DIRECTORY_FILE))
+        .await
+        .unwrap_or_else(|e| panic!("run {run}: the directory does not reopen after SIGKILL: {e}"));
+    let present: BTreeSet<RecordId> = present.iter().cloned().collect();
+    let registered = registered_records(&registry).await.expect("registry lists");
+    let without_data: Vec<_> = registered.difference(&present).collect();
+    assert!(
+        without_data.is_empty(),
+        "run {run}: registered without clinical data: {without_data:?}"
+    );
+    let unregistered = present.difference(&registered).count();
+    assert!(
+        unregistered <= 1,
+        "run {run}: {unregistered} records lack a registry entry"
+    );
+    let report = reconcile_records(clinical, &registry, Timestamp::now())
+        .await
+        .expect("reconcile");
+    assert_eq!(report.registered.len(), unregistered, "run {run}");
+    assert_eq!(
+        registered_records(&registry).await.expect("registry lists"),
+        present,
+        "run {run}"
+    );
+}
 
 /// Reopens the store and checks every record is complete or absent; returns how many
 /// are present.
@@ -146,7 +191,7 @@ async fn verify(dir: &Path, expected: &BTreeMap<RecordId, usize>, run: usize) ->
         let got = stored_statements(&store, record).await;
         assert_eq!(got, *want, "run {run}: record {record} is incomplete");
     }
-    verify_directory_agreement(dir, &present);
+    verify_directory_agreement(dir, &store, &present, run).await;
     store.close().await;
     present.len()
 }
