@@ -47,7 +47,7 @@ impl Code {
 #[derive(Debug)]
 pub(crate) struct Builder {
     graph: Graph,
-    next_id: u128,
+    next_id: u64,
     record: BlankNode,
     statements: usize,
 }
@@ -63,7 +63,7 @@ impl Builder {
         let mut b = Self {
             graph: Graph::new(),
             next_id: 0,
-            record: BlankNode::new_from_unique_id(0),
+            record: BlankNode::new_unchecked("b0"),
             statements: 0,
         };
         let record = b.node();
@@ -77,12 +77,13 @@ impl Builder {
         (self.graph, self.statements)
     }
 
-    /// A fresh blank node. Labels are a per-patient counter (rendered as hex by oxrdf), so
-    /// the same patient always gets the same labels: that is what makes the serialized
-    /// files byte-identical between runs.
+    /// A fresh blank node. Labels are a per-patient counter, so the same patient always
+    /// gets the same labels: that is what makes the serialized files byte-identical
+    /// between runs. The `b` prefix keeps them valid XML names, which RDF/XML's
+    /// `rdf:nodeID` requires (a label starting with a digit is rejected by parsers).
     pub(crate) fn node(&mut self) -> BlankNode {
         self.next_id += 1;
-        BlankNode::new_from_unique_id(self.next_id)
+        BlankNode::new_unchecked(format!("b{}", self.next_id))
     }
 
     fn insert(&mut self, s: &BlankNode, p: &'static str, o: TermRef<'_>) {
