@@ -175,11 +175,16 @@ pub(crate) struct Name {
     pub(crate) family: &'static str,
 }
 
+/// One of `names` (indexing directly keeps the `&'static` lifetime).
+fn pick(rng: &mut crate::rng::Rng, names: &'static [&'static str]) -> &'static str {
+    names[rng.below(names.len() as u64) as usize]
+}
+
 /// A random name for a person of this sex.
 pub(crate) fn name(rng: &mut crate::rng::Rng, female: bool) -> Name {
     Name {
-        given: *rng.pick(if female { FEMALE } else { MALE }),
-        family: *rng.pick(FAMILY),
+        given: pick(rng, if female { FEMALE } else { MALE }),
+        family: pick(rng, FAMILY),
     }
 }
 
