@@ -6,8 +6,7 @@ use smart_core::{dcterms, sp, spcode, vcard};
 
 use crate::Ctx;
 use crate::codes::clinical::{
-    self, ACUTE, AcuteKind, BREAST_CANCER, Chronic, FAMILY_PROBLEMS, PROSTATE_CANCER,
-    procedures as px,
+    self, AcuteKind, BREAST_CANCER, Chronic, FAMILY_PROBLEMS, PROSTATE_CANCER, procedures as px,
 };
 use crate::date::Date;
 use crate::docs;
@@ -447,7 +446,6 @@ pub(crate) fn procedures_and_imaging(cx: &mut Ctx) {
             );
         }
     }
-    let _ = ACUTE;
 }
 
 /// An `sp:ImagingStudy` with its series, each an RDF list of `sp:MedicalImage` statements,

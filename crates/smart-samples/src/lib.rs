@@ -35,6 +35,8 @@
 //! functions, and blank-node labels are per-patient counters). "Today", the end of every
 //! record, is derived from the seed, never from the clock.
 
+#![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
+
 mod codes;
 mod date;
 mod docs;

@@ -136,6 +136,20 @@ pub(crate) fn plan(cx: &mut Ctx) {
         }
         date = date.plus(step);
     }
+    // A diagnosis visit for every condition that begins inside the record, so that its
+    // first labs (an HbA1c for a new diabetic) and first prescription have a visit.
+    for onset in p.conditions.values() {
+        let seen = visits.iter().any(|v| (v.date.since(*onset)).abs() <= 3);
+        if *onset >= p.start && *onset <= p.today && !seen {
+            push(
+                &mut visits,
+                &mut rng,
+                *onset,
+                VisitKind::FollowUp,
+                "ambulatory",
+            );
+        }
+    }
     // Acute illnesses: young children are ill most often.
     let years = p.today.since(p.start) as f64 / YEAR;
     let rate = if p.age < 6.0 {

@@ -213,15 +213,12 @@ pub(crate) const FUROSEMIDE_40: Drug = oral(
     "1",
     1.0,
 );
-pub(crate) const CARVEDILOL_625: Drug = Drug {
-    dose: ("1", "{tablet}"),
-    ..oral(
-        rxnorm!("200031", "carvedilol 6.25 MG Oral Tablet"),
-        "Take 1 tablet by mouth twice daily with food",
-        "2",
-        2.0,
-    )
-};
+pub(crate) const CARVEDILOL_625: Drug = oral(
+    rxnorm!("200031", "carvedilol 6.25 MG Oral Tablet"),
+    "Take 1 tablet by mouth twice daily with food",
+    "2",
+    2.0,
+);
 pub(crate) const NAPROXEN_220: Drug = oral(
     rxnorm!("849574", "naproxen sodium 220 MG Oral Tablet"),
     "Take 1 tablet by mouth every 12 hours as needed for pain, with food",
@@ -319,13 +316,16 @@ pub(crate) const CIPROFLOXACIN_500: Drug = oral(
 )
 .contains("2551");
 
+/// The penicillins among the allergens: an allergy to one rules out all of them.
+const PENICILLINS: &[&str] = &["723", "733", "7980"];
+
 impl Drug {
-    /// True if an allergy to one of these RxNorm ingredients rules this drug out.
+    /// True if an allergy to one of these RxNorm ingredients rules this drug out: the
+    /// drug's own ingredient, or any penicillin for a penicillin.
     pub(crate) fn excluded_by(&self, allergic_to: &[&str]) -> bool {
         self.ingredient.is_some_and(|i| {
             allergic_to.contains(&i)
-                || (i == "7980" && allergic_to.contains(&"723"))
-                || (i == "723" && allergic_to.contains(&"7980"))
+                || (PENICILLINS.contains(&i) && allergic_to.iter().any(|a| PENICILLINS.contains(a)))
         })
     }
 }
