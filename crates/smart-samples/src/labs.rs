@@ -213,6 +213,10 @@ pub(crate) fn lab_results(cx: &mut Ctx) {
         let mut single = draw();
         match v.kind {
             VisitKind::Preventive if child => {
+                if diabetic {
+                    let a1c = single.hba1c(&mut rng);
+                    single.add(l::HBA1C, a1c);
+                }
                 if (0.9..1.4).contains(&age) || (9.0..11.5).contains(&age) && rng.chance(0.5) {
                     let mut d = draw();
                     d.cbc(&mut rng, false);

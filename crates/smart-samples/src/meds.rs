@@ -35,7 +35,7 @@ pub(crate) fn medications(cx: &mut Ctx) {
         }
     };
     for (&c, &onset) in &p.conditions {
-        let start = onset.plus(rng.range(7, 28));
+        let start = onset.plus(rng.range(7, 28)).min(p.today);
         let later = |rng: &mut Rng| start.plus(rng.range(180, 700));
         let child = p.age_on(start) < 12.0;
         match c {

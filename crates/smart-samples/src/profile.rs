@@ -300,5 +300,10 @@ fn onset(rng: &mut Rng, p: &Profile, c: Chronic) -> Date {
     let span = latest - min;
     let years_before = span * rng.unit() * rng.unit();
     let age = (latest - years_before).max(min);
-    p.birth.plus_years(age)
+    // Never later than a month ago, so a new condition has had its first visit, labs and
+    // prescription by "today".
+    p.birth
+        .plus_years(age)
+        .min(p.today.plus(-30))
+        .max(p.birth.plus(1))
 }

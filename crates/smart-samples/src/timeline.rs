@@ -139,7 +139,9 @@ pub(crate) fn plan(cx: &mut Ctx) {
     // A diagnosis visit for every condition that begins inside the record, so that its
     // first labs (an HbA1c for a new diabetic) and first prescription have a visit.
     for onset in p.conditions.values() {
-        let seen = visits.iter().any(|v| (v.date.since(*onset)).abs() <= 3);
+        let seen = visits
+            .iter()
+            .any(|v| v.kind == VisitKind::FollowUp && v.date.since(*onset).abs() <= 3);
         if *onset >= p.start && *onset <= p.today && !seen {
             push(
                 &mut visits,
