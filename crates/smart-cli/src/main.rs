@@ -1,10 +1,11 @@
 //! `smart`: the command-line tool of smart-rs.
 //!
-//! Today it prints the API catalog and the ontology document, converts RDF between formats
-//! and validates patient files. `serve`, `import`, `generate` and the management commands
-//! come with the storage, HTTP and CLI issues.
+//! Today it prints the API catalog and the ontology document, converts RDF between formats,
+//! validates patient files and generates sample patients. `serve`, `import` and the
+//! management commands come with the storage, HTTP and CLI issues.
 
 mod commands;
+mod generate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,25 @@ enum Command {
         #[arg(long)]
         warnings: bool,
     },
+    /// Generate synthetic sample patients: `p<record id>.xml` files plus a folder of
+    /// documents per patient, deterministic for a seed.
+    Generate {
+        /// How many patients.
+        #[arg(long, default_value_t = 10)]
+        patients: u64,
+        /// The seed: the same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The output directory (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Rdfxml)]
+        format: Format,
+        /// Worker threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+    },
 }
 
 /// An RDF serialization.
@@ -90,6 +110,13 @@ fn main() -> ExitCode {
             lenient,
             warnings,
         } => commands::validate(&files, lenient, warnings),
+        Command::Generate {
+            patients,
+            seed,
+            out,
+            format,
+            threads,
+        } => generate::generate(patients, seed, &out, format.into(), threads),
     };
     match result {
         Ok(code) => code,
