@@ -13,8 +13,10 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_main};
 use smart_core::{RecordId, catalog};
 use smart_rdf::{RdfFormat, SplitRecord, parse, split_record};
+use smart_store::clinical::remote::{RemoteSparqlConfig, RemoteSparqlEngine};
 use smart_store::clinical::{
-    ClinicalStore, EmbeddedClinicalStore, MemoryClinicalStore, RecordSearch, StatementQuery,
+    ClinicalStore, EmbeddedClinicalStore, MemoryClinicalStore, RecordSearch, SparqlClinicalStore,
+    StatementQuery,
 };
 
 fn patients_dir() -> Option<PathBuf> {
@@ -87,6 +89,17 @@ fn bench_store(c: &mut Criterion) {
             })
         })
     });
+    // The remote SPARQL store, when a server is running (scripts/services start).
+    if let Ok(url) = std::env::var("SMART_TEST_SPARQL_URL") {
+        let config = RemoteSparqlConfig::from_base_url(&url).expect("SPARQL URL");
+        let engine = RemoteSparqlEngine::new(config).expect("remote engine");
+        let store = SparqlClinicalStore::new(engine);
+        group.bench_function("import_60_patients/remote_sparql", |b| {
+            b.iter(|| rt.block_on(import(&store, black_box(&splits))))
+        });
+    } else {
+        eprintln!("SMART_TEST_SPARQL_URL not set: no remote SPARQL import benchmark");
+    }
     group.bench_function("open_60_patients/embedded", |b| {
         let tmp = tempfile::tempdir().expect("temporary directory");
         rt.block_on(async {
