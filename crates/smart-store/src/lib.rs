@@ -7,6 +7,7 @@
 //!
 //! [`reconcile`] keeps the record registry in step with the clinical store after a crash.
 
+pub mod auth_adapter;
 pub mod blobs;
 pub mod clinical;
 #[cfg(feature = "conformance")]
