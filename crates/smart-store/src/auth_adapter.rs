@@ -17,7 +17,7 @@
 //!   smart-auth's administrator flag, record limit, failed-login count, lockout and last
 //!   login are kept together in the directory's opaque [`Account::auth_state`] column, so a
 //!   replace is one atomic row update; a newer last login is also reported to the directory
-//!   ([`AccountStore::record_login_success`]) so its login statistics stay meaningful.
+//!   ([`crate::directory::AccountStore::record_login_success`]) so its login statistics stay meaningful.
 //!   Clearing a password hash is refused (the directory has no way to, and smart-auth never
 //!   does).
 //! * **Reset tickets** are directory tokens of kind [`TokenKind::PasswordReset`] named
@@ -32,7 +32,7 @@
 //!   `Background` ↔ `Background`); the user is the token's account and the parent is the
 //!   directory's [`OAuthToken::parent`]. Reads ignore expiry (smart-auth checks it).
 //!   `update_token` supports what smart-auth does with it, approving a request token
-//!   (through [`TokenStore::authorize_request_token`]); any other change is refused.
+//!   (through [`crate::directory::TokenStore::authorize_request_token`]); any other change is refused.
 //!   `take_token` reads then deletes: the delete decides the single winner; a token approved
 //!   between the two steps is returned unapproved, so the exchange fails safely.
 //!   Token filters map to the directory's revoke operations (one token, children of a
