@@ -6,7 +6,10 @@
 //! directory), a remote SPARQL 1.1 endpoint, SQLite and PostgreSQL.
 //!
 //! [`reconcile`] keeps the record registry in step with the clinical store after a crash.
+//! [`auth_adapter`] lets smart-auth's provider store its accounts, apps, tokens, shares and
+//! nonces in any directory store.
 
+pub mod auth_adapter;
 pub mod blobs;
 pub mod clinical;
 #[cfg(feature = "conformance")]

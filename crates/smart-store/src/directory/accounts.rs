@@ -85,6 +85,9 @@ pub struct Account {
     pub created_at: Timestamp,
     /// When the profile, password or state last changed.
     pub updated_at: Timestamp,
+    /// State kept on behalf of the authentication layer (smart-auth's role, record limit and
+    /// lockout), opaque to the directory: see `crate::auth_adapter`.
+    pub auth_state: Option<String>,
 }
 
 impl fmt::Debug for Account {
@@ -104,6 +107,7 @@ impl fmt::Debug for Account {
             .field("last_failed_login_at", &self.last_failed_login_at)
             .field("created_at", &self.created_at)
             .field("updated_at", &self.updated_at)
+            .field("auth_state", &self.auth_state)
             .finish()
     }
 }
@@ -127,6 +131,8 @@ pub struct NewAccount {
     pub password_hash: Option<String>,
     /// Initial state.
     pub state: AccountState,
+    /// Initial authentication-layer state (see [`Account::auth_state`]).
+    pub auth_state: Option<String>,
 }
 
 impl fmt::Debug for NewAccount {
@@ -156,6 +162,7 @@ impl NewAccount {
             role: String::new(),
             password_hash: None,
             state: AccountState::Uninitialized,
+            auth_state: None,
         }
     }
 
@@ -171,6 +178,12 @@ impl NewAccount {
         self
     }
 
+    /// Sets the initial authentication-layer state.
+    pub fn with_auth_state(mut self, auth_state: impl Into<String>) -> Self {
+        self.auth_state = Some(auth_state.into());
+        self
+    }
+
     /// Checks every field and derives the id.
     pub(crate) fn validate(&self) -> StoreResult<AccountId> {
         let id = AccountId::new(&self.email)?;
@@ -182,6 +195,7 @@ impl NewAccount {
             Some(&self.role),
             self.password_hash.as_deref(),
         )?;
+        check_auth_state(&id, self.auth_state.as_deref())?;
         Ok(id)
     }
 }
@@ -215,6 +229,13 @@ fn check_profile(
     Ok(())
 }
 
+fn check_auth_state(id: &AccountId, auth_state: Option<&str>) -> StoreResult<()> {
+    match auth_state {
+        Some(s) => check_text(&format!("account {id}: auth state"), s, MAX_HASH),
+        None => Ok(()),
+    }
+}
+
 /// A change to an account: each `Some` field replaces the stored value, `None` keeps it.
 #[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -232,6 +253,8 @@ pub struct AccountUpdate {
     /// New state. Moving an account into [`AccountState::Active`] from any other state
     /// also resets its failed-login counter (this is how a locked account is unlocked).
     pub state: Option<AccountState>,
+    /// New authentication-layer state (see [`Account::auth_state`]).
+    pub auth_state: Option<String>,
 }
 
 impl fmt::Debug for AccountUpdate {
@@ -243,6 +266,7 @@ impl fmt::Debug for AccountUpdate {
             .field("role", &self.role)
             .field("password_hash", &self.password_hash.as_ref().map(|_| "…"))
             .field("state", &self.state)
+            .field("auth_state", &self.auth_state)
             .finish()
     }
 }
@@ -279,6 +303,12 @@ impl AccountUpdate {
         self
     }
 
+    /// Replaces the authentication-layer state.
+    pub fn auth_state(mut self, auth_state: impl Into<String>) -> Self {
+        self.auth_state = Some(auth_state.into());
+        self
+    }
+
     /// Checks every field that is set.
     pub(crate) fn validate(&self, id: &AccountId) -> StoreResult<()> {
         check_profile(
@@ -288,7 +318,8 @@ impl AccountUpdate {
             self.department.as_deref(),
             self.role.as_deref(),
             self.password_hash.as_deref(),
-        )
+        )?;
+        check_auth_state(id, self.auth_state.as_deref())
     }
 }
 

@@ -25,6 +25,9 @@ pub struct App {
     pub created_at: Timestamp,
     /// When it was last registered or changed.
     pub updated_at: Timestamp,
+    /// False once an administrator disabled the app container-wide: it can then neither
+    /// sign requests nor be launched by anyone.
+    pub enabled: bool,
 }
 
 impl fmt::Debug for App {
@@ -50,6 +53,8 @@ pub struct NewApp {
     pub consumer_secret: String,
     /// See [`App::enabled_by_default`].
     pub enabled_by_default: bool,
+    /// Container-wide switch (see [`App::enabled`]); true unless set otherwise.
+    pub enabled: bool,
 }
 
 impl fmt::Debug for NewApp {
@@ -68,12 +73,19 @@ impl NewApp {
             manifest,
             consumer_secret: consumer_secret.into(),
             enabled_by_default: false,
+            enabled: true,
         }
     }
 
     /// Sets [`NewApp::enabled_by_default`].
     pub fn enabled_by_default(mut self, on: bool) -> Self {
         self.enabled_by_default = on;
+        self
+    }
+
+    /// Sets the container-wide switch (see [`App::enabled`]).
+    pub fn enabled(mut self, on: bool) -> Self {
+        self.enabled = on;
         self
     }
 

@@ -110,6 +110,7 @@ impl AccountStore for MemoryDirectory {
             last_failed_login_at: None,
             created_at: now,
             updated_at: now,
+            auth_state: new.auth_state,
         };
         state.accounts.insert(id, account.clone());
         Ok(account)
@@ -135,6 +136,7 @@ impl AccountStore for MemoryDirectory {
             role,
             password_hash,
             state: new_state,
+            auth_state,
         } = update;
         if let Some(v) = given_name {
             account.given_name = v;
@@ -150,6 +152,9 @@ impl AccountStore for MemoryDirectory {
         }
         if password_hash.is_some() {
             account.password_hash = password_hash;
+        }
+        if auth_state.is_some() {
+            account.auth_state = auth_state;
         }
         if let Some(s) = new_state {
             if s == AccountState::Active && account.state != AccountState::Active {
@@ -246,6 +251,7 @@ impl AppStore for MemoryDirectory {
                 enabled_by_default: new.enabled_by_default,
                 created_at: old.created_at,
                 updated_at: now,
+                enabled: new.enabled,
             },
             None => App {
                 id: id.clone(),
@@ -255,6 +261,7 @@ impl AppStore for MemoryDirectory {
                 enabled_by_default: new.enabled_by_default,
                 created_at: now,
                 updated_at: now,
+                enabled: new.enabled,
             },
         };
         state.apps.insert(id, app.clone());
@@ -415,6 +422,41 @@ impl TokenStore for MemoryDirectory {
         state
             .tokens
             .retain(|_, t| t.account.as_ref() != Some(account));
+        Ok(count(before - state.tokens.len()))
+    }
+
+    async fn revoke_account_tokens_of_kind(
+        &self,
+        account: &AccountId,
+        kind: TokenKind,
+    ) -> StoreResult<u64> {
+        let mut state = self.state();
+        let before = state.tokens.len();
+        state
+            .tokens
+            .retain(|_, t| !(t.kind == kind && t.account.as_ref() == Some(account)));
+        Ok(count(before - state.tokens.len()))
+    }
+
+    async fn revoke_child_tokens(&self, parent: &str) -> StoreResult<u64> {
+        let mut state = self.state();
+        let before = state.tokens.len();
+        state
+            .tokens
+            .retain(|_, t| t.parent.as_deref() != Some(parent));
+        Ok(count(before - state.tokens.len()))
+    }
+
+    async fn revoke_app_account_tokens(
+        &self,
+        app: &AppId,
+        account: &AccountId,
+    ) -> StoreResult<u64> {
+        let mut state = self.state();
+        let before = state.tokens.len();
+        state
+            .tokens
+            .retain(|_, t| !(t.app.as_ref() == Some(app) && t.account.as_ref() == Some(account)));
         Ok(count(before - state.tokens.len()))
     }
 

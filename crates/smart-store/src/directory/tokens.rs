@@ -18,6 +18,11 @@ pub enum TokenKind {
     AccessConnect,
     /// A login session of the container's UI.
     Session,
+    /// A background app's per-record access token (no account).
+    Background,
+    /// A pending password reset: the token is the hex SHA-256 of the code sent to the
+    /// account holder, and the account is whose password it resets.
+    PasswordReset,
 }
 
 impl TokenKind {
@@ -28,6 +33,8 @@ impl TokenKind {
             Self::AccessRest => "access_rest",
             Self::AccessConnect => "access_connect",
             Self::Session => "session",
+            Self::Background => "background",
+            Self::PasswordReset => "password_reset",
         }
     }
 
@@ -38,6 +45,8 @@ impl TokenKind {
             "access_rest" => Self::AccessRest,
             "access_connect" => Self::AccessConnect,
             "session" => Self::Session,
+            "background" => Self::Background,
+            "password_reset" => Self::PasswordReset,
             _ => return None,
         })
     }
@@ -74,6 +83,9 @@ pub struct OAuthToken {
     pub created_at: Timestamp,
     /// When the token stops being valid: it is valid strictly before this time.
     pub expires_at: Timestamp,
+    /// The token this one was issued from (a session for launch tokens): revoking the
+    /// children of the parent ([`TokenStore::revoke_child_tokens`]) revokes this one.
+    pub parent: Option<String>,
 }
 
 impl fmt::Debug for OAuthToken {
@@ -114,7 +126,14 @@ impl OAuthToken {
             callback: None,
             created_at,
             expires_at,
+            parent: None,
         }
+    }
+
+    /// Sets the parent token.
+    pub fn with_parent(mut self, parent: impl Into<String>) -> Self {
+        self.parent = Some(parent.into());
+        self
     }
 
     /// Sets the account.
@@ -146,6 +165,9 @@ impl OAuthToken {
         check_opaque("token secret", &self.secret, MAX_TOKEN)?;
         if let Some(verifier) = &self.verifier {
             check_opaque("token verifier", verifier, MAX_TOKEN)?;
+        }
+        if let Some(parent) = &self.parent {
+            check_opaque("parent token", parent, MAX_TOKEN)?;
         }
         if let Some(callback) = &self.callback {
             check_text("token callback", callback, MAX_CALLBACK)?;
@@ -206,6 +228,23 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     /// Deletes every token acting for an account (e.g. at logout or password change).
     /// Returns how many.
     async fn revoke_account_tokens(&self, account: &AccountId) -> StoreResult<u64>;
+
+    /// Deletes the tokens of one kind acting for an account (e.g. earlier password-reset
+    /// tickets when a new one is issued). Returns how many.
+    async fn revoke_account_tokens_of_kind(
+        &self,
+        account: &AccountId,
+        kind: TokenKind,
+    ) -> StoreResult<u64>;
+
+    /// Deletes every token whose parent is `parent` (what was launched from a session, at
+    /// logout). Returns how many.
+    async fn revoke_child_tokens(&self, parent: &str) -> StoreResult<u64>;
+
+    /// Deletes every token of `app` acting for `account`, whatever record it is bound to
+    /// (all the grants of one app by one account). Returns how many.
+    async fn revoke_app_account_tokens(&self, app: &AppId, account: &AccountId)
+    -> StoreResult<u64>;
 
     /// Deletes the tokens of one grant: this app, this account, this record (`None`: the
     /// tokens bound to no record). Returns how many.

@@ -106,6 +106,7 @@ macro_rules! conformance {
             tokens::request_token_authorize_and_exchange,
             tokens::verifier_is_single_use_under_concurrency,
             tokens::revocation_by_token_app_account_and_grant,
+            tokens::auth_additions,
             shares::grant_is_idempotent_and_listed_in_order,
             shares::revoking_a_share_revokes_its_tokens,
             nonces::same_nonce_twice_is_refused,

@@ -2,7 +2,7 @@
 
 use super::harness::Harness;
 use super::*;
-use smart_store::directory::{OAuthToken, TokenKind};
+use smart_store::directory::{AccountUpdate, OAuthToken, TokenKind};
 use std::sync::Arc;
 use tokio::sync::Barrier;
 
@@ -306,4 +306,83 @@ pub(crate) async fn revocation_by_token_app_account_and_grant(h: &mut Harness) {
     assert!(!s.revoke_token("K7").await.unwrap());
     assert_eq!(s.revoke_app_tokens(&a1).await.unwrap(), 0);
     assert_eq!(s.cleanup_expired(at(10_000)).await.unwrap(), 0);
+}
+
+/// What the smart-auth adapter relies on: parents, the background and password-reset kinds,
+/// and revocation by parent, by kind and by (app, account) over every record. Also the
+/// account's auth state and the app's container-wide switch, which survive a reopen.
+pub(crate) async fn auth_additions(h: &mut Harness) {
+    let s = h.store();
+    let app = make_app(s, "a1@apps").await.id;
+    let u1 = make_account(s, "u1@x.org").await.id;
+    let u2 = make_account(s, "u2@x.org").await.id;
+    let r = record("9");
+    let mut session = OAuthToken::new("S", "ss", TokenKind::Session, None, T0, at(600));
+    session.account = Some(u1.clone());
+    s.insert_token(session).await.unwrap();
+    let child = token("C", TokenKind::AccessConnect, &app, at(600))
+        .with_account(u1.clone())
+        .with_record(r.clone())
+        .with_parent("S");
+    s.insert_token(child.clone()).await.unwrap();
+    assert_eq!(s.get_token("C", at(1)).await.unwrap(), Some(child));
+    let bg = token("B", TokenKind::Background, &app, at(600)).with_record(r.clone());
+    s.insert_token(bg).await.unwrap();
+    assert_eq!(
+        s.get_token("B", at(1)).await.unwrap().unwrap().kind,
+        TokenKind::Background
+    );
+    for (name, who) in [("R1", &u1), ("R2", &u1), ("R3", &u2)] {
+        let reset = OAuthToken::new(name, "-", TokenKind::PasswordReset, None, T0, at(600))
+            .with_account(who.clone());
+        s.insert_token(reset).await.unwrap();
+    }
+    for (name, rec) in [("G1", Some(&r)), ("G2", None)] {
+        let mut t = token(name, TokenKind::AccessRest, &app, at(600)).with_account(u1.clone());
+        t.record = rec.cloned();
+        s.insert_token(t).await.unwrap();
+    }
+
+    assert_eq!(s.revoke_child_tokens("S").await.unwrap(), 1);
+    assert!(s.get_token("C", at(1)).await.unwrap().is_none());
+    assert!(s.get_token("S", at(1)).await.unwrap().is_some());
+    assert_eq!(
+        s.revoke_account_tokens_of_kind(&u1, TokenKind::PasswordReset)
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(s.get_token("R3", at(1)).await.unwrap().is_some());
+    assert!(s.get_token("S", at(1)).await.unwrap().is_some());
+    assert_eq!(s.revoke_app_account_tokens(&app, &u1).await.unwrap(), 2);
+    assert!(s.get_token("B", at(1)).await.unwrap().is_some());
+
+    let updated = s
+        .update_account(&u2, AccountUpdate::default().auth_state("v1;x"), at(5))
+        .await
+        .unwrap();
+    assert_eq!(updated.auth_state.as_deref(), Some("v1;x"));
+    let created = s
+        .create_account(
+            NewAccount::new("u3@x.org", "G", "F").with_auth_state("v1;y"),
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.auth_state.as_deref(), Some("v1;y"));
+    assert!(s.get_app(&app).await.unwrap().unwrap().enabled);
+    let off = s
+        .register_app(
+            NewApp::new(manifest("a1@apps", "second"), "x").enabled(false),
+            SecretPolicy::Keep,
+            at(5),
+        )
+        .await
+        .unwrap();
+    assert!(!off.enabled);
+    h.reopen().await;
+    let s = h.store();
+    assert!(!s.get_app(&app).await.unwrap().unwrap().enabled);
+    let u2 = s.get_account(&u2).await.unwrap().unwrap();
+    assert_eq!(u2.auth_state.as_deref(), Some("v1;x"));
 }

@@ -54,8 +54,8 @@ impl AccountStore for Store {
         let row = query_as::<Db, AccountRow>(
             "INSERT INTO accounts (id, email, given_name, given_key, family_name, family_key, \
              department, role, password_hash, state, failed_login_count, total_login_count, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, 0, $11, $11) RETURNING *",
+             created_at, updated_at, auth_state) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, 0, $11, $11, $12) RETURNING *",
         )
         .bind(id.as_str())
         .bind(&new.email)
@@ -68,6 +68,7 @@ impl AccountStore for Store {
         .bind(&new.password_hash)
         .bind(new.state.as_str())
         .bind(now.as_unix_millis())
+        .bind(&new.auth_state)
         .fetch_one(&self.pool)
         .await
         .map_err(|e| {
@@ -105,7 +106,8 @@ impl AccountStore for Store {
              password_hash = COALESCE($8, password_hash), \
              failed_login_count = CASE WHEN $9 = 'active' AND state <> 'active' \
                  THEN 0 ELSE failed_login_count END, \
-             state = COALESCE($9, state), updated_at = $10 \
+             state = COALESCE($9, state), updated_at = $10, \
+             auth_state = COALESCE($11, auth_state) \
              WHERE id = $1 RETURNING *",
         )
         .bind(id.as_str())
@@ -118,6 +120,7 @@ impl AccountStore for Store {
         .bind(&update.password_hash)
         .bind(update.state.map(AccountState::as_str))
         .bind(now.as_unix_millis())
+        .bind(&update.auth_state)
         .fetch_optional(&self.pool)
         .await
         .map_err(|e| db_error(e, format!("updating account {id}")))?
@@ -206,9 +209,10 @@ impl AppStore for Store {
         let (id, manifest_json) = new.validate()?;
         query_as::<Db, AppRow>(
             "INSERT INTO apps (id, manifest, consumer_secret, mode, enabled_by_default, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) \
+             created_at, updated_at, enabled) VALUES ($1, $2, $3, $4, $5, $6, $6, $8) \
              ON CONFLICT (id) DO UPDATE SET manifest = excluded.manifest, \
              mode = excluded.mode, enabled_by_default = excluded.enabled_by_default, \
+             enabled = excluded.enabled, \
              consumer_secret = CASE WHEN $7 THEN excluded.consumer_secret \
                  ELSE apps.consumer_secret END, \
              updated_at = excluded.updated_at \
@@ -221,6 +225,7 @@ impl AppStore for Store {
         .bind(new.enabled_by_default)
         .bind(now.as_unix_millis())
         .bind(secret == SecretPolicy::Rotate)
+        .bind(new.enabled)
         .fetch_one(&self.pool)
         .await
         .map_err(|e| db_error(e, format!("registering app {id}")))?
@@ -318,8 +323,8 @@ impl TokenStore for Store {
         token.validate()?;
         let result = query::<Db>(
             "INSERT INTO oauth_tokens (token, secret, kind, app_id, account_id, record_id, \
-             verifier, callback, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             verifier, callback, created_at, expires_at, parent) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&token.token)
         .bind(&token.secret)
@@ -331,6 +336,7 @@ impl TokenStore for Store {
         .bind(&token.callback)
         .bind(token.created_at.as_unix_millis())
         .bind(token.expires_at.as_unix_millis())
+        .bind(&token.parent)
         .execute(&self.pool)
         .await;
         match result {
@@ -433,6 +439,53 @@ impl TokenStore for Store {
             .execute(&self.pool)
             .await
             .map_err(|e| db_error(e, format!("revoking the tokens of account {account}")))?;
+        Ok(done.rows_affected())
+    }
+
+    async fn revoke_account_tokens_of_kind(
+        &self,
+        account: &AccountId,
+        kind: TokenKind,
+    ) -> StoreResult<u64> {
+        let done = query::<Db>("DELETE FROM oauth_tokens WHERE account_id = $1 AND kind = $2")
+            .bind(account.as_str())
+            .bind(kind.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| {
+                db_error(
+                    e,
+                    format!("revoking the {kind} tokens of account {account}"),
+                )
+            })?;
+        Ok(done.rows_affected())
+    }
+
+    async fn revoke_child_tokens(&self, parent: &str) -> StoreResult<u64> {
+        let done = query::<Db>("DELETE FROM oauth_tokens WHERE parent = $1")
+            .bind(parent)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| db_error(e, "revoking the tokens launched from a token"))?;
+        Ok(done.rows_affected())
+    }
+
+    async fn revoke_app_account_tokens(
+        &self,
+        app: &AppId,
+        account: &AccountId,
+    ) -> StoreResult<u64> {
+        let done = query::<Db>("DELETE FROM oauth_tokens WHERE app_id = $1 AND account_id = $2")
+            .bind(app.as_str())
+            .bind(account.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| {
+                db_error(
+                    e,
+                    format!("revoking the tokens of app {app} for account {account}"),
+                )
+            })?;
         Ok(done.rows_affected())
     }
 

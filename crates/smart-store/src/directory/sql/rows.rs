@@ -86,6 +86,7 @@ pub(crate) struct AccountRow {
     last_failed_login_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
+    auth_state: Option<String>,
 }
 
 impl TryFrom<AccountRow> for Account {
@@ -117,6 +118,7 @@ impl TryFrom<AccountRow> for Account {
             last_failed_login_at: r.last_failed_login_at.map(ts),
             created_at: ts(r.created_at),
             updated_at: ts(r.updated_at),
+            auth_state: r.auth_state,
             id,
         })
     }
@@ -131,6 +133,7 @@ pub(crate) struct AppRow {
     enabled_by_default: bool,
     created_at: i64,
     updated_at: i64,
+    enabled: bool,
 }
 
 impl TryFrom<AppRow> for App {
@@ -154,6 +157,7 @@ impl TryFrom<AppRow> for App {
             enabled_by_default: r.enabled_by_default,
             created_at: ts(r.created_at),
             updated_at: ts(r.updated_at),
+            enabled: r.enabled,
         })
     }
 }
@@ -170,6 +174,7 @@ pub(crate) struct TokenRow {
     callback: Option<String>,
     created_at: i64,
     expires_at: i64,
+    parent: Option<String>,
 }
 
 impl TryFrom<TokenRow> for OAuthToken {
@@ -191,6 +196,7 @@ impl TryFrom<TokenRow> for OAuthToken {
         token.record = optional(r.record_id, stored_record_id)?;
         token.verifier = r.verifier;
         token.callback = r.callback;
+        token.parent = r.parent;
         Ok(token)
     }
 }
