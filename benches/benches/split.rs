@@ -32,9 +32,15 @@ fn synthetic_turtle(n: usize) -> String {
 }
 
 fn shared_dir() -> Option<PathBuf> {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::var_os("SMART_SHARED_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+        .unwrap_or_else(|| {
+            here.ancestors()
+                .map(|a| a.join("shared"))
+                .find(|d| d.join("data/reference-patients").is_dir())
+                .unwrap_or_else(|| here.join("../../shared"))
+        });
     dir.join("data/reference-patients").is_dir().then_some(dir)
 }
 
