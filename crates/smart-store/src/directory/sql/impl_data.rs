@@ -13,19 +13,142 @@ use async_trait::async_trait;
 use smart_core::ids::RecordId;
 use sqlx::{query, query_as};
 
+/// The two kinds of app data differ only in their table and in who owns a blob (a record
+/// or an account), so one set of statements serves both.
+#[derive(Clone, Copy)]
+enum Slot {
+    Scratchpad,
+    Preferences,
+}
+
+impl Slot {
+    fn select_sql(self) -> &'static str {
+        match self {
+            Self::Scratchpad => {
+                "SELECT content_type, data, updated_at FROM scratchpads \
+                 WHERE record_id = $1 AND app_id = $2"
+            }
+            Self::Preferences => {
+                "SELECT content_type, data, updated_at FROM preferences \
+                 WHERE account_id = $1 AND app_id = $2"
+            }
+        }
+    }
+
+    fn upsert_sql(self) -> &'static str {
+        match self {
+            Self::Scratchpad => {
+                "INSERT INTO scratchpads (record_id, app_id, content_type, data, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (record_id, app_id) DO UPDATE SET \
+                 content_type = excluded.content_type, data = excluded.data, \
+                 updated_at = excluded.updated_at \
+                 RETURNING content_type, data, updated_at"
+            }
+            Self::Preferences => {
+                "INSERT INTO preferences (account_id, app_id, content_type, data, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, app_id) DO UPDATE SET \
+                 content_type = excluded.content_type, data = excluded.data, \
+                 updated_at = excluded.updated_at \
+                 RETURNING content_type, data, updated_at"
+            }
+        }
+    }
+
+    fn delete_sql(self) -> &'static str {
+        match self {
+            Self::Scratchpad => "DELETE FROM scratchpads WHERE record_id = $1 AND app_id = $2",
+            Self::Preferences => "DELETE FROM preferences WHERE account_id = $1 AND app_id = $2",
+        }
+    }
+}
+
+/// One blob: its slot, its owner (record or account id), its app, and how messages name it.
+struct SlotKey<'a> {
+    slot: Slot,
+    owner: &'a str,
+    app: &'a AppId,
+    what: &'a str,
+}
+
+impl Store {
+    async fn get_slot(
+        &self,
+        SlotKey {
+            slot,
+            owner,
+            app,
+            what,
+        }: SlotKey<'_>,
+    ) -> StoreResult<Option<AppData>> {
+        let row = query_as::<Db, AppDataRow>(slot.select_sql())
+            .bind(owner)
+            .bind(app.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| db_error(e, format!("reading the {what}")))?;
+        Ok(row.map(AppData::from))
+    }
+
+    /// Stores a blob; `Ok(None)` when a foreign key is missing, so the caller can name
+    /// which one.
+    async fn put_slot(
+        &self,
+        SlotKey {
+            slot,
+            owner,
+            app,
+            what,
+        }: SlotKey<'_>,
+        content_type: &str,
+        data: &[u8],
+        now: Timestamp,
+    ) -> StoreResult<Option<AppData>> {
+        check_app_data(what, content_type, data, self.config.max_app_data_bytes)?;
+        let row = query_as::<Db, AppDataRow>(slot.upsert_sql())
+            .bind(owner)
+            .bind(app.as_str())
+            .bind(content_type)
+            .bind(data)
+            .bind(now.as_unix_millis())
+            .fetch_one(&self.pool)
+            .await;
+        match row {
+            Ok(row) => Ok(Some(row.into())),
+            Err(e) if is_foreign_key_violation(&e) => Ok(None),
+            Err(e) => Err(db_error(e, format!("writing the {what}"))),
+        }
+    }
+
+    async fn delete_slot(
+        &self,
+        SlotKey {
+            slot,
+            owner,
+            app,
+            what,
+        }: SlotKey<'_>,
+    ) -> StoreResult<bool> {
+        let done = query::<Db>(slot.delete_sql())
+            .bind(owner)
+            .bind(app.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| db_error(e, format!("deleting the {what}")))?;
+        Ok(done.rows_affected() > 0)
+    }
+}
+
 #[async_trait]
 impl AppDataStore for Store {
     async fn get_scratchpad(&self, record: &RecordId, app: &AppId) -> StoreResult<Option<AppData>> {
-        let row = query_as::<Db, AppDataRow>(
-            "SELECT content_type, data, updated_at FROM scratchpads \
-             WHERE record_id = $1 AND app_id = $2",
-        )
-        .bind(record.as_str())
-        .bind(app.as_str())
-        .fetch_optional(&self.pool)
+        let what = scratchpad_name(record, app);
+        self.get_slot(SlotKey {
+            slot: Slot::Scratchpad,
+            owner: record.as_str(),
+            app,
+            what: &what,
+        })
         .await
-        .map_err(|e| db_error(e, format!("reading the {}", scratchpad_name(record, app))))?;
-        Ok(row.map(AppData::from))
     }
 
     async fn put_scratchpad(
@@ -37,36 +160,30 @@ impl AppDataStore for Store {
         now: Timestamp,
     ) -> StoreResult<AppData> {
         let what = scratchpad_name(record, app);
-        check_app_data(&what, content_type, data, self.config.max_app_data_bytes)?;
-        let row = query_as::<Db, AppDataRow>(
-            "INSERT INTO scratchpads (record_id, app_id, content_type, data, updated_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (record_id, app_id) DO UPDATE SET \
-             content_type = excluded.content_type, data = excluded.data, \
-             updated_at = excluded.updated_at \
-             RETURNING content_type, data, updated_at",
+        self.put_slot(
+            SlotKey {
+                slot: Slot::Scratchpad,
+                owner: record.as_str(),
+                app,
+                what: &what,
+            },
+            content_type,
+            data,
+            now,
         )
-        .bind(record.as_str())
-        .bind(app.as_str())
-        .bind(content_type)
-        .bind(data)
-        .bind(now.as_unix_millis())
-        .fetch_one(&self.pool)
-        .await;
-        match row {
-            Ok(row) => Ok(row.into()),
-            Err(e) if is_foreign_key_violation(&e) => Err(app_not_found(app)),
-            Err(e) => Err(db_error(e, format!("writing the {what}"))),
-        }
+        .await?
+        .ok_or_else(|| app_not_found(app))
     }
 
     async fn delete_scratchpad(&self, record: &RecordId, app: &AppId) -> StoreResult<bool> {
-        let done = query::<Db>("DELETE FROM scratchpads WHERE record_id = $1 AND app_id = $2")
-            .bind(record.as_str())
-            .bind(app.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(|e| db_error(e, format!("deleting the {}", scratchpad_name(record, app))))?;
-        Ok(done.rows_affected() > 0)
+        let what = scratchpad_name(record, app);
+        self.delete_slot(SlotKey {
+            slot: Slot::Scratchpad,
+            owner: record.as_str(),
+            app,
+            what: &what,
+        })
+        .await
     }
 
     async fn get_preferences(
@@ -74,16 +191,14 @@ impl AppDataStore for Store {
         account: &AccountId,
         app: &AppId,
     ) -> StoreResult<Option<AppData>> {
-        let row = query_as::<Db, AppDataRow>(
-            "SELECT content_type, data, updated_at FROM preferences \
-             WHERE account_id = $1 AND app_id = $2",
-        )
-        .bind(account.as_str())
-        .bind(app.as_str())
-        .fetch_optional(&self.pool)
+        let what = preferences_name(account, app);
+        self.get_slot(SlotKey {
+            slot: Slot::Preferences,
+            owner: account.as_str(),
+            app,
+            what: &what,
+        })
         .await
-        .map_err(|e| db_error(e, format!("reading the {}", preferences_name(account, app))))?;
-        Ok(row.map(AppData::from))
     }
 
     async fn put_preferences(
@@ -95,43 +210,34 @@ impl AppDataStore for Store {
         now: Timestamp,
     ) -> StoreResult<AppData> {
         let what = preferences_name(account, app);
-        check_app_data(&what, content_type, data, self.config.max_app_data_bytes)?;
-        let row = query_as::<Db, AppDataRow>(
-            "INSERT INTO preferences (account_id, app_id, content_type, data, updated_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, app_id) DO UPDATE SET \
-             content_type = excluded.content_type, data = excluded.data, \
-             updated_at = excluded.updated_at \
-             RETURNING content_type, data, updated_at",
-        )
-        .bind(account.as_str())
-        .bind(app.as_str())
-        .bind(content_type)
-        .bind(data)
-        .bind(now.as_unix_millis())
-        .fetch_one(&self.pool)
-        .await;
-        match row {
-            Ok(row) => Ok(row.into()),
-            Err(e) if is_foreign_key_violation(&e) => {
-                Err(self.missing_reference(Some(account), Some(app)).await)
-            }
-            Err(e) => Err(db_error(e, format!("writing the {what}"))),
+        match self
+            .put_slot(
+                SlotKey {
+                    slot: Slot::Preferences,
+                    owner: account.as_str(),
+                    app,
+                    what: &what,
+                },
+                content_type,
+                data,
+                now,
+            )
+            .await?
+        {
+            Some(stored) => Ok(stored),
+            None => Err(self.missing_reference(Some(account), Some(app)).await),
         }
     }
 
     async fn delete_preferences(&self, account: &AccountId, app: &AppId) -> StoreResult<bool> {
-        let done = query::<Db>("DELETE FROM preferences WHERE account_id = $1 AND app_id = $2")
-            .bind(account.as_str())
-            .bind(app.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(|e| {
-                db_error(
-                    e,
-                    format!("deleting the {}", preferences_name(account, app)),
-                )
-            })?;
-        Ok(done.rows_affected() > 0)
+        let what = preferences_name(account, app);
+        self.delete_slot(SlotKey {
+            slot: Slot::Preferences,
+            owner: account.as_str(),
+            app,
+            what: &what,
+        })
+        .await
     }
 }
 
