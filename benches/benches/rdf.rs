@@ -8,23 +8,13 @@
     reason = "criterion_group! generates an undocumented function"
 )]
 
-use std::path::PathBuf;
-
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use smart_rdf::{RdfFormat, parse, serialize};
 
 fn largest_patient() -> Vec<u8> {
-    // `shared/` sits beside the clone; look in every ancestor (worktrees sit deeper).
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::var_os("SMART_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            here.ancestors()
-                .map(|a| a.join("shared"))
-                .find(|d| d.join("data/reference-patients").is_dir())
-                .unwrap_or_else(|| here.join("../../shared"))
-        });
-    let path = dir.join("data/reference-patients/p1796238.xml");
+    let dir = smart_benches::reference_patients_dir()
+        .expect("reference patients not found: set SMART_SHARED_DIR");
+    let path = dir.join("p1796238.xml");
     std::fs::read(&path).unwrap_or_else(|e| panic!("benchmark input {}: {e}", path.display()))
 }
 

@@ -4,7 +4,6 @@
 //! shared material is present (`SMART_SHARED_DIR`, or `shared/` beside the clone).
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_main};
 use smart_core::RecordId;
@@ -31,19 +30,6 @@ fn synthetic_turtle(n: usize) -> String {
     ttl
 }
 
-fn shared_dir() -> Option<PathBuf> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = std::env::var_os("SMART_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            here.ancestors()
-                .map(|a| a.join("shared"))
-                .find(|d| d.join("data/reference-patients").is_dir())
-                .unwrap_or_else(|| here.join("../../shared"))
-        });
-    dir.join("data/reference-patients").is_dir().then_some(dir)
-}
-
 fn bench_split(c: &mut Criterion) {
     let record = RecordId::new("1").expect("valid record id");
     let graph = parse(synthetic_turtle(500).as_bytes(), RdfFormat::Turtle, None)
@@ -52,7 +38,7 @@ fn bench_split(c: &mut Criterion) {
         b.iter(|| split_record(black_box(&graph), &record))
     });
 
-    let Some(shared) = shared_dir() else {
+    let Some(shared) = smart_benches::shared_dir() else {
         eprintln!("reference patients not found; skipping the reference benchmark");
         return;
     };

@@ -19,19 +19,6 @@ use smart_store::clinical::{
     StatementQuery,
 };
 
-fn patients_dir() -> Option<PathBuf> {
-    std::env::var_os("SMART_SHARED_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .ancestors()
-                .map(|a| a.join("shared"))
-                .find(|d| d.join("data/reference-patients").is_dir())
-        })
-        .map(|d| d.join("data/reference-patients"))
-        .filter(|d| d.is_dir())
-}
-
 fn splits(dir: &Path) -> Vec<SplitRecord> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("read the patients directory")
@@ -59,7 +46,7 @@ async fn import(store: &dyn ClinicalStore, splits: &[SplitRecord]) {
 }
 
 fn bench_store(c: &mut Criterion) {
-    let Some(dir) = patients_dir() else {
+    let Some(dir) = smart_benches::reference_patients_dir() else {
         eprintln!("!!!!! reference patients not found (set SMART_SHARED_DIR); no store benchmarks");
         return;
     };
