@@ -55,7 +55,7 @@ async fn background_app_reads_medications() {
 }
 
 #[tokio::test]
-async fn local_admin_creates_accounts_and_reopening_reconciles() {
+async fn local_admin_creates_accounts() {
     let server = TestServer::start(Backend::Embedded).await;
     let admin = server.container.local_admin().await.unwrap();
     let user = server
