@@ -1,0 +1,178 @@
+//! `smart serve` and `smart call`, run as a user would: a real server process on
+//! 127.0.0.1, signed calls through it, a graceful stop, and a restart on the same data.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn smart(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smart"))
+        .args(args)
+        .output()
+        .expect("run smart")
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `smart serve` and waits until `/manifest` answers.
+fn start(data: &Path, port: u16) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_smart"))
+        .args([
+            "serve",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--sample-patients",
+            "3",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start smart serve");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            // Listening happens before the first-start data is loaded; wait for the banner.
+            std::thread::sleep(Duration::from_millis(200));
+            let out = smart(&[
+                "call",
+                "GET",
+                "/apps/demo-background@apps.smart-rs.local/manifest",
+                "--app",
+                "demo-background@apps.smart-rs.local",
+                "--data-dir",
+                data.to_str().unwrap(),
+                "--url",
+                &format!("http://127.0.0.1:{port}"),
+            ]);
+            if out.status.success() {
+                return child;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("smart serve did not come up on port {port}");
+}
+
+/// Sends SIGINT (Ctrl-C) and returns what the server printed; it must exit cleanly.
+fn stop(mut child: Child) -> String {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(exit.success(), "smart serve exited with {exit}: {out}");
+    out
+}
+
+#[test]
+fn serve_first_start_call_and_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let dir = data.path().to_str().unwrap();
+    let server = start(data.path(), port);
+
+    // The banner's example call works: a background token, a signed record call.
+    let out = smart(&[
+        "call",
+        "GET",
+        "/records/search",
+        "--app",
+        "demo-background@apps.smart-rs.local",
+        "--data-dir",
+        dir,
+        "--url",
+        &url,
+    ]);
+    // search_records is for UI sessions: a background app is refused, with the reason.
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("403"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one-line reason: {err}");
+
+    let banner = stop(server);
+    assert!(
+        banner.contains("First start: 3 sample patients"),
+        "{banner}"
+    );
+    assert!(banner.contains("consumer_secret: "), "{banner}");
+    let record = banner
+        .split("/records/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("an example record in the banner")
+        .to_owned();
+
+    // Restart on the same data: no second first start, data still there.
+    let server = start(data.path(), port);
+    let out = smart(&[
+        "call",
+        "GET",
+        &format!("/records/{record}/medications/"),
+        "--app",
+        "demo-background@apps.smart-rs.local",
+        "--data-dir",
+        dir,
+        "--url",
+        &url,
+        "-i",
+    ]);
+    let body = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{body}");
+    assert!(body.contains("200 OK"), "{body}");
+    assert!(body.contains("<rdf:RDF"), "{body}");
+    assert!(
+        body.contains("sp:Medication") || body.contains("terms#Medication"),
+        "{body}"
+    );
+
+    // A wrong consumer secret: 401, exit 1, one line.
+    let out = smart(&[
+        "call",
+        "GET",
+        &format!("/records/{record}/medications/"),
+        "--app",
+        "demo-background@apps.smart-rs.local",
+        "--consumer-secret",
+        "wrong",
+        "--url",
+        &url,
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("401"), "{err}");
+
+    let banner = stop(server);
+    assert!(!banner.contains("First start"), "{banner}");
+    assert!(banner.contains("(3 records)"), "{banner}");
+}
+
+#[test]
+fn serve_refuses_a_bad_configuration_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("smart.toml");
+    std::fs::write(&config, "[store]\nclinical = \"sparql\"\n").unwrap();
+    let out = smart(&["serve", "--config", config.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sparql_url"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
