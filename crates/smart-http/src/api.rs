@@ -425,11 +425,17 @@ async fn post_clinical_note(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     // The registry's `updated_at` is the record's Last-Modified: bump it, keeping the
     // label. The note is stored already, so a failure here is logged, not returned.
     let registry = ctx.container.directory();
-    let label = match registry.get_record(&record).await {
-        Ok(entry) => entry.map(|e| e.label).unwrap_or_default(),
-        Err(_) => String::new(),
+    let bumped = match registry.get_record(&record).await {
+        Ok(entry) => {
+            let label = entry.map(|e| e.label).unwrap_or_default();
+            registry
+                .upsert_record(&record, &label, Timestamp::now())
+                .await
+                .map(drop)
+        }
+        Err(e) => Err(e),
     };
-    if let Err(e) = registry.upsert_record(&record, &label, Timestamp::now()).await {
+    if let Err(e) = bumped {
         tracing::warn!(%record, error = %e, "could not update the record's modification time");
     }
     let mut stored = Graph::new();
