@@ -1,23 +1,48 @@
 //! `smart`: the command-line tool of smart-rs.
 //!
-//! Today it prints the API catalog and the ontology document, converts RDF between formats,
-//! validates patient files and generates sample patients. `serve`, `import` and the
-//! management commands come with the storage, HTTP and CLI issues.
+//! Tools that need no container: the API catalog, the ontology document, RDF conversion,
+//! validation and sample-patient generation (`commands`, `generate`). Commands that work on
+//! a container's stores open them through [`context`] (the same configuration the server
+//! reads): `import`, `apps`, `users`, `records`, `export`, `tokens`, and `reset`, which
+//! wipes a data directory without opening it.
 
+mod apps;
 mod commands;
+mod context;
 mod generate;
+mod import;
+mod records;
+mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The smart-rs command line: a SMART Classic container and its tools.
 #[derive(Debug, Parser)]
 #[command(name = "smart", version, about)]
 struct Cli {
+    #[command(flatten)]
+    global: Global,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Options every command accepts (the container commands use them).
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The container's data directory [default: the configuration's `data_dir`, else
+    /// ./smart-data; the environment variable SMART_DATA_DIR overrides the file].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// The server configuration file (TOML), as `smart serve` reads it; SMART_*
+    /// environment variables apply on top.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// More log output on stderr (-v: info, -vv: debug); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +98,54 @@ enum Command {
         #[arg(long, default_value_t = 2)]
         threads: usize,
     },
+    /// Import patient files (RDF/XML, Turtle, N-Triples) into the container: validates
+    /// each, stores each patient atomically with its documents, and ends with a summary.
+    /// Exit status 1 if any file was rejected; a bad file never stops the others.
+    ///
+    /// The record id is the digits of the file name (`p967332.xml` is record 967332).
+    /// Documents named by `sp:fileName` are read from `<DIR>/<record id>/<file name>`,
+    /// where DIR is the file's own directory or --documents. Re-importing a file is
+    /// idempotent.
+    Import(import::ImportArgs),
+    /// Manage registered apps.
+    #[command(subcommand)]
+    Apps(apps::AppsCommand),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
+    /// List, show and delete patient records.
+    #[command(subcommand)]
+    Records(records::RecordsCommand),
+    /// Export a record as RDF, with public IRIs under the configured public_url.
+    Export {
+        /// The record id.
+        record: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Rdfxml)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Token housekeeping.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+    /// Delete everything stored in the data directory (clinical data, accounts, apps,
+    /// tokens, documents, generated secrets). Data kept in PostgreSQL or a remote SPARQL
+    /// store is not touched.
+    Reset {
+        /// Do not ask for confirmation (required when standard input is not a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// `smart tokens ...`
+#[derive(Debug, Subcommand)]
+enum TokensCommand {
+    /// Delete expired tokens and nonces older than the timestamp window (expiry is
+    /// enforced at every use anyway; this reclaims space).
+    Cleanup,
 }
 
 /// An RDF serialization.
@@ -101,6 +174,8 @@ impl From<Format> for smart_rdf::RdfFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(cli.global.verbose);
+    let global = &cli.global;
     let result = match cli.command {
         Command::Catalog { json } => commands::catalog(json),
         Command::Ontology { format } => commands::ontology(format.into()),
@@ -117,6 +192,17 @@ fn main() -> ExitCode {
             format,
             threads,
         } => generate::generate(patients, seed, &out, format.into(), threads),
+        Command::Import(args) => import::run(global, &args),
+        Command::Apps(command) => apps::run(global, command),
+        Command::Users(command) => users::run(global, command),
+        Command::Records(command) => records::run(global, command),
+        Command::Export {
+            record,
+            format,
+            out,
+        } => records::export(global, &record, format.into(), out.as_deref()),
+        Command::Tokens(TokensCommand::Cleanup) => records::tokens_cleanup(global),
+        Command::Reset { yes } => records::reset(global, yes),
     };
     match result {
         Ok(code) => code,
@@ -132,4 +218,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Logs go to stderr, so that they never mix with a command's output.
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
