@@ -99,10 +99,10 @@ pub(crate) fn run(global: &Global, command: AppsCommand) -> Result<ExitCode> {
                         })
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                outln!("{}", serde_json::to_string_pretty(&list)?);
             } else {
                 for a in &apps {
-                    println!(
+                    outln!(
                         "{:<40} {:<10} {:<8} {:<18} {}",
                         a.id.as_str(),
                         a.mode.as_str(),
@@ -115,7 +115,7 @@ pub(crate) fn run(global: &Global, command: AppsCommand) -> Result<ExitCode> {
                         a.manifest.name
                     );
                 }
-                println!("{} apps", apps.len());
+                outln!("{} apps", apps.len());
             }
             Ok(ExitCode::SUCCESS)
         }),
@@ -125,7 +125,7 @@ pub(crate) fn run(global: &Global, command: AppsCommand) -> Result<ExitCode> {
                 if !c.directory().delete_app(&id).await? {
                     bail!("no app {id} is registered");
                 }
-                println!("removed app {id}");
+                outln!("removed app {id}");
                 Ok(ExitCode::SUCCESS)
             })
         }
@@ -156,9 +156,7 @@ fn load_manifest(source: &str) -> Result<AppManifest> {
     };
     let manifest = AppManifest::from_json(&text)
         .with_context(|| format!("{source}: not a valid app manifest"))?;
-    manifest
-        .validate()
-        .with_context(|| format!("{source}: invalid app manifest"))?;
+    manifest.validate().with_context(|| source.to_owned())?;
     Ok(manifest)
 }
 
@@ -246,14 +244,14 @@ fn print_credentials(app: &App, created: Option<bool>, json: bool) -> Result<Exi
         if let Some(created) = created {
             value["created"] = serde_json::Value::Bool(created);
         }
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        outln!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        println!("app_id: {}", app.id.as_str());
+        outln!("app_id: {}", app.id.as_str());
         if let Some(created) = created {
-            println!("status: {}", if created { "registered" } else { "updated" });
+            outln!("status: {}", if created { "registered" } else { "updated" });
         }
-        println!("consumer_key: {}", app.id.as_str());
-        println!("consumer_secret: {}", app.consumer_secret);
+        outln!("consumer_key: {}", app.id.as_str());
+        outln!("consumer_secret: {}", app.consumer_secret);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -87,6 +87,7 @@ pub(crate) fn run(global: &Global, args: &ImportArgs) -> Result<ExitCode> {
     let bar = progress_bar(jobs.len() as u64)?;
     let api_base = container.api_base().clone();
     let next = AtomicUsize::new(0);
+    let mut output_error = None;
     let (tx, rx) = mpsc::sync_channel::<(usize, Result<PreparedRecord, String>)>(4);
     std::thread::scope(|scope| {
         for _ in 0..args.threads.min(jobs.len()) {
@@ -126,14 +127,20 @@ pub(crate) fn run(global: &Global, args: &ImportArgs) -> Result<ExitCode> {
                         .map_err(|e| describe(&e)),
                     Err(reason) => Err(reason),
                 };
-                bar.suspend(|| report(job, outcome, args.warnings, &mut totals));
+                // A closed stdout must not stop the import: keep going, fail at the end.
+                if let Err(e) = bar.suspend(|| report(job, outcome, args.warnings, &mut totals)) {
+                    output_error.get_or_insert(e);
+                }
                 bar.inc(1);
             }
         }
     });
     bar.finish_and_clear();
     rt.block_on(container.close());
-    print_summary(&totals, started.elapsed());
+    if let Some(e) = output_error {
+        return Err(e.into());
+    }
+    print_summary(&totals, started.elapsed())?;
     Ok(if totals.rejected.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -264,12 +271,17 @@ fn report(
     outcome: Result<(PreparedRecord, smart_store::import::ImportSummary), String>,
     all_warnings: bool,
     totals: &mut Totals,
-) {
+) -> std::io::Result<()> {
     let path = job.path.display();
     match outcome {
         Ok((prepared, summary)) => {
             let warnings = prepared.report.warning_count() + prepared.warnings.len();
-            println!(
+            totals.patients += 1;
+            totals.statements += summary.statements;
+            totals.triples += summary.triples;
+            totals.documents += summary.documents;
+            totals.warnings += warnings;
+            outln!(
                 "{path}: record {}: {} statements, {} triples, {} documents{}",
                 summary.record,
                 summary.statements,
@@ -282,30 +294,27 @@ fn report(
                 }
             );
             for w in &prepared.warnings {
-                println!("{path}: warning: {w}");
+                outln!("{path}: warning: {w}");
             }
             if all_warnings {
                 for f in prepared.report.warnings() {
-                    println!("{path}: {f}");
+                    outln!("{path}: {f}");
                 }
             }
-            totals.patients += 1;
-            totals.statements += summary.statements;
-            totals.triples += summary.triples;
-            totals.documents += summary.documents;
-            totals.warnings += warnings;
         }
         Err(reason) => {
-            println!("{path}: REJECTED: {reason}");
             tracing::info!(file = %path, "rejected");
+            let line = format!("{path}: REJECTED: {reason}");
             totals.rejected.push((job.path.clone(), reason));
+            outln!("{line}");
         }
     }
+    Ok(())
 }
 
-fn print_summary(totals: &Totals, elapsed: Duration) {
+fn print_summary(totals: &Totals, elapsed: Duration) -> std::io::Result<()> {
     let seconds = elapsed.as_secs_f64().max(1e-9);
-    println!(
+    outln!(
         "imported {} patients, {} statements, {} triples, {} documents in {seconds:.2} s \
          ({:.1} patients/s, {:.0} triples/s); {} warnings; {} rejected",
         totals.patients,
@@ -319,8 +328,9 @@ fn print_summary(totals: &Totals, elapsed: Duration) {
     );
     for (path, reason) in &totals.rejected {
         let first_line = reason.lines().next().unwrap_or_default();
-        println!("rejected: {}: {first_line}", path.display());
+        outln!("rejected: {}: {first_line}", path.display());
     }
+    Ok(())
 }
 
 /// A progress bar with a rate, on stderr, hidden unless both stdout and stderr are

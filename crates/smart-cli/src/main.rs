@@ -6,6 +6,15 @@
 //! reads): `import`, `apps`, `users`, `records`, `export`, `tokens`, and `reset`, which
 //! wipes a data directory without opening it.
 
+/// `println!` that returns a closed pipe (`smart records list | head`) as an error
+/// instead of panicking; `main` treats that error as success.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod apps;
 mod commands;
 mod context;

@@ -64,7 +64,7 @@ pub(crate) fn run(global: &Global, command: RecordsCommand) -> Result<ExitCode> 
                 if !clinical && !registered && documents == 0 {
                     bail!("no record {id}");
                 }
-                println!("deleted record {id} ({documents} documents)");
+                outln!("deleted record {id} ({documents} documents)");
                 Ok(ExitCode::SUCCESS)
             })
         }
@@ -94,12 +94,12 @@ async fn list(c: &Container, json: bool) -> Result<ExitCode> {
             .iter()
             .map(|e| serde_json::json!({ "id": e.id.as_str(), "label": e.label }))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        outln!("{}", serde_json::to_string_pretty(&list)?);
     } else {
         for e in &entries {
-            println!("{:<12} {}", e.id, e.label);
+            outln!("{:<12} {}", e.id, e.label);
         }
-        println!("{} records", entries.len());
+        outln!("{} records", entries.len());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -153,22 +153,24 @@ async fn show(c: &Container, id: RecordId, json: bool) -> Result<ExitCode> {
                 "file_name": d.file_name, "content_type": d.content_type, "size": d.size, "sha256": d.sha256,
             })).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        outln!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        println!("record {id}: {label}");
-        println!(
+        outln!("record {id}: {label}");
+        outln!(
             "{} statements, {} triples, {} documents",
             iris.len(),
             graph.len(),
             documents.len()
         );
         for (class, n) in &counts {
-            println!("  {:<28} {n}", smart_core::vocab::compact(class));
+            outln!("  {:<28} {n}", smart_core::vocab::compact(class));
         }
         for d in &documents {
-            println!(
+            outln!(
                 "  document {} ({}, {} bytes)",
-                d.file_name, d.content_type, d.size
+                d.file_name,
+                d.content_type,
+                d.size
             );
         }
     }
@@ -232,7 +234,7 @@ pub(crate) fn tokens_cleanup(global: &Global) -> Result<ExitCode> {
                 .unwrap_or(std::time::UNIX_EPOCH),
         );
         let nonces = c.directory().purge_older_than(cutoff).await?;
-        println!("removed {tokens} expired tokens and {nonces} old nonces");
+        outln!("removed {tokens} expired tokens and {nonces} old nonces");
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -252,7 +254,7 @@ const DATA_ENTRIES: &[&str] = &[
 pub(crate) fn reset(global: &Global, yes: bool) -> Result<ExitCode> {
     let dir = context::data_dir(global)?;
     if !dir.exists() {
-        println!("{} does not exist: nothing to reset", dir.display());
+        outln!("{} does not exist: nothing to reset", dir.display());
         return Ok(ExitCode::SUCCESS);
     }
     let present: Vec<PathBuf> = DATA_ENTRIES
@@ -296,7 +298,7 @@ pub(crate) fn reset(global: &Global, yes: bool) -> Result<ExitCode> {
     }
     // Remove the directory itself when nothing else is in it.
     let emptied = std::fs::remove_dir(&dir).is_ok();
-    println!(
+    outln!(
         "reset {}{}",
         dir.display(),
         if emptied {

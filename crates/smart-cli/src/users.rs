@@ -128,7 +128,7 @@ pub(crate) fn run(global: &Global, command: UsersCommand) -> Result<ExitCode> {
                     family_name,
                 )
                 .await?;
-                println!(
+                outln!(
                     "created {}account {user}{}",
                     if admin { "administrator " } else { "" },
                     if password.is_none() {
@@ -159,7 +159,7 @@ pub(crate) fn run(global: &Global, command: UsersCommand) -> Result<ExitCode> {
                 c.directory()
                     .revoke_account_tokens(&account_id(&user)?)
                     .await?;
-                println!("password of {user} set; its sessions were ended");
+                outln!("password of {user} set; its sessions were ended");
                 Ok(ExitCode::SUCCESS)
             })
         }
@@ -263,10 +263,10 @@ async fn list(c: &Container, json: bool) -> Result<ExitCode> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        outln!("{}", serde_json::to_string_pretty(&list)?);
     } else {
         for (a, admin) in &rows {
-            println!(
+            outln!(
                 "{:<40} {:<14} {:<6} {} {}",
                 a.id.as_str(),
                 a.state.as_str(),
@@ -275,7 +275,7 @@ async fn list(c: &Container, json: bool) -> Result<ExitCode> {
                 a.family_name
             );
         }
-        println!("{} accounts", rows.len());
+        outln!("{} accounts", rows.len());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -294,13 +294,13 @@ fn set_state(global: &Global, email: &str, enable: bool) -> Result<ExitCode> {
         };
         auth.update_account(account).await?;
         if enable {
-            println!("enabled {user}");
+            outln!("enabled {user}");
         } else {
             let revoked = c
                 .directory()
                 .revoke_account_tokens(&account_id(&user)?)
                 .await?;
-            println!("disabled {user}; {revoked} tokens revoked");
+            outln!("disabled {user}; {revoked} tokens revoked");
         }
         Ok(ExitCode::SUCCESS)
     })
