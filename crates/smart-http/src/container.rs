@@ -245,6 +245,31 @@ impl Container {
         &self.admin
     }
 
+    /// The admin principal, for tools that run in the same process as the stores (the
+    /// command line): a request signed with the admin credential, authenticated by the
+    /// provider like any other, so every flow applies its usual checks.
+    pub async fn local_admin(&self) -> Result<smart_auth::Authenticated, smart_auth::AuthError> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)
+            .map_err(|_| smart_auth::AuthError::Invalid("no operating-system randomness".into()))?;
+        let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let url = format!("{}/local/admin", self.config.api_base());
+        let header = smart_auth::oauth::HeaderSigner::new(
+            smart_auth::oauth::SignatureMethod::HmacSha1,
+            self.admin.key(),
+            self.admin.secret(),
+        )
+        .nonce(&nonce)
+        .timestamp(self.provider.now())
+        .sign("POST", &url, None)
+        .map_err(|e| smart_auth::AuthError::Invalid(e.to_string()))?;
+        let request =
+            smart_auth::oauth::Request::new("POST", "/local/admin").with_authorization(&header);
+        self.provider.authenticate(&request).await?.ok_or_else(|| {
+            smart_auth::AuthError::Invalid("the admin request was not signed".into())
+        })
+    }
+
     /// Flushes and closes the stores that hold files open.
     pub async fn close(&self) {
         #[cfg(feature = "embedded")]
