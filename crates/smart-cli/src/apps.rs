@@ -122,9 +122,20 @@ pub(crate) fn run(global: &Global, command: AppsCommand) -> Result<ExitCode> {
         AppsCommand::Remove { id } => {
             let id = app_id(&id)?;
             context::with_container(global, async move |c| {
-                if !c.directory().delete_app(&id).await? {
+                if c.directory().get_app(&id).await?.is_none() {
                     bail!("no app {id} is registered");
                 }
+                // The provider's flow also revokes the app's tokens and approvals.
+                let who = c
+                    .local_admin()
+                    .await
+                    .context("cannot act as the local admin")?;
+                let auth_id = smart_auth::AppId::new(id.as_str())
+                    .with_context(|| format!("bad app id {id}"))?;
+                c.provider()
+                    .delete_app(&who, &auth_id)
+                    .await
+                    .with_context(|| format!("cannot remove app {id}"))?;
                 outln!("removed app {id}");
                 Ok(ExitCode::SUCCESS)
             })

@@ -1,10 +1,12 @@
 //! `smart users`: accounts.
 //!
-//! Accounts are written through smart-store's smart-auth adapter ([`AuthDirectory`]), the
-//! same path the OAuth provider uses, so the password hash (argon2id, with the server's
-//! password rules and parameters from `container.provider().config()`) and the
-//! administrator flag are stored exactly as the server's login reads them. Profile names
-//! live in the directory's own columns.
+//! Accounts are created and switched on and off through the OAuth provider's admin flows
+//! (as the local admin, `Container::local_admin`), so the password hash (argon2id, with the
+//! server's rules and parameters) and the administrator flag are stored exactly as the
+//! server's login reads them. The provider has no flow for an administrator to set a
+//! password, so `passwd` writes through smart-store's smart-auth adapter
+//! ([`AuthDirectory`]), the same storage path, hashing with the provider's own password
+//! configuration. Profile names live in the directory's own columns.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -189,7 +191,8 @@ async fn existing(
         .with_context(|| format!("no account {user}"))
 }
 
-/// Creates the account as the provider's `create_account` does, then sets its names.
+/// Creates the account through the provider's admin flow (password rules, argon2id hash,
+/// administrator flag), then sets its names.
 async fn create(
     c: &Container,
     user: &UserId,
@@ -198,19 +201,15 @@ async fn create(
     given_name: Option<String>,
     family_name: Option<String>,
 ) -> Result<()> {
-    let auth = adapter(c);
-    if auth.account(user).await?.is_some() {
+    if adapter(c).account(user).await?.is_some() {
         bail!("an account {user} exists already");
     }
-    let mut account = auth::Account::new(user.clone(), auth::AccountState::Uninitialized);
-    account.admin = admin;
-    if let Some(pw) = password {
-        let passwords = c.provider().config().passwords();
-        passwords.check_new_password(pw)?;
-        account.password_hash = Some(passwords.hash(pw, &OsRandom::new())?);
-        account.state = auth::AccountState::Active;
-    }
-    auth.insert_account(account)
+    let who = c
+        .local_admin()
+        .await
+        .context("cannot act as the local admin")?;
+    c.provider()
+        .create_account(&who, user.as_str(), password, admin)
         .await
         .with_context(|| format!("cannot create account {user}"))?;
     if given_name.is_some() || family_name.is_some() {
@@ -283,25 +282,24 @@ async fn list(c: &Container, json: bool) -> Result<ExitCode> {
 fn set_state(global: &Global, email: &str, enable: bool) -> Result<ExitCode> {
     let user = user_id(email)?;
     context::with_container(global, async move |c| {
-        let auth = adapter(c);
-        let mut account = existing(&auth, &user).await?;
-        account.state = if !enable {
+        let account = existing(&adapter(c), &user).await?;
+        let state = if !enable {
             auth::AccountState::Disabled
         } else if account.password_hash.is_some() {
             auth::AccountState::Active
         } else {
             auth::AccountState::Uninitialized
         };
-        auth.update_account(account).await?;
-        if enable {
-            outln!("enabled {user}");
-        } else {
-            let revoked = c
-                .directory()
-                .revoke_account_tokens(&account_id(&user)?)
-                .await?;
-            outln!("disabled {user}; {revoked} tokens revoked");
-        }
+        // The provider's flow revokes every token of a user who is no longer active.
+        let who = c
+            .local_admin()
+            .await
+            .context("cannot act as the local admin")?;
+        c.provider()
+            .set_account_state(&who, &user, state, account.admin)
+            .await
+            .with_context(|| format!("cannot change account {user}"))?;
+        outln!("{} {user}", if enable { "enabled" } else { "disabled" });
         Ok(ExitCode::SUCCESS)
     })
 }
