@@ -1,25 +1,60 @@
 //! `smart`: the command-line tool of smart-rs.
 //!
-//! Today it prints the API catalog and the ontology document, converts RDF between formats,
-//! validates patient files and generates sample patients. `serve`, `import` and the
-//! management commands come with the storage, HTTP and CLI issues.
+//! Tools that need no container: the API catalog, the ontology document, RDF conversion,
+//! validation and sample-patient generation (`commands`, `generate`). Commands that work on
+//! a container's stores open them through [`context`] (the same configuration the server
+//! reads): `import`, `apps`, `users`, `records`, `export`, `tokens`, and `reset`, which
+//! wipes a data directory without opening it. `serve` runs the container and `call` sends
+//! signed requests to one.
 
+/// `println!` that returns a closed pipe (`smart records list | head`) as an error
+/// instead of panicking; `main` treats that error as success.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+mod apps;
 mod call;
 mod commands;
+mod context;
 mod generate;
+mod import;
+mod records;
 mod serve;
+mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The smart-rs command line: a SMART Classic container and its tools.
 #[derive(Debug, Parser)]
 #[command(name = "smart", version, about)]
 struct Cli {
+    #[command(flatten)]
+    global: Global,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Options every command accepts (the container commands use them).
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The container's data directory [default: the configuration's `data_dir`, else
+    /// ./smart-data; the environment variable SMART_DATA_DIR overrides the file].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// The server configuration file (TOML), as `smart serve` reads it; SMART_*
+    /// environment variables apply on top.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// More log output on stderr (-v: info, -vv: debug); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,12 +110,42 @@ enum Command {
         #[arg(long, default_value_t = 2)]
         threads: usize,
     },
+    /// Import patient files (RDF/XML, Turtle, N-Triples) into the container: validates
+    /// each, stores each patient atomically with its documents, and ends with a summary.
+    /// Exit status 1 if any file was rejected; a bad file never stops the others.
+    ///
+    /// The record id is the digits of the file name (`p967332.xml` is record 967332).
+    /// Documents named by `sp:fileName` are read from `<DIR>/<record id>/<file name>`,
+    /// where DIR is the file's own directory or --documents. Re-importing a file is
+    /// idempotent.
+    Import(import::ImportArgs),
+    /// Manage registered apps.
+    #[command(subcommand)]
+    Apps(apps::AppsCommand),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
+    /// List, show and delete patient records.
+    #[command(subcommand)]
+    Records(records::RecordsCommand),
+    /// Export a record as RDF, with public IRIs under the configured public_url.
+    Export {
+        /// The record id.
+        record: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Rdfxml)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Token housekeeping.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
     /// Run the container. On first start with an empty data directory it generates and
     /// loads sample patients, creates a demo user and a demo app, and prints their
-    /// credentials.
+    /// credentials and a command to try. Ctrl-C stops it gracefully.
     Serve {
-        #[command(flatten)]
-        store: StoreArgs,
         /// The address to listen on (e.g. 127.0.0.1:7000).
         #[arg(long)]
         bind: Option<std::net::SocketAddr>,
@@ -97,7 +162,8 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Send one OAuth-signed request to a container and print the reply (curl for SMART).
+    /// Send one OAuth-signed request to a container and print the reply (curl for SMART):
+    /// gets a background token for the record of the path unless --token is given.
     Call {
         /// The HTTP method (GET, POST, PUT, DELETE).
         method: String,
@@ -134,8 +200,14 @@ enum Command {
         /// Print the status line and headers before the body.
         #[arg(long, short = 'i')]
         include: bool,
-        #[command(flatten)]
-        store: StoreArgs,
+    },
+    /// Delete everything stored in the data directory (clinical data, accounts, apps,
+    /// tokens, documents, generated secrets). Data kept in PostgreSQL or a remote SPARQL
+    /// store is not touched.
+    Reset {
+        /// Do not ask for confirmation (required when standard input is not a terminal).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -148,15 +220,12 @@ enum LogFormat {
     Json,
 }
 
-/// Options every command that opens the stores takes.
-#[derive(Debug, clap::Args)]
-struct StoreArgs {
-    /// The configuration file (TOML; see the smart-http `config` docs; `SMART_*` variables override it).
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// The data directory (default `./smart-data`, or `SMART_DATA_DIR`).
-    #[arg(long)]
-    data_dir: Option<PathBuf>,
+/// `smart tokens ...`
+#[derive(Debug, Subcommand)]
+enum TokensCommand {
+    /// Delete expired tokens and nonces older than the timestamp window (expiry is
+    /// enforced at every use anyway; this reclaims space).
+    Cleanup,
 }
 
 /// An RDF serialization.
@@ -185,6 +254,11 @@ impl From<Format> for smart_rdf::RdfFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `serve` logs at info by default and can log JSON; it sets up its own logging.
+    if !matches!(cli.command, Command::Serve { .. }) {
+        init_logging(cli.global.verbose);
+    }
+    let global = &cli.global;
     let result = match cli.command {
         Command::Catalog { json } => commands::catalog(json),
         Command::Ontology { format } => commands::ontology(format.into()),
@@ -201,16 +275,26 @@ fn main() -> ExitCode {
             format,
             threads,
         } => generate::generate(patients, seed, &out, format.into(), threads),
+        Command::Import(args) => import::run(global, &args),
+        Command::Apps(command) => apps::run(global, command),
+        Command::Users(command) => users::run(global, command),
+        Command::Records(command) => records::run(global, command),
+        Command::Export {
+            record,
+            format,
+            out,
+        } => records::export(global, &record, format.into(), out.as_deref()),
+        Command::Tokens(TokensCommand::Cleanup) => records::tokens_cleanup(global),
+        Command::Reset { yes } => records::reset(global, yes),
         Command::Serve {
-            store,
             bind,
             public_url,
             log_format,
             sample_patients,
             seed,
         } => serve::serve(serve::ServeOptions {
-            config: store.config,
-            data_dir: store.data_dir,
+            config: global.config.clone(),
+            data_dir: global.data_dir.clone(),
             bind,
             public_url,
             json_logs: matches!(log_format, LogFormat::Json),
@@ -230,7 +314,6 @@ fn main() -> ExitCode {
             data,
             content_type,
             include,
-            store,
         } => call::call(call::CallOptions {
             method,
             path,
@@ -243,8 +326,8 @@ fn main() -> ExitCode {
             data,
             content_type,
             include_headers: include,
-            config: store.config,
-            data_dir: store.data_dir,
+            config: global.config.clone(),
+            data_dir: global.data_dir.clone(),
         }),
     };
     match result {
@@ -261,4 +344,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Logs go to stderr, so that they never mix with a command's output.
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
