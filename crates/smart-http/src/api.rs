@@ -29,7 +29,7 @@ pub(crate) async fn handle(ctx: &Ctx<'_>, call: &'static ApiCall) -> Result<Resp
             let format = response::negotiate(&ctx.headers)?;
             Ok(response::bytes_response(
                 StatusCode::OK,
-                &format!("{}; charset=utf-8", format.media_type()),
+                &response::content_type(format),
                 smart_rdf::ontology::ontology_document(format),
             ))
         }
@@ -387,6 +387,14 @@ async fn post_clinical_note(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         .unwrap_or_else(|| "application/rdf+xml".to_owned());
     let format = match content_type.as_str() {
         "application/xml" | "text/xml" => RdfFormat::RdfXml,
+        // smart-rdf reads `text/plain` as N-Triples (the old W3C test-suite alias), but a
+        // note POSTed as text/plain is prose, not RDF: refuse it rather than report N-Triples
+        // syntax errors about a sentence.
+        "text/plain" => {
+            return Err(ApiError::unsupported_media_type(
+                "Content-Type text/plain is not RDF; send application/rdf+xml, text/turtle, application/n-triples or application/ld+json",
+            ));
+        }
         other => RdfFormat::from_media_type(other).ok_or_else(|| {
             ApiError::unsupported_media_type(format!(
                 "Content-Type {other} is not RDF; send application/rdf+xml, text/turtle, application/n-triples or application/ld+json"

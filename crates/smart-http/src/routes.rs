@@ -17,9 +17,10 @@ pub enum ContainerRoute {
     Login,
     /// `POST /oauth/logout`: ends the calling session.
     Logout,
-    /// `GET /oauth/authorize?oauth_token=`: what the approval page shows.
+    /// `GET /oauth/authorize?request_token=`: what the approval page shows (signed by the
+    /// session, whose token already is the `oauth_token`).
     AuthorizeInfo,
-    /// `POST /oauth/authorize`: approve a request token.
+    /// `POST /oauth/authorize` (form `request_token=`): approve a request token.
     AuthorizeApprove,
     /// `GET /accounts/{account_id}/apps/{app_id}/launch[?record_id=]`.
     Launch,
