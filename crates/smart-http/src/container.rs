@@ -140,10 +140,14 @@ impl Container {
                 #[cfg(feature = "postgres")]
                 DirectoryBackend::Postgres => {
                     let url = config.store.postgres_url.as_deref().unwrap_or_default();
-                    let dir =
-                        smart_store::directory::PgDirectory::connect_with(url, directory_config)
-                            .await
-                            .map_err(store_error("PostgreSQL directory"))?;
+                    // The pool size smart-store's `PgDirectory::connect` uses.
+                    let dir = smart_store::directory::PgDirectory::connect_with(
+                        url,
+                        directory_config,
+                        10,
+                    )
+                    .await
+                    .map_err(store_error("PostgreSQL directory"))?;
                     let blobs = Arc::new(smart_store::blobs::PgBlobs::new(&dir));
                     (Arc::new(dir), blobs)
                 }

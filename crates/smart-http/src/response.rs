@@ -37,16 +37,31 @@ pub(crate) fn rdf(graph: &Graph, format: RdfFormat) -> Response {
     bytes_response(StatusCode::OK, &content_type(format), bytes)
 }
 
-/// An RDF response for one record item, with a strong ETag of its bytes (a matching
-/// `If-None-Match` gets 304) and `Last-Modified` when known.
+/// An RDF response for one record item, with a strong ETag (a matching `If-None-Match`
+/// gets 304) and `Last-Modified` when known.
+///
+/// The ETag is computed from `validator` (the item's data, without the
+/// `api:ResponseSummary`, whose `processingTimeMs` and fresh blank node differ on every
+/// request) as sorted N-Triples, plus the format: the same data in the same format always
+/// gets the same tag. A tag of the response bytes changed on every request, so
+/// `If-None-Match` never matched.
 pub(crate) fn rdf_item(
     graph: &Graph,
+    validator: &Graph,
     format: RdfFormat,
     request: &HeaderMap,
     modified: Option<SystemTime>,
 ) -> Response {
     let bytes = smart_rdf::serialize(graph, format);
-    let digest = Sha256::digest(&bytes);
+    let mut lines: Vec<String> = validator.iter().map(|t| t.to_string()).collect();
+    lines.sort_unstable();
+    let mut hasher = Sha256::new();
+    hasher.update(format.media_type().as_bytes());
+    for line in &lines {
+        hasher.update(b"\n");
+        hasher.update(line.as_bytes());
+    }
+    let digest = hasher.finalize();
     let etag = format!(
         "\"{}\"",
         digest[..16]

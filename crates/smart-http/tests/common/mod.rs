@@ -499,7 +499,7 @@ impl TestServer {
         assert_eq!(info["record_id"], record);
 
         let r = self
-            .post_form(session, "/oauth/authorize", &[("request_token", &req_token)], &[])
+            .post_form(session, "/oauth/authorize", &[("request_token", req_token.as_str())], &[])
             .await;
         let status = r.status();
         let text = r.text().await.unwrap();
@@ -514,7 +514,7 @@ impl TestServer {
         );
 
         let r = self
-            .post_form(&request, "/oauth/access_token", &[], &[("oauth_verifier", &verifier)])
+            .post_form(&request, "/oauth/access_token", &[], &[("oauth_verifier", verifier.as_str())])
             .await;
         let form = form_reply(r).await;
         assert_eq!(form_get(&form, "record_id"), record);

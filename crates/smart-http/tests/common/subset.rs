@@ -40,17 +40,17 @@ pub async fn three_legged_flow(server: &TestServer, a: &str, b: &str, app_id: &s
     let form = form_reply(r).await;
     let request = app.with_token(&form_get(&form, "oauth_token"), &form_get(&form, "oauth_token_secret"));
     let rt = form_get(&form, "oauth_token");
-    let r = server.post_form(&session, "/oauth/authorize", &[("request_token", &rt)], &[]).await;
+    let r = server.post_form(&session, "/oauth/authorize", &[("request_token", rt.as_str())], &[]).await;
     let approval: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
     let v2 = approval["oauth_verifier"].as_str().unwrap().to_owned();
     // A wrong verifier uses the request token up.
     let (status, text) = status_text(
-        server.post_form(&request, "/oauth/access_token", &[], &[("oauth_verifier", &verifier)]).await,
+        server.post_form(&request, "/oauth/access_token", &[], &[("oauth_verifier", verifier.as_str())]).await,
     )
     .await;
     assert_eq!(status, 401, "an old verifier: {text}");
     let (status, text) =
-        status_text(server.post_form(&request, "/oauth/access_token", &[], &[("oauth_verifier", &v2)]).await).await;
+        status_text(server.post_form(&request, "/oauth/access_token", &[], &[("oauth_verifier", v2.as_str())]).await).await;
     assert_eq!(status, 401, "the request token is spent: {text}");
 
     // An app cannot exchange without approval, and a request token reads no records.

@@ -14,7 +14,9 @@ fn record_for(class: &str) -> &'static str {
     match class {
         c if c == sp!("Allergy") => "8888802",
         c if c == sp!("FamilyHistory") => "613876",
-        c if c == sp!("Fulfillment") || c == sp!("Medication") => "967332",
+        c if c == sp!("Fulfillment") || c == sp!("Medication") || c == sp!("SocialHistory") => {
+            "967332"
+        }
         c if c == sp!("LabResult") => "1796238",
         c if c == sp!("LabPanel") => LAB_PANEL_RECORD,
         _ => "99912345",
@@ -82,7 +84,7 @@ async fn every_catalog_call_has_a_working_route() {
                         Some(&admin),
                         call.expand_path(&[("descriptor", &ui_app.key)]).unwrap(),
                     ),
-                    "search_records" => (Some(&session), "/records/search?family_name=".to_owned()),
+                    "search_records" => (Some(&session), call.path.to_owned()),
                     "search_users" => (Some(&session), call.path.to_owned()),
                     "get_user" => (Some(&session), call.expand_path(&[("user_id", user)]).unwrap()),
                     other => panic!("unexpected container call {other}"),

@@ -120,9 +120,9 @@ async fn every_collection_call_returns_the_statements_of_the_source_file() {
         done += 1;
     }
     assert_eq!(done, 60);
-    // Sanity: the reference set has tens of thousands of statements (the generator's
-    // table: 3505 lab results alone in 59 files).
-    assert!(total > 10_000, "only {total} statements checked");
+    // Sanity: the generator's table of the 59 files sums to about 7,900 statements of
+    // these classes (3505 lab results, 1050 vital sign sets and encounters, ...).
+    assert!(total > 7_500, "only {total} statements checked");
     eprintln!("checked {total} statements of 60 patients in {:?}", started.elapsed());
     if let Ok(server) = Arc::try_unwrap(server) {
         server.stop().await;

@@ -80,13 +80,13 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
         status_text(server.send_body(&token, "POST", notes, "application/rdf+xml", foreign.into()).await).await;
     assert!(status == 400 || status == 409, "a note of another record: {status} {text}");
     assert!(text.contains("1032702") || text.to_lowercase().contains("record"), "{text}");
-    // A note missing its required title.
-    let untitled = note_rdfxml("x").replace("<dcterms:title>Telephone note</dcterms:title>", "");
+    // A note missing its required date (a note is a sp:Document: dcterms:date is 1..1).
+    let undated = note_rdfxml("x").replace("<dcterms:date>2012-05-17</dcterms:date>", "");
     expect_error(
-        server.send_body(&token, "POST", notes, "application/rdf+xml", untitled.into()).await,
+        server.send_body(&token, "POST", notes, "application/rdf+xml", undated.into()).await,
         400,
-        "title",
-        "a note without a title",
+        "date",
+        "a note without a date",
     )
     .await;
     // Invalid manifests name the field.
@@ -181,13 +181,21 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     };
     assert_eq!(send().await.unwrap().status(), 200);
     expect_error(send().await.unwrap(), 401, "nonce", "replayed request").await;
-    // An expired token (token lifetimes are at least a minute, so the test ages the token
-    // in the token store instead of waiting).
-    let expired = server.background_token(&bg, "99912345").await;
-    let tokens = &server.container.provider().stores().tokens;
-    let mut record = tokens.token(&expired.token.as_ref().unwrap().0).await.unwrap().unwrap();
-    record.expires_at = server.container.provider().now().minus(Duration::from_secs(1));
-    assert!(tokens.update_token(record).await.unwrap());
+    // An expired token. Lifetimes are at least a minute, so rather than wait, the test
+    // stores a background token for this app and record that expired a second ago.
+    let provider = server.container.provider();
+    let now = provider.now();
+    let mut record = smart_auth::store::TokenRecord::new(
+        "expired-token-of-the-errors-test".to_owned(),
+        smart_auth::Secret::new("expired-token-secret"),
+        smart_auth::store::TokenKind::Background,
+        now.minus(Duration::from_secs(3600)),
+        now.minus(Duration::from_secs(1)),
+    );
+    record.app = Some(smart_auth::AppId::new(bg.key.as_str()).unwrap());
+    record.record = Some(smart_core::RecordId::new("99912345").unwrap());
+    provider.stores().tokens.insert_token(record).await.unwrap();
+    let expired = bg.with_token("expired-token-of-the-errors-test", "expired-token-secret");
     expect_error(
         server.get(&expired, "/records/99912345/medications/").await,
         401,

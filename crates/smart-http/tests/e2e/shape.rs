@@ -184,7 +184,7 @@ async fn documents_raw_metadata_combined_and_photograph() {
         let path = iri.strip_prefix(&server.base).unwrap().to_owned();
         let file = literal(&list, doc, sp!("fileName")).unwrap();
         let bytes = std::fs::read(docs_dir.join(&file)).unwrap();
-        let sha = format!("{:x}", Sha256::digest(&bytes));
+        let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
 
         // The list gives metadata by default: size and SHA-256 of the file.
         let check_metadata = |graph: &oxrdf::Graph, what: &str| {
@@ -211,7 +211,17 @@ async fn documents_raw_metadata_combined_and_photograph() {
             assert_eq!(r.headers()["content-type"].to_str().unwrap(), mime_of(&file), "{file}");
             assert_eq!(r.bytes().await.unwrap().as_ref(), bytes.as_slice(), "{file}: raw bytes");
         }
-        let meta = rdf_ok(server.get(&token, &format!("{path}?format=metadata")).await).await;
+        // Document metadata has a stable ETag too.
+        let r = server.get(&token, &format!("{path}?format=metadata")).await;
+        let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+        let r2 = server
+            .signed(&token, "GET", &format!("{path}?format=metadata"))
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r2.status(), 304, "{file}: metadata ETag");
+        let meta = rdf_ok(r).await;
         check_metadata(&meta, &format!("metadata {file}"));
         assert!(typed(&meta, sp!("Content")).is_empty(), "metadata has no content");
 
