@@ -8,9 +8,9 @@ use crate::server::Ctx;
 use axum::http::StatusCode;
 use axum::response::Response;
 use base64::Engine as _;
-use sha2::Digest as _;
 use oxrdf::vocab::rdf;
 use oxrdf::{BlankNode, Graph, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
+use sha2::Digest as _;
 use smart_auth::oauth::percent_encode;
 use smart_core::catalog::{ApiCall, CallCardinality, Category, HttpMethod};
 use smart_core::manifest::{ContainerManifest, LaunchUrls, Requirement};
@@ -314,9 +314,8 @@ async fn describe_document(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let node = |part: &str| {
-        NamedOrBlankNode::from(BlankNode::new_unchecked(format!("doc{stem}{part}")))
-    };
+    let node =
+        |part: &str| NamedOrBlankNode::from(BlankNode::new_unchecked(format!("doc{stem}{part}")));
     let mut add = |s: &NamedOrBlankNode, pred: &str, o: Term| {
         graph.insert(&Triple::new(s.clone(), p(pred), o));
     };

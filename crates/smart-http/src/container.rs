@@ -120,40 +120,39 @@ impl Container {
         let directory_config = DirectoryConfig::default()
             .with_max_app_data_bytes(config.limits.max_app_data_bytes)
             .with_nonce_window(Duration::from_secs(config.limits.timestamp_window_secs));
-        let (directory, blobs): (Arc<dyn DirectoryStore>, Arc<dyn BlobStore>) =
-            match config.store.directory {
-                DirectoryBackend::Memory => (
-                    Arc::new(smart_store::directory::MemoryDirectory::new()),
-                    Arc::new(smart_store::blobs::MemoryBlobs::new()),
-                ),
-                DirectoryBackend::Sqlite => {
-                    let file = config.data_dir.join("directory.sqlite3");
-                    let dir = Arc::new(
-                        smart_store::directory::SqliteDirectory::open_with(&file, directory_config)
-                            .await
-                            .map_err(store_error(&format!("directory {}", file.display())))?,
-                    );
-                    let blobs = Arc::new(smart_store::blobs::SqliteBlobs::new(&dir));
-                    sqlite.push(dir.clone());
-                    (dir, blobs)
-                }
-                #[cfg(feature = "postgres")]
-                DirectoryBackend::Postgres => {
-                    let url = config.store.postgres_url.as_deref().unwrap_or_default();
-                    // The pool size smart-store's `PgDirectory::connect` uses.
-                    let dir = smart_store::directory::PgDirectory::connect_with(
-                        url,
-                        directory_config,
-                        10,
-                    )
-                    .await
-                    .map_err(store_error("PostgreSQL directory"))?;
-                    let blobs = Arc::new(smart_store::blobs::PgBlobs::new(&dir));
-                    (Arc::new(dir), blobs)
-                }
-                #[cfg(not(feature = "postgres"))]
-                DirectoryBackend::Postgres => return Err(ContainerError::NotCompiled("postgres")),
-            };
+        let (directory, blobs): (Arc<dyn DirectoryStore>, Arc<dyn BlobStore>) = match config
+            .store
+            .directory
+        {
+            DirectoryBackend::Memory => (
+                Arc::new(smart_store::directory::MemoryDirectory::new()),
+                Arc::new(smart_store::blobs::MemoryBlobs::new()),
+            ),
+            DirectoryBackend::Sqlite => {
+                let file = config.data_dir.join("directory.sqlite3");
+                let dir = Arc::new(
+                    smart_store::directory::SqliteDirectory::open_with(&file, directory_config)
+                        .await
+                        .map_err(store_error(&format!("directory {}", file.display())))?,
+                );
+                let blobs = Arc::new(smart_store::blobs::SqliteBlobs::new(&dir));
+                sqlite.push(dir.clone());
+                (dir, blobs)
+            }
+            #[cfg(feature = "postgres")]
+            DirectoryBackend::Postgres => {
+                let url = config.store.postgres_url.as_deref().unwrap_or_default();
+                // The pool size smart-store's `PgDirectory::connect` uses.
+                let dir =
+                    smart_store::directory::PgDirectory::connect_with(url, directory_config, 10)
+                        .await
+                        .map_err(store_error("PostgreSQL directory"))?;
+                let blobs = Arc::new(smart_store::blobs::PgBlobs::new(&dir));
+                (Arc::new(dir), blobs)
+            }
+            #[cfg(not(feature = "postgres"))]
+            DirectoryBackend::Postgres => return Err(ContainerError::NotCompiled("postgres")),
+        };
 
         let admin = MachineCredential::new(
             secrets.admin_key.clone(),

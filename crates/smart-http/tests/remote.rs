@@ -54,7 +54,14 @@ async fn remote_backends_end_to_end() {
     .await;
     let records = backend_subset(&server, &shared, &format!("e2e{tag}-")).await;
     for record in &records {
-        assert!(server.container.clinical().delete_record(record).await.unwrap());
+        assert!(
+            server
+                .container
+                .clinical()
+                .delete_record(record)
+                .await
+                .unwrap()
+        );
     }
     server.stop().await;
     drop_database(&pg, &db_name).await;

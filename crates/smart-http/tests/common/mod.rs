@@ -417,7 +417,9 @@ impl TestServer {
         let ui = &self.container.config().ui;
         Creds::new(
             &ui.consumer_key,
-            ui.consumer_secret.as_deref().expect("the test server sets a UI secret"),
+            ui.consumer_secret
+                .as_deref()
+                .expect("the test server sets a UI secret"),
         )
     }
 
@@ -426,8 +428,8 @@ impl TestServer {
     /// authenticated by the provider, so no back door is used.
     pub async fn admin_principal(&self) -> smart_auth::Authenticated {
         let header = self.authorization(&self.admin(), "GET", "/apps/manifests/", &[], &[]);
-        let request = smart_auth::oauth::Request::new("GET", "/apps/manifests/")
-            .with_authorization(&header);
+        let request =
+            smart_auth::oauth::Request::new("GET", "/apps/manifests/").with_authorization(&header);
         self.container
             .provider()
             .authenticate(&request)
@@ -458,8 +460,10 @@ impl TestServer {
             )
             .await;
         let form = form_reply(r).await;
-        self.ui()
-            .with_token(&form_get(&form, "oauth_token"), &form_get(&form, "oauth_token_secret"))
+        self.ui().with_token(
+            &form_get(&form, "oauth_token"),
+            &form_get(&form, "oauth_token_secret"),
+        )
     }
 
     /// Registers a user-facing REST app with an `oauth_callback`.
@@ -471,7 +475,12 @@ impl TestServer {
     /// request token (2-legged, `smart_record_id` in the signed form body), the session
     /// reads and approves the request, the app exchanges it with the verifier. Returns
     /// the app's credentials with the access token, and the verifier used.
-    pub async fn three_legged(&self, app: &Creds, session: &Creds, record: &str) -> (Creds, String) {
+    pub async fn three_legged(
+        &self,
+        app: &Creds,
+        session: &Creds,
+        record: &str,
+    ) -> (Creds, String) {
         let r = self
             .post_form(
                 app,
@@ -489,7 +498,10 @@ impl TestServer {
         let req_token = request.token.clone().unwrap().0;
 
         let r = self
-            .get(session, &format!("/oauth/authorize?request_token={req_token}"))
+            .get(
+                session,
+                &format!("/oauth/authorize?request_token={req_token}"),
+            )
             .await;
         let status = r.status();
         let text = r.text().await.unwrap();
@@ -499,7 +511,12 @@ impl TestServer {
         assert_eq!(info["record_id"], record);
 
         let r = self
-            .post_form(session, "/oauth/authorize", &[("request_token", req_token.as_str())], &[])
+            .post_form(
+                session,
+                "/oauth/authorize",
+                &[("request_token", req_token.as_str())],
+                &[],
+            )
             .await;
         let status = r.status();
         let text = r.text().await.unwrap();
@@ -514,7 +531,12 @@ impl TestServer {
         );
 
         let r = self
-            .post_form(&request, "/oauth/access_token", &[], &[("oauth_verifier", verifier.as_str())])
+            .post_form(
+                &request,
+                "/oauth/access_token",
+                &[],
+                &[("oauth_verifier", verifier.as_str())],
+            )
             .await;
         let form = form_reply(r).await;
         assert_eq!(form_get(&form, "record_id"), record);
@@ -596,7 +618,12 @@ pub fn reference_file(shared: &Path, record: &str) -> PathBuf {
 
 /// A reference patient file, parsed as it is (blank nodes, no server involved).
 pub fn source_graph(file: &Path) -> oxrdf::Graph {
-    smart_rdf::parse(&std::fs::read(file).unwrap(), smart_rdf::RdfFormat::RdfXml, None).unwrap()
+    smart_rdf::parse(
+        &std::fs::read(file).unwrap(),
+        smart_rdf::RdfFormat::RdfXml,
+        None,
+    )
+    .unwrap()
 }
 
 /// The distinct subjects typed `class` in `graph`.
@@ -642,7 +669,10 @@ pub fn summary(graph: &oxrdf::Graph) -> Summary {
             .unwrap()
     };
     let order = graph
-        .object_for_subject_predicate(node, oxrdf::NamedNodeRef::new_unchecked(&api("resultOrder")))
+        .object_for_subject_predicate(
+            node,
+            oxrdf::NamedNodeRef::new_unchecked(&api("resultOrder")),
+        )
         .map(|head| rdf_list(graph, head.into_owned()));
     Summary {
         returned: int("resultsReturned"),
@@ -752,10 +782,15 @@ impl TestServer {
                 sp:labName [ a sp:CodedValue ; dcterms:title "Basic metabolic panel" ;
                     sp:code <http://purl.bioontology.org/ontology/LNC/51990-0> ] .
         "#;
-        let graph = smart_rdf::parse(turtle.as_bytes(), smart_rdf::RdfFormat::Turtle, None).unwrap();
+        let graph =
+            smart_rdf::parse(turtle.as_bytes(), smart_rdf::RdfFormat::Turtle, None).unwrap();
         let record = RecordId::new(LAB_PANEL_RECORD).unwrap();
         let split = smart_rdf::split_record(&graph, &record).unwrap();
-        self.container.clinical().replace_record(&split).await.unwrap();
+        self.container
+            .clinical()
+            .replace_record(&split)
+            .await
+            .unwrap();
         self.container
             .directory()
             .upsert_record(&record, "", smart_store::directory::Timestamp::now())

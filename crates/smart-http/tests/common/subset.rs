@@ -12,66 +12,164 @@ pub async fn three_legged_flow(server: &TestServer, a: &str, b: &str, app_id: &s
     let (access, verifier) = server.three_legged(&app, &session, a).await;
 
     // The token reads its record...
-    let graph = rdf_ok(server.get(&access, &format!("/records/{a}/demographics")).await).await;
+    let graph = rdf_ok(
+        server
+            .get(&access, &format!("/records/{a}/demographics"))
+            .await,
+    )
+    .await;
     assert_eq!(typed(&graph, sp!("Demographics")).len(), 1);
     // ...and the user's preferences for this app.
     let prefs = format!("/users/{user}/apps/{app_id}/preferences");
-    let r = server.send_body(&access, "PUT", &prefs, "application/json", b"[1,2]".to_vec()).await;
+    let r = server
+        .send_body(
+            &access,
+            "PUT",
+            &prefs,
+            "application/json",
+            b"[1,2]".to_vec(),
+        )
+        .await;
     assert_eq!(status_text(r).await, (200, "[1,2]".to_owned()));
     let r = server.get(&access, &prefs).await;
     assert_eq!(r.headers()["content-type"], "application/json");
     assert_eq!(r.text().await.unwrap(), "[1,2]");
     // ...but not another record, nor another user's preferences.
-    let (status, text) = status_text(server.get(&access, &format!("/records/{b}/demographics")).await).await;
+    let (status, text) = status_text(
+        server
+            .get(&access, &format!("/records/{b}/demographics"))
+            .await,
+    )
+    .await;
     assert_eq!(status, 403, "{text}");
-    let (status, _) = status_text(server.get(&access, &format!("/users/someone@example.org/apps/{app_id}/preferences")).await).await;
+    let (status, _) = status_text(
+        server
+            .get(
+                &access,
+                &format!("/users/someone@example.org/apps/{app_id}/preferences"),
+            )
+            .await,
+    )
+    .await;
     assert_eq!(status, 403);
     // The user may read themself; the UI principal alone may not read records.
     let graph = rdf_ok(server.get(&session, &format!("/users/{user}")).await).await;
     assert_eq!(typed(&graph, sp!("User")).len(), 1);
-    let (status, _) = status_text(server.get(&server.ui(), &format!("/records/{a}/demographics")).await).await;
+    let (status, _) = status_text(
+        server
+            .get(&server.ui(), &format!("/records/{a}/demographics"))
+            .await,
+    )
+    .await;
     assert_eq!(status, 403);
 
     // The verifier works once: exchanging the same request token again fails.
     // (A fresh request token, approved, then exchanged twice.)
     let r = server
-        .post_form(&app, "/oauth/request_token", &[("smart_record_id", a)], &[("oauth_callback", "oob")])
+        .post_form(
+            &app,
+            "/oauth/request_token",
+            &[("smart_record_id", a)],
+            &[("oauth_callback", "oob")],
+        )
         .await;
     let form = form_reply(r).await;
-    let request = app.with_token(&form_get(&form, "oauth_token"), &form_get(&form, "oauth_token_secret"));
+    let request = app.with_token(
+        &form_get(&form, "oauth_token"),
+        &form_get(&form, "oauth_token_secret"),
+    );
     let rt = form_get(&form, "oauth_token");
-    let r = server.post_form(&session, "/oauth/authorize", &[("request_token", rt.as_str())], &[]).await;
+    let r = server
+        .post_form(
+            &session,
+            "/oauth/authorize",
+            &[("request_token", rt.as_str())],
+            &[],
+        )
+        .await;
     let approval: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
     let v2 = approval["oauth_verifier"].as_str().unwrap().to_owned();
     // A wrong verifier uses the request token up.
     let (status, text) = status_text(
-        server.post_form(&request, "/oauth/access_token", &[], &[("oauth_verifier", verifier.as_str())]).await,
+        server
+            .post_form(
+                &request,
+                "/oauth/access_token",
+                &[],
+                &[("oauth_verifier", verifier.as_str())],
+            )
+            .await,
     )
     .await;
     assert_eq!(status, 401, "an old verifier: {text}");
-    let (status, text) =
-        status_text(server.post_form(&request, "/oauth/access_token", &[], &[("oauth_verifier", v2.as_str())]).await).await;
+    let (status, text) = status_text(
+        server
+            .post_form(
+                &request,
+                "/oauth/access_token",
+                &[],
+                &[("oauth_verifier", v2.as_str())],
+            )
+            .await,
+    )
+    .await;
     assert_eq!(status, 401, "the request token is spent: {text}");
 
     // An app cannot exchange without approval, and a request token reads no records.
     let r = server
-        .post_form(&app, "/oauth/request_token", &[("smart_record_id", a)], &[("oauth_callback", "oob")])
+        .post_form(
+            &app,
+            "/oauth/request_token",
+            &[("smart_record_id", a)],
+            &[("oauth_callback", "oob")],
+        )
         .await;
     let form = form_reply(r).await;
-    let request = app.with_token(&form_get(&form, "oauth_token"), &form_get(&form, "oauth_token_secret"));
-    let (status, _) = status_text(server.get(&request, &format!("/records/{a}/demographics")).await).await;
+    let request = app.with_token(
+        &form_get(&form, "oauth_token"),
+        &form_get(&form, "oauth_token_secret"),
+    );
+    let (status, _) = status_text(
+        server
+            .get(&request, &format!("/records/{a}/demographics"))
+            .await,
+    )
+    .await;
     assert_eq!(status, 403);
-    let (status, _) =
-        status_text(server.post_form(&request, "/oauth/access_token", &[], &[("oauth_verifier", "guess")]).await).await;
+    let (status, _) = status_text(
+        server
+            .post_form(
+                &request,
+                "/oauth/access_token",
+                &[],
+                &[("oauth_verifier", "guess")],
+            )
+            .await,
+    )
+    .await;
     assert_eq!(status, 401);
     // request_token needs a record for a record-scope app, and an existing one.
-    let (status, text) =
-        status_text(server.post_form(&app, "/oauth/request_token", &[], &[("oauth_callback", "oob")]).await).await;
+    let (status, text) = status_text(
+        server
+            .post_form(
+                &app,
+                "/oauth/request_token",
+                &[],
+                &[("oauth_callback", "oob")],
+            )
+            .await,
+    )
+    .await;
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("smart_record_id"), "{text}");
     let (status, _) = status_text(
         server
-            .post_form(&app, "/oauth/request_token", &[("smart_record_id", "424242")], &[("oauth_callback", "oob")])
+            .post_form(
+                &app,
+                "/oauth/request_token",
+                &[("smart_record_id", "424242")],
+                &[("oauth_callback", "oob")],
+            )
             .await,
     )
     .await;
@@ -79,7 +177,12 @@ pub async fn three_legged_flow(server: &TestServer, a: &str, b: &str, app_id: &s
     // A wrong password is 401 and makes no session.
     let (status, _) = status_text(
         server
-            .post_form(&server.ui(), "/oauth/login", &[("username", user), ("password", "wrong password!")], &[])
+            .post_form(
+                &server.ui(),
+                "/oauth/login",
+                &[("username", user), ("password", "wrong password!")],
+                &[],
+            )
             .await,
     )
     .await;
@@ -101,12 +204,23 @@ pub async fn background_walk(server: &TestServer, app_id: &str, expected: &[Stri
         }
         let form = form_reply(r).await;
         let record = form_get(&form, "smart_record_id");
-        let token = app.with_token(&form_get(&form, "oauth_token"), &form_get(&form, "oauth_token_secret"));
+        let token = app.with_token(
+            &form_get(&form, "oauth_token"),
+            &form_get(&form, "oauth_token_secret"),
+        );
         // The token reads its record.
-        rdf_ok(server.get(&token, &format!("/records/{record}/medications/")).await).await;
+        rdf_ok(
+            server
+                .get(&token, &format!("/records/{record}/medications/"))
+                .await,
+        )
+        .await;
         path = format!("/apps/{app_id}/tokens/records/{record}/next");
         seen.push(record);
-        assert!(seen.len() <= expected.len(), "the walk does not end: {seen:?}");
+        assert!(
+            seen.len() <= expected.len(),
+            "the walk does not end: {seen:?}"
+        );
     }
     let mut sorted = expected.to_vec();
     sorted.sort();
@@ -158,7 +272,12 @@ pub async fn backend_subset(server: &TestServer, shared: &Path, prefix: &str) ->
             let mut expected = 0;
             for class in classes {
                 let want = typed(&source, class).len();
-                assert_eq!(typed(&graph, class).len(), want, "{rid} {}: {class}", call.name);
+                assert_eq!(
+                    typed(&graph, class).len(),
+                    want,
+                    "{rid} {}: {class}",
+                    call.name
+                );
                 expected += want;
             }
             assert_eq!(summary(&graph).total, expected, "{rid} {}", call.name);
@@ -182,7 +301,11 @@ pub async fn backend_subset(server: &TestServer, shared: &Path, prefix: &str) ->
     let n = seen.len();
     seen.sort();
     seen.dedup();
-    assert_eq!((n, seen.len()), (413, 413), "every lab result on exactly one page");
+    assert_eq!(
+        (n, seen.len()),
+        (413, 413),
+        "every lab result on exactly one page"
+    );
 
     // Writes: a note (the count goes up by one) and the scratchpad.
     let rid = ids[1].as_str();
@@ -192,21 +315,48 @@ pub async fn backend_subset(server: &TestServer, shared: &Path, prefix: &str) ->
     let before = count(&rdf_ok(server.get(&token, &notes).await).await);
     let stored = rdf_ok(
         server
-            .send_body(&token, "POST", &notes, "application/rdf+xml", note_rdfxml("backend").into_bytes())
+            .send_body(
+                &token,
+                "POST",
+                &notes,
+                "application/rdf+xml",
+                note_rdfxml("backend").into_bytes(),
+            )
             .await,
     )
     .await;
     assert_eq!(count(&stored), 1);
-    assert_eq!(count(&rdf_ok(server.get(&token, &notes).await).await), before + 1);
+    assert_eq!(
+        count(&rdf_ok(server.get(&token, &notes).await).await),
+        before + 1
+    );
     let pad = format!("/records/{rid}/apps/{app_id}/scratchpad");
-    let r = server.send_body(&token, "PUT", &pad, "text/plain", b"kept".to_vec()).await;
+    let r = server
+        .send_body(&token, "PUT", &pad, "text/plain", b"kept".to_vec())
+        .await;
     assert_eq!(status_text(r).await, (200, "kept".to_owned()));
-    assert_eq!(status_text(server.get(&token, &pad).await).await, (200, "kept".to_owned()));
-    assert_eq!(status_text(server.call(&token, "DELETE", &pad).await).await.0, 200);
-    assert_eq!(status_text(server.get(&token, &pad).await).await, (200, String::new()));
+    assert_eq!(
+        status_text(server.get(&token, &pad).await).await,
+        (200, "kept".to_owned())
+    );
+    assert_eq!(
+        status_text(server.call(&token, "DELETE", &pad).await)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        status_text(server.get(&token, &pad).await).await,
+        (200, String::new())
+    );
 
     // A raw document from the blob store.
-    let docs = rdf_ok(server.get(&token, &format!("/records/{rid}/documents/")).await).await;
+    let docs = rdf_ok(
+        server
+            .get(&token, &format!("/records/{rid}/documents/"))
+            .await,
+    )
+    .await;
     let doc = typed(&docs, sp!("Document"))
         .into_iter()
         .find(|d| literal(&docs, d, sp!("fileName")).as_deref() == Some("notes6267.txt"))
@@ -219,8 +369,14 @@ pub async fn backend_subset(server: &TestServer, shared: &Path, prefix: &str) ->
         .to_owned();
     let r = server.get(&token, &path).await;
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
-    let want = std::fs::read(shared.join("data/reference-documents/99912345/notes6267.txt")).unwrap();
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let want =
+        std::fs::read(shared.join("data/reference-documents/99912345/notes6267.txt")).unwrap();
     assert_eq!(r.bytes().await.unwrap().as_ref(), want.as_slice());
 
     // The flows.
@@ -233,6 +389,11 @@ pub async fn backend_subset(server: &TestServer, shared: &Path, prefix: &str) ->
     )
     .await;
     let expected: Vec<String> = ids.iter().map(|r| r.as_str().to_owned()).collect();
-    background_walk(server, &format!("{prefix}walker@apps.example.org"), &expected).await;
+    background_walk(
+        server,
+        &format!("{prefix}walker@apps.example.org"),
+        &expected,
+    )
+    .await;
     ids
 }

@@ -34,7 +34,9 @@ async fn item_id(server: &TestServer, token: &Creds, call: &ApiCall, record: &st
     let mut ids: Vec<String> = typed(&graph, call.target)
         .iter()
         .filter_map(|s| match s {
-            oxrdf::NamedOrBlankNode::NamedNode(n) => n.as_str().strip_prefix(&prefix).map(str::to_owned),
+            oxrdf::NamedOrBlankNode::NamedNode(n) => {
+                n.as_str().strip_prefix(&prefix).map(str::to_owned)
+            }
             _ => None,
         })
         .collect();
@@ -54,10 +56,17 @@ fn content_type(r: &reqwest::Response) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_catalog_call_has_a_working_route() {
     let Some(shared) = shared_dir() else { return };
-    assert_eq!(CALLS.len(), 47, "the catalog has the 47 calls of the 2014 ontology");
+    assert_eq!(
+        CALLS.len(),
+        47,
+        "the catalog has the 47 calls of the 2014 ontology"
+    );
     let server = TestServer::start(Backend::Memory).await;
     server
-        .import_reference(&shared, &["99912345", "8888802", "613876", "967332", "1796238"])
+        .import_reference(
+            &shared,
+            &["99912345", "8888802", "613876", "967332", "1796238"],
+        )
         .await;
     server.import_lab_panel_record().await;
     let bg = server.background_app("walk-bg@apps.example.org").await;
@@ -68,7 +77,14 @@ async fn every_catalog_call_has_a_working_route() {
     let (user_token, _) = server.three_legged(&ui_app, &session, "99912345").await;
     let admin = server.admin();
     let mut tokens: BTreeMap<&str, Creds> = BTreeMap::new();
-    for r in ["99912345", "8888802", "613876", "967332", "1796238", LAB_PANEL_RECORD] {
+    for r in [
+        "99912345",
+        "8888802",
+        "613876",
+        "967332",
+        "1796238",
+        LAB_PANEL_RECORD,
+    ] {
         tokens.insert(r, server.background_token(&bg, r).await);
     }
 
@@ -86,12 +102,20 @@ async fn every_catalog_call_has_a_working_route() {
                     ),
                     "search_records" => (Some(&session), call.path.to_owned()),
                     "search_users" => (Some(&session), call.path.to_owned()),
-                    "get_user" => (Some(&session), call.expand_path(&[("user_id", user)]).unwrap()),
+                    "get_user" => (
+                        Some(&session),
+                        call.expand_path(&[("user_id", user)]).unwrap(),
+                    ),
                     other => panic!("unexpected container call {other}"),
                 };
                 let r = match creds {
                     Some(c) => server.get(c, &path).await,
-                    None => server.http.get(format!("{}{path}", server.base)).send().await.unwrap(),
+                    None => server
+                        .http
+                        .get(format!("{}{path}", server.base))
+                        .send()
+                        .await
+                        .unwrap(),
                 };
                 let ct = content_type(&r);
                 let (status, text) = status_text(r).await;
@@ -101,7 +125,10 @@ async fn every_catalog_call_has_a_working_route() {
                     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
                     match call.name {
                         "get_app_manifests" => assert!(
-                            v.as_array().unwrap().iter().any(|m| m["id"] == ui_app.key.as_str()),
+                            v.as_array()
+                                .unwrap()
+                                .iter()
+                                .any(|m| m["id"] == ui_app.key.as_str()),
                             "{what}: {text}"
                         ),
                         "get_app_manifest" => assert_eq!(v["id"], ui_app.key.as_str()),
@@ -111,7 +138,11 @@ async fn every_catalog_call_has_a_working_route() {
                     assert!(ct.starts_with("application/rdf+xml"), "{what}: {ct}");
                     let graph = parse_rdf(text.as_bytes());
                     if call.name != "get_ontology" {
-                        assert!(!typed(&graph, call.target).is_empty(), "{what}: no {}", call.target);
+                        assert!(
+                            !typed(&graph, call.target).is_empty(),
+                            "{what}: no {}",
+                            call.target
+                        );
                     } else {
                         assert!(graph.len() > 1000, "{what}: the ontology");
                     }
@@ -123,15 +154,27 @@ async fn every_catalog_call_has_a_working_route() {
                 match (call.name, call.method) {
                     ("post_clinical_note", _) => {
                         let path = call.expand_path(&[("record_id", record)]).unwrap();
-                        let before = typed(&rdf_ok(server.get(token, &path).await).await, call.target).len();
+                        let before =
+                            typed(&rdf_ok(server.get(token, &path).await).await, call.target).len();
                         let r = server
-                            .send_body(token, "POST", &path, "application/rdf+xml", note_rdfxml("walked").into_bytes())
+                            .send_body(
+                                token,
+                                "POST",
+                                &path,
+                                "application/rdf+xml",
+                                note_rdfxml("walked").into_bytes(),
+                            )
                             .await;
                         let graph = rdf_ok(r).await;
                         let notes = typed(&graph, sp!("ClinicalNote"));
                         assert_eq!(notes.len(), 1, "{what}: the stored note comes back");
-                        assert!(notes[0].to_string().starts_with(&format!("<{}{path}", server.base)));
-                        let after = typed(&rdf_ok(server.get(token, &path).await).await, call.target).len();
+                        assert!(
+                            notes[0]
+                                .to_string()
+                                .starts_with(&format!("<{}{path}", server.base))
+                        );
+                        let after =
+                            typed(&rdf_ok(server.get(token, &path).await).await, call.target).len();
                         assert_eq!(after, before + 1, "{what}");
                     }
                     (_, HttpMethod::Put | HttpMethod::Delete) => {
@@ -139,30 +182,58 @@ async fn every_catalog_call_has_a_working_route() {
                         let path = call
                             .expand_path(&[("record_id", record), ("smart_app_id", &bg.key)])
                             .unwrap();
-                        let r = server.send_body(token, "PUT", &path, "application/json", b"{\"a\":1}".to_vec()).await;
+                        let r = server
+                            .send_body(
+                                token,
+                                "PUT",
+                                &path,
+                                "application/json",
+                                b"{\"a\":1}".to_vec(),
+                            )
+                            .await;
                         assert_eq!(content_type(&r), "application/json", "{what}");
-                        assert_eq!(status_text(r).await, (200, "{\"a\":1}".to_owned()), "{what}");
-                        assert_eq!(status_text(server.get(token, &path).await).await.1, "{\"a\":1}");
-                        let (status, _) = status_text(server.call(token, "DELETE", &path).await).await;
+                        assert_eq!(
+                            status_text(r).await,
+                            (200, "{\"a\":1}".to_owned()),
+                            "{what}"
+                        );
+                        assert_eq!(
+                            status_text(server.get(token, &path).await).await.1,
+                            "{\"a\":1}"
+                        );
+                        let (status, _) =
+                            status_text(server.call(token, "DELETE", &path).await).await;
                         assert_eq!(status, 200, "{what}");
-                        assert_eq!(status_text(server.get(token, &path).await).await, (200, String::new()));
+                        assert_eq!(
+                            status_text(server.get(token, &path).await).await,
+                            (200, String::new())
+                        );
                     }
                     ("get_scratchpad_data", _) => {
                         let path = call
                             .expand_path(&[("record_id", record), ("smart_app_id", &bg.key)])
                             .unwrap();
-                        assert_eq!(status_text(server.get(token, &path).await).await, (200, String::new()), "{what}");
+                        assert_eq!(
+                            status_text(server.get(token, &path).await).await,
+                            (200, String::new()),
+                            "{what}"
+                        );
                     }
                     ("get_document", _) | ("get_photograph", _) => {
                         let mut values = vec![("record_id", record.to_owned())];
                         if call.name == "get_document" {
-                            values.push(("document_id", item_id(&server, token, call, record).await));
+                            values
+                                .push(("document_id", item_id(&server, token, call, record).await));
                         }
-                        let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        let values: Vec<(&str, &str)> =
+                            values.iter().map(|(k, v)| (*k, v.as_str())).collect();
                         let r = server.get(token, &call.expand_path(&values).unwrap()).await;
                         assert_eq!(r.status(), 200, "{what}");
                         let ct = content_type(&r);
-                        assert!(!ct.contains("rdf"), "{what}: raw bytes by default, got {ct}");
+                        assert!(
+                            !ct.contains("rdf"),
+                            "{what}: raw bytes by default, got {ct}"
+                        );
                         assert!(!r.bytes().await.unwrap().is_empty(), "{what}");
                     }
                     (_, HttpMethod::Get) => {
@@ -172,14 +243,16 @@ async fn every_catalog_call_has_a_working_route() {
                                 values.push((v, item_id(&server, token, call, record).await));
                             }
                         }
-                        let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        let values: Vec<(&str, &str)> =
+                            values.iter().map(|(k, v)| (*k, v.as_str())).collect();
                         let path = call.expand_path(&values).unwrap();
                         let graph = rdf_ok(server.get(token, &path).await).await;
                         let got = typed(&graph, call.target);
                         assert!(!got.is_empty(), "{what}: no {} at {path}", call.target);
                         if call.cardinality == CallCardinality::Single {
                             assert!(
-                                got.iter().any(|s| s.to_string() == format!("<{}{path}>", server.base)),
+                                got.iter()
+                                    .any(|s| s.to_string() == format!("<{}{path}>", server.base)),
                                 "{what}: the item itself"
                             );
                         }
@@ -193,17 +266,37 @@ async fn every_catalog_call_has_a_working_route() {
                     .unwrap();
                 match call.method {
                     HttpMethod::Get => {
-                        assert_eq!(status_text(server.get(&user_token, &path).await).await, (200, String::new()), "{what}");
+                        assert_eq!(
+                            status_text(server.get(&user_token, &path).await).await,
+                            (200, String::new()),
+                            "{what}"
+                        );
                     }
                     _ => {
-                        let r = server.send_body(&user_token, "PUT", &path, "text/plain", b"theme=dark".to_vec()).await;
-                        assert_eq!(status_text(r).await, (200, "theme=dark".to_owned()), "{what}");
+                        let r = server
+                            .send_body(
+                                &user_token,
+                                "PUT",
+                                &path,
+                                "text/plain",
+                                b"theme=dark".to_vec(),
+                            )
+                            .await;
+                        assert_eq!(
+                            status_text(r).await,
+                            (200, "theme=dark".to_owned()),
+                            "{what}"
+                        );
                         let r = server.get(&user_token, &path).await;
                         assert!(content_type(&r).starts_with("text/plain"));
                         assert_eq!(r.text().await.unwrap(), "theme=dark");
-                        let (status, _) = status_text(server.call(&user_token, "DELETE", &path).await).await;
+                        let (status, _) =
+                            status_text(server.call(&user_token, "DELETE", &path).await).await;
                         assert_eq!(status, 200, "{what}");
-                        assert_eq!(status_text(server.get(&user_token, &path).await).await, (200, String::new()));
+                        assert_eq!(
+                            status_text(server.get(&user_token, &path).await).await,
+                            (200, String::new())
+                        );
                     }
                 }
             }
@@ -214,7 +307,12 @@ async fn every_catalog_call_has_a_working_route() {
     assert_eq!(covered.len(), 47);
 
     // The container manifest advertises exactly what the catalog serves.
-    let r = server.http.get(format!("{}/manifest", server.base)).send().await.unwrap();
+    let r = server
+        .http
+        .get(format!("{}/manifest", server.base))
+        .send()
+        .await
+        .unwrap();
     let manifest: serde_json::Value = r.json().await.unwrap();
     let caps = manifest["capabilities"].as_object().unwrap();
     for (class, methods) in catalog::capabilities() {
@@ -228,7 +326,12 @@ async fn every_catalog_call_has_a_working_route() {
         assert_eq!(listed, want, "{class}");
     }
     assert_eq!(caps.len(), catalog::capabilities().len());
-    for url in ["request_token", "authorize_token", "exchange_token", "app_launch"] {
+    for url in [
+        "request_token",
+        "authorize_token",
+        "exchange_token",
+        "app_launch",
+    ] {
         assert!(manifest["launch_urls"][url].is_string(), "{url}");
     }
     server.stop().await;

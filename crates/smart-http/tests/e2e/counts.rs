@@ -41,7 +41,11 @@ async fn every_collection_call_returns_the_statements_of_the_source_file() {
                 && c.cardinality == CallCardinality::Multiple
         })
         .collect();
-    assert_eq!(collections.len(), 15, "the record collection calls of the catalog");
+    assert_eq!(
+        collections.len(),
+        15,
+        "the record collection calls of the catalog"
+    );
 
     let mut tasks = tokio::task::JoinSet::new();
     for file in reference_files(&shared) {
@@ -123,7 +127,10 @@ async fn every_collection_call_returns_the_statements_of_the_source_file() {
     // Sanity: the generator's table of the 59 files sums to about 7,900 statements of
     // these classes (3505 lab results, 1050 vital sign sets and encounters, ...).
     assert!(total > 7_500, "only {total} statements checked");
-    eprintln!("checked {total} statements of 60 patients in {:?}", started.elapsed());
+    eprintln!(
+        "checked {total} statements of 60 patients in {:?}",
+        started.elapsed()
+    );
     if let Ok(server) = Arc::try_unwrap(server) {
         server.stop().await;
     }

@@ -6,13 +6,24 @@ use smart_core::sp;
 use std::time::Duration;
 
 /// Checks an error response: status, plain text, short, naming `needle`.
-async fn expect_error(r: reqwest::Response, status: u16, needle: &str, what: &str) -> reqwest::header::HeaderMap {
+async fn expect_error(
+    r: reqwest::Response,
+    status: u16,
+    needle: &str,
+    what: &str,
+) -> reqwest::header::HeaderMap {
     let headers = r.headers().clone();
     let (got, text) = status_text(r).await;
     assert_eq!(got, status, "{what}: {text}");
-    let ct = headers.get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let ct = headers
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
     assert!(ct.starts_with("text/plain"), "{what}: content-type {ct}");
-    assert!(!text.trim().is_empty() && text.len() < 1000, "{what}: short text: {text}");
+    assert!(
+        !text.trim().is_empty() && text.len() < 1000,
+        "{what}: short text: {text}"
+    );
     assert!(
         text.to_lowercase().contains(&needle.to_lowercase()),
         "{what}: the message names `{needle}`: {text}"
@@ -21,7 +32,12 @@ async fn expect_error(r: reqwest::Response, status: u16, needle: &str, what: &st
 }
 
 async fn note_count(server: &TestServer, token: &Creds, record: &str) -> usize {
-    let graph = rdf_ok(server.get(token, &format!("/records/{record}/clinical_notes/")).await).await;
+    let graph = rdf_ok(
+        server
+            .get(token, &format!("/records/{record}/clinical_notes/"))
+            .await,
+    )
+    .await;
     typed(&graph, sp!("ClinicalNote")).len()
 }
 
@@ -33,7 +49,9 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
         c.limits.max_app_data_bytes = 1024;
     })
     .await;
-    server.import_reference(&shared, &["99912345", "1032702"]).await;
+    server
+        .import_reference(&shared, &["99912345", "1032702"])
+        .await;
     let bg = server.background_app("errors@apps.example.org").await;
     let other = server.background_app("other@apps.example.org").await;
     let token = server.background_token(&bg, "99912345").await;
@@ -42,18 +60,25 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
 
     // ---- 400
     expect_error(
-        server.get(&token, "/records/99912345/medications/?date_from=2011-13").await,
+        server
+            .get(&token, "/records/99912345/medications/?date_from=2011-13")
+            .await,
         400,
         "date_from",
         "bad filter value",
     )
     .await;
     for (body, needle) in [
-        ("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><oops", "RDF/XML"),
+        (
+            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><oops",
+            "RDF/XML",
+        ),
         ("not xml at all", "RDF/XML"),
     ] {
         expect_error(
-            server.send_body(&token, "POST", notes, "application/rdf+xml", body.into()).await,
+            server
+                .send_body(&token, "POST", notes, "application/rdf+xml", body.into())
+                .await,
             400,
             needle,
             "malformed RDF",
@@ -66,7 +91,15 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
   <sp:Medication><dcterms:title>aspirin</dcterms:title></sp:Medication>
 </rdf:RDF>"#;
     expect_error(
-        server.send_body(&token, "POST", notes, "application/rdf+xml", medication.into()).await,
+        server
+            .send_body(
+                &token,
+                "POST",
+                notes,
+                "application/rdf+xml",
+                medication.into(),
+            )
+            .await,
         400,
         "Medication",
         "a statement that is not a note",
@@ -74,16 +107,31 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     .await;
     let foreign = note_rdfxml("x").replace(
         "<sp:ClinicalNote>",
-        &format!("<sp:ClinicalNote><sp:belongsTo rdf:resource=\"{}/records/1032702\"/>", server.base),
+        &format!(
+            "<sp:ClinicalNote><sp:belongsTo rdf:resource=\"{}/records/1032702\"/>",
+            server.base
+        ),
     );
-    let (status, text) =
-        status_text(server.send_body(&token, "POST", notes, "application/rdf+xml", foreign.into()).await).await;
-    assert!(status == 400 || status == 409, "a note of another record: {status} {text}");
-    assert!(text.contains("1032702") || text.to_lowercase().contains("record"), "{text}");
+    let (status, text) = status_text(
+        server
+            .send_body(&token, "POST", notes, "application/rdf+xml", foreign.into())
+            .await,
+    )
+    .await;
+    assert!(
+        status == 400 || status == 409,
+        "a note of another record: {status} {text}"
+    );
+    assert!(
+        text.contains("1032702") || text.to_lowercase().contains("record"),
+        "{text}"
+    );
     // A note missing its required date (a note is a sp:Document: dcterms:date is 1..1).
     let undated = note_rdfxml("x").replace("<dcterms:date>2012-05-17</dcterms:date>", "");
     expect_error(
-        server.send_body(&token, "POST", notes, "application/rdf+xml", undated.into()).await,
+        server
+            .send_body(&token, "POST", notes, "application/rdf+xml", undated.into())
+            .await,
         400,
         "date",
         "a note without a date",
@@ -94,7 +142,13 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     manifest.as_object_mut().unwrap().remove("name");
     expect_error(
         server
-            .send_body(&server.admin(), "POST", "/apps/", "application/json", serde_json::to_vec(&manifest).unwrap())
+            .send_body(
+                &server.admin(),
+                "POST",
+                "/apps/",
+                "application/json",
+                serde_json::to_vec(&manifest).unwrap(),
+            )
             .await,
         400,
         "name",
@@ -105,7 +159,13 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     manifest["colour"] = "blue".into();
     expect_error(
         server
-            .send_body(&server.admin(), "POST", "/apps/", "application/json", serde_json::to_vec(&manifest).unwrap())
+            .send_body(
+                &server.admin(),
+                "POST",
+                "/apps/",
+                "application/json",
+                serde_json::to_vec(&manifest).unwrap(),
+            )
             .await,
         400,
         "colour",
@@ -116,7 +176,13 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     manifest["mode"] = "sideways".into();
     expect_error(
         server
-            .send_body(&server.admin(), "POST", "/apps/", "application/json", serde_json::to_vec(&manifest).unwrap())
+            .send_body(
+                &server.admin(),
+                "POST",
+                "/apps/",
+                "application/json",
+                serde_json::to_vec(&manifest).unwrap(),
+            )
             .await,
         400,
         "mode",
@@ -124,13 +190,26 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     )
     .await;
     expect_error(
-        server.send_body(&server.admin(), "POST", "/apps/", "application/json", b"{".to_vec()).await,
+        server
+            .send_body(
+                &server.admin(),
+                "POST",
+                "/apps/",
+                "application/json",
+                b"{".to_vec(),
+            )
+            .await,
         400,
         "manifest",
         "manifest that is not JSON",
     )
     .await;
-    let (status, _) = status_text(server.get(&server.admin(), "/apps/bad@apps.example.org/manifest").await).await;
+    let (status, _) = status_text(
+        server
+            .get(&server.admin(), "/apps/bad@apps.example.org/manifest")
+            .await,
+    )
+    .await;
     assert_eq!(status, 404, "no invalid app was registered");
 
     // ---- 401
@@ -214,22 +293,46 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     .await;
     let other_pad = format!("/records/99912345/apps/{}/scratchpad", other.key);
     assert_eq!(
-        status_text(server.send_body(&other_token, "PUT", &other_pad, "text/plain", b"mine".to_vec()).await).await,
+        status_text(
+            server
+                .send_body(
+                    &other_token,
+                    "PUT",
+                    &other_pad,
+                    "text/plain",
+                    b"mine".to_vec()
+                )
+                .await
+        )
+        .await,
         (200, "mine".to_owned())
     );
     expect_error(
-        server.send_body(&token, "PUT", &other_pad, "text/plain", b"yours".to_vec()).await,
+        server
+            .send_body(&token, "PUT", &other_pad, "text/plain", b"yours".to_vec())
+            .await,
         403,
         "policy",
         "another app's scratchpad write",
     )
     .await;
-    expect_error(server.call(&token, "DELETE", &other_pad).await, 403, "policy", "another app's scratchpad delete").await;
+    expect_error(
+        server.call(&token, "DELETE", &other_pad).await,
+        403,
+        "policy",
+        "another app's scratchpad delete",
+    )
+    .await;
     // Reading it is allowed (the SMART rule), and it is unchanged.
-    assert_eq!(status_text(server.get(&token, &other_pad).await).await, (200, "mine".to_owned()));
+    assert_eq!(
+        status_text(server.get(&token, &other_pad).await).await,
+        (200, "mine".to_owned())
+    );
     // A background app cannot mint tokens for another app.
     expect_error(
-        server.get(&bg, &format!("/apps/{}/tokens/records/first", other.key)).await,
+        server
+            .get(&bg, &format!("/apps/{}/tokens/records/first", other.key))
+            .await,
         403,
         "policy",
         "another app's background token",
@@ -237,23 +340,35 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     .await;
 
     // ---- 404
-    expect_error(server.get(&token, "/no/such/endpoint").await, 404, "/no/such/endpoint", "unknown path").await;
     expect_error(
-        server.get(&token, "/records/99912345/medications/0123456789abcdef").await,
+        server.get(&token, "/no/such/endpoint").await,
+        404,
+        "/no/such/endpoint",
+        "unknown path",
+    )
+    .await;
+    expect_error(
+        server
+            .get(&token, "/records/99912345/medications/0123456789abcdef")
+            .await,
         404,
         "0123456789abcdef",
         "unknown item",
     )
     .await;
     expect_error(
-        server.get(&bg, &format!("/apps/{}/tokens/records/424242", bg.key)).await,
+        server
+            .get(&bg, &format!("/apps/{}/tokens/records/424242", bg.key))
+            .await,
         404,
         "record",
         "unknown record",
     )
     .await;
     expect_error(
-        server.get(&server.admin(), "/apps/nobody@apps.example.org/manifest").await,
+        server
+            .get(&server.admin(), "/apps/nobody@apps.example.org/manifest")
+            .await,
         404,
         "nobody@apps.example.org",
         "unknown app",
@@ -261,28 +376,66 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     .await;
 
     // ---- 405 with Allow
-    let h = expect_error(server.call(&token, "DELETE", "/records/99912345/medications/").await, 405, "DELETE", "DELETE a collection").await;
+    let h = expect_error(
+        server
+            .call(&token, "DELETE", "/records/99912345/medications/")
+            .await,
+        405,
+        "DELETE",
+        "DELETE a collection",
+    )
+    .await;
     assert_eq!(h["allow"], "GET");
-    let h = expect_error(server.call(&token, "PUT", notes).await, 405, "PUT", "PUT notes").await;
+    let h = expect_error(
+        server.call(&token, "PUT", notes).await,
+        405,
+        "PUT",
+        "PUT notes",
+    )
+    .await;
     let allow = h["allow"].to_str().unwrap();
     assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
-    let h = expect_error(server.call(&token, "POST", "/records/99912345/apps/x@y/scratchpad").await, 405, "POST", "POST scratchpad").await;
+    let h = expect_error(
+        server
+            .call(&token, "POST", "/records/99912345/apps/x@y/scratchpad")
+            .await,
+        405,
+        "POST",
+        "POST scratchpad",
+    )
+    .await;
     let allow = h["allow"].to_str().unwrap();
-    assert!(["GET", "PUT", "DELETE"].iter().all(|m| allow.contains(m)), "{allow}");
+    assert!(
+        ["GET", "PUT", "DELETE"].iter().all(|m| allow.contains(m)),
+        "{allow}"
+    );
 
     // ---- 413
     let big = note_rdfxml(&"x".repeat(9 * 1024));
     expect_error(
-        server.send_body(&token, "POST", notes, "application/rdf+xml", big.into()).await,
+        server
+            .send_body(&token, "POST", notes, "application/rdf+xml", big.into())
+            .await,
         413,
         "8192",
         "a note over max_body_bytes",
     )
     .await;
     let pad = format!("/records/99912345/apps/{}/scratchpad", bg.key);
-    assert_eq!(status_text(server.send_body(&token, "PUT", &pad, "text/plain", b"small".to_vec()).await).await.0, 200);
+    assert_eq!(
+        status_text(
+            server
+                .send_body(&token, "PUT", &pad, "text/plain", b"small".to_vec())
+                .await
+        )
+        .await
+        .0,
+        200
+    );
     expect_error(
-        server.send_body(&token, "PUT", &pad, "text/plain", vec![b'y'; 2000]).await,
+        server
+            .send_body(&token, "PUT", &pad, "text/plain", vec![b'y'; 2000])
+            .await,
         413,
         "1024",
         "a scratchpad over max_app_data_bytes",
@@ -296,14 +449,18 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
 
     // ---- 415
     expect_error(
-        server.send_body(&token, "POST", notes, "text/plain", note_rdfxml("x").into()).await,
+        server
+            .send_body(&token, "POST", notes, "text/plain", note_rdfxml("x").into())
+            .await,
         415,
         "text/plain",
         "a note as text/plain",
     )
     .await;
     expect_error(
-        server.send_body(&token, "POST", notes, "image/png", note_rdfxml("x").into()).await,
+        server
+            .send_body(&token, "POST", notes, "image/png", note_rdfxml("x").into())
+            .await,
         415,
         "image/png",
         "a note as image/png",
@@ -311,7 +468,13 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     .await;
     expect_error(
         server
-            .send_body(&server.admin(), "POST", "/apps/", "text/plain", serde_json::to_vec(&ui_manifest("t@apps.example.org")).unwrap())
+            .send_body(
+                &server.admin(),
+                "POST",
+                "/apps/",
+                "text/plain",
+                serde_json::to_vec(&ui_manifest("t@apps.example.org")).unwrap(),
+            )
             .await,
         415,
         "json",
@@ -329,9 +492,21 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     expect_error(r, 406, "image/png", "Accept image/png").await;
 
     // Nothing above wrote a note.
-    assert_eq!(note_count(&server, &token, "99912345").await, before, "no half-written note");
+    assert_eq!(
+        note_count(&server, &token, "99912345").await,
+        before,
+        "no half-written note"
+    );
     // And a valid note still goes in.
-    let r = server.send_body(&token, "POST", notes, "application/rdf+xml", note_rdfxml("fine").into()).await;
+    let r = server
+        .send_body(
+            &token,
+            "POST",
+            notes,
+            "application/rdf+xml",
+            note_rdfxml("fine").into(),
+        )
+        .await;
     rdf_ok(r).await;
     assert_eq!(note_count(&server, &token, "99912345").await, before + 1);
     server.stop().await;

@@ -45,22 +45,36 @@ fn interval(value: &str) -> Option<(String, String)> {
 #[test]
 fn interval_padding() {
     let (a, b) = interval("2011").unwrap();
-    assert_eq!((a.as_str(), b.as_str()), ("2011-01-01T00:00:00.000000000", "2011-12-31T23:59:59.999999999"));
+    assert_eq!(
+        (a.as_str(), b.as_str()),
+        (
+            "2011-01-01T00:00:00.000000000",
+            "2011-12-31T23:59:59.999999999"
+        )
+    );
     let (a, b) = interval("2006-05-24T12:14:01.3421Z").unwrap();
-    assert_eq!((a.as_str(), b.as_str()), ("2006-05-24T12:14:01.342100000", "2006-05-24T12:14:01.342199999"));
+    assert_eq!(
+        (a.as_str(), b.as_str()),
+        (
+            "2006-05-24T12:14:01.342100000",
+            "2006-05-24T12:14:01.342199999"
+        )
+    );
     assert!(interval("2006-05-24T12:14:010.3421Z").is_none());
 }
 
 /// Does an item with these dates pass `param=filter`?
 fn passes(param: &str, item: &[String], filter: &str) -> bool {
     let (fs, fe) = interval(filter).unwrap();
-    item.iter().filter_map(|v| interval(v)).any(|(s, e)| match param {
-        "date_from" | "date_from_including" => e >= fs,
-        "date_from_excluding" => e > fe,
-        "date_to" | "date_to_including" => s <= fe,
-        "date_to_excluding" => s < fs,
-        _ => unreachable!(),
-    })
+    item.iter()
+        .filter_map(|v| interval(v))
+        .any(|(s, e)| match param {
+            "date_from" | "date_from_including" => e >= fs,
+            "date_from_excluding" => e > fe,
+            "date_to" | "date_to_including" => s <= fe,
+            "date_to_excluding" => s < fs,
+            _ => unreachable!(),
+        })
 }
 
 fn objects(graph: &Graph, s: &NamedOrBlankNode, p: &str) -> Vec<oxrdf::Term> {
@@ -103,7 +117,12 @@ struct Item {
     codes: Vec<String>,
 }
 
-fn items(graph: &Graph, class: &str, date: &str, code_path: &[&str]) -> Vec<(NamedOrBlankNode, Item)> {
+fn items(
+    graph: &Graph,
+    class: &str,
+    date: &str,
+    code_path: &[&str],
+) -> Vec<(NamedOrBlankNode, Item)> {
     typed(graph, class)
         .into_iter()
         .map(|s| {
@@ -216,7 +235,11 @@ async fn date_and_code_filters_return_exactly_the_expected_items() {
             .into_iter()
             .map(|(_, i)| i)
             .collect();
-        assert!(all.len() >= 5, "{rid} {}: too few items to test filters", c.segment);
+        assert!(
+            all.len() >= 5,
+            "{rid} {}: too few items to test filters",
+            c.segment
+        );
         let token = server.background_token(&app, rid).await;
         let fetch = |query: String| {
             let server = &server;
@@ -264,12 +287,18 @@ async fn date_and_code_filters_return_exactly_the_expected_items() {
                 }
             }
         }
-        assert!(nonempty > 0, "{rid} {}: no date filter was selective", c.segment);
+        assert!(
+            nonempty > 0,
+            "{rid} {}: no date filter was selective",
+            c.segment
+        );
         // Two date filters together: both must hold.
         let (lo, hi) = (&thresholds[0], &thresholds[1]);
         let expected = sorted(
             all.iter()
-                .filter(|i| passes("date_from_excluding", &i.dates, lo) && passes("date_to", &i.dates, hi))
+                .filter(|i| {
+                    passes("date_from_excluding", &i.dates, lo) && passes("date_to", &i.dates, hi)
+                })
                 .cloned()
                 .collect(),
         );
@@ -289,19 +318,18 @@ async fn date_and_code_filters_return_exactly_the_expected_items() {
         let first = local(by_count[0].0);
         let codes: Vec<String> = by_count.iter().take(2).map(|(i, _)| local(i)).collect();
         for value in [first.clone(), codes.join("|"), "0000000".to_owned()] {
-            let wanted: Vec<String> = value.split('|').map(|v| format!("{}{v}", c.code_ns)).collect();
+            let wanted: Vec<String> = value
+                .split('|')
+                .map(|v| format!("{}{v}", c.code_ns))
+                .collect();
             let expected = sorted(
                 all.iter()
                     .filter(|i| i.codes.iter().any(|code| wanted.contains(code)))
                     .cloned()
                     .collect(),
             );
-            let (path, got) = fetch(format!(
-                "{}={}",
-                c.code_param,
-                value.replace('|', "%7C")
-            ))
-            .await;
+            let (path, got) =
+                fetch(format!("{}={}", c.code_param, value.replace('|', "%7C"))).await;
             assert_eq!(got, expected, "{path}");
         }
         // A code filter and a date filter together.
@@ -335,7 +363,10 @@ fn sort_key(graph: &Graph, iri: &str, date: &str) -> (Option<String>, String) {
 
 fn assert_sorted(graph: &Graph, order: &[String], date: &str, what: &str) {
     for pair in order.windows(2) {
-        let (a, b) = (sort_key(graph, &pair[0], date), sort_key(graph, &pair[1], date));
+        let (a, b) = (
+            sort_key(graph, &pair[0], date),
+            sort_key(graph, &pair[1], date),
+        );
         let in_order = match (&a.0, &b.0) {
             (Some(x), Some(y)) => x > y || (x == y && a.1 < b.1),
             (Some(_), None) => true,
@@ -361,7 +392,10 @@ async fn walk_pages(
     while let Some(path) = next.take() {
         let graph = rdf_ok(server.get(token, &path).await).await;
         let s = summary(&graph);
-        let order = s.order.clone().expect("a paged response has api:resultOrder");
+        let order = s
+            .order
+            .clone()
+            .expect("a paged response has api:resultOrder");
         let mut on_page: Vec<String> = typed(&graph, class)
             .iter()
             .map(|n| match n {
@@ -372,14 +406,20 @@ async fn walk_pages(
         on_page.sort();
         let mut listed = order.clone();
         listed.sort();
-        assert_eq!(listed, on_page, "{path}: resultOrder lists the page's items");
+        assert_eq!(
+            listed, on_page,
+            "{path}: resultOrder lists the page's items"
+        );
         assert_eq!(s.returned, order.len(), "{path}: resultsReturned");
         assert_eq!(s.total, total, "{path}: totalResultCount");
         assert!(order.len() <= limit, "{path}");
         assert_sorted(&graph, &order, date, &path);
         let offset = pages.len() * limit;
         if offset + limit < total {
-            let url = s.next.clone().unwrap_or_else(|| panic!("{path}: no nextPageURL"));
+            let url = s
+                .next
+                .clone()
+                .unwrap_or_else(|| panic!("{path}: no nextPageURL"));
             let rel = url
                 .strip_prefix(&server.base)
                 .unwrap_or_else(|| panic!("{url} is not under {}", server.base));
@@ -387,10 +427,15 @@ async fn walk_pages(
             // `%XX`, and the `=` / `&` separators.
             let query = rel.split_once('?').unwrap().1;
             assert!(
-                query.chars().all(|ch| ch.is_ascii_alphanumeric() || "-._~%=&".contains(ch)),
+                query
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "-._~%=&".contains(ch)),
                 "nextPageURL is not fully encoded: {url}"
             );
-            assert!(query.contains(&format!("offset={}", offset + limit)), "{url}");
+            assert!(
+                query.contains(&format!("offset={}", offset + limit)),
+                "{url}"
+            );
             assert!(query.contains(&format!("limit={limit}")), "{url}");
             next = Some(rel.to_owned());
         } else {
@@ -456,7 +501,10 @@ async fn pages_cover_every_item_once_in_order() {
     let mut top: Vec<(String, usize)> = loinc.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1));
     let ns = LAB_RESULTS.code_ns;
-    let (a, b) = (top[0].0.strip_prefix(ns).unwrap(), top[1].0.strip_prefix(ns).unwrap());
+    let (a, b) = (
+        top[0].0.strip_prefix(ns).unwrap(),
+        top[1].0.strip_prefix(ns).unwrap(),
+    );
     let total = top[0].1 + top[1].1;
     let pages = walk_pages(
         &server,
@@ -471,7 +519,10 @@ async fn pages_cover_every_item_once_in_order() {
     assert_eq!(pages.concat().len(), total);
     let first = rdf_ok(
         server
-            .get(&token, &format!("/records/1796238/lab_results/?loinc={a}%7C{b}&limit=7"))
+            .get(
+                &token,
+                &format!("/records/1796238/lab_results/?loinc={a}%7C{b}&limit=7"),
+            )
             .await,
     )
     .await;
@@ -494,13 +545,22 @@ async fn pages_cover_every_item_once_in_order() {
     let allergies = typed(&source, sp!("Allergy")).len();
     let exclusions = typed(&source, sp!("AllergyExclusion")).len();
     assert!(allergies >= 3, "8888802 has {allergies} allergies");
-    let graph = rdf_ok(server.get(&token, "/records/8888802/allergies/?limit=2").await).await;
+    let graph = rdf_ok(
+        server
+            .get(&token, "/records/8888802/allergies/?limit=2")
+            .await,
+    )
+    .await;
     let s = summary(&graph);
     assert_eq!(typed(&graph, sp!("Allergy")).len(), 2);
     assert_eq!(typed(&graph, sp!("AllergyExclusion")).len(), exclusions);
     assert_eq!(s.returned, 2 + exclusions);
     assert_eq!(s.total, allergies + exclusions);
-    assert_eq!(s.order.as_ref().map(Vec::len), Some(2), "resultOrder lists the paged allergies");
+    assert_eq!(
+        s.order.as_ref().map(Vec::len),
+        Some(2),
+        "resultOrder lists the paged allergies"
+    );
     assert!(s.next.is_some());
     let token = server.background_token(&app, "981968").await;
     let graph = rdf_ok(
@@ -510,7 +570,11 @@ async fn pages_cover_every_item_once_in_order() {
     )
     .await;
     assert_eq!(typed(&graph, sp!("Allergy")).len(), 0);
-    assert_eq!(typed(&graph, sp!("AllergyExclusion")).len(), 1, "the exclusion is not filtered");
+    assert_eq!(
+        typed(&graph, sp!("AllergyExclusion")).len(),
+        1,
+        "the exclusion is not filtered"
+    );
     let s = summary(&graph);
     assert_eq!((s.returned, s.total), (1, 1));
 
@@ -556,16 +620,26 @@ async fn bad_filter_values_are_400_naming_the_parameter() {
         ("offset=x", "offset"),
         ("limit=5&limit=6", "limit"),
     ] {
-        let (status, text) =
-            status_text(server.get(&token, &format!("/records/1796238/lab_results/?{query}")).await)
-                .await;
+        let (status, text) = status_text(
+            server
+                .get(&token, &format!("/records/1796238/lab_results/?{query}"))
+                .await,
+        )
+        .await;
         assert_eq!(status, 400, "{query}: {text}");
-        assert!(text.contains(param), "{query}: the message names {param}: {text}");
+        assert!(
+            text.contains(param),
+            "{query}: the message names {param}: {text}"
+        );
         assert!(text.len() < 500, "{query}: short: {text}");
     }
     // `format` of the documents calls.
-    let (status, text) =
-        status_text(server.get(&token, "/records/1796238/documents/?format=pdf").await).await;
+    let (status, text) = status_text(
+        server
+            .get(&token, "/records/1796238/documents/?format=pdf")
+            .await,
+    )
+    .await;
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("format"), "{text}");
     server.stop().await;
