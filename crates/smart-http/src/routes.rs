@@ -180,7 +180,10 @@ pub fn resolve(method: &str, path: &str) -> Result<Route, NoRoute> {
     let method = if method == "HEAD" { "GET" } else { method };
     // smart-core's `match_path` binds a segment with a malformed %-escape (`%ZZ`) as is;
     // no endpoint has such a path, so it is a 404 before any matching.
-    if path.split('/').any(|segment| percent_decode(segment).is_none()) {
+    if path
+        .split('/')
+        .any(|segment| percent_decode(segment).is_none())
+    {
         return Err(NoRoute::NotFound);
     }
     if let Some(m) = HttpMethod::from_name(method) {

@@ -12,13 +12,11 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A record whose source has statements of `class`.
 fn record_for(class: &str) -> &'static str {
     match class {
-        c if c == sp!("Allergy") => "8888802",
-        c if c == sp!("FamilyHistory") => "613876",
-        c if c == sp!("Fulfillment") || c == sp!("Medication") || c == sp!("SocialHistory") => {
-            "967332"
-        }
-        c if c == sp!("LabResult") => "1796238",
-        c if c == sp!("LabPanel") => LAB_PANEL_RECORD,
+        sp!("Allergy") => "8888802",
+        sp!("FamilyHistory") => "613876",
+        sp!("Fulfillment") | sp!("Medication") | sp!("SocialHistory") => "967332",
+        sp!("LabResult") => "1796238",
+        sp!("LabPanel") => LAB_PANEL_RECORD,
         _ => "99912345",
     }
 }

@@ -499,7 +499,7 @@ async fn pages_cover_every_item_once_in_order() {
         }
     }
     let mut top: Vec<(String, usize)> = loinc.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1));
+    top.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let ns = LAB_RESULTS.code_ns;
     let (a, b) = (
         top[0].0.strip_prefix(ns).unwrap(),
