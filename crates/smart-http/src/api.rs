@@ -10,6 +10,7 @@ use axum::response::Response;
 use base64::Engine as _;
 use oxrdf::vocab::rdf;
 use oxrdf::{BlankNode, Graph, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
+use sha2::Digest as _;
 use smart_auth::oauth::percent_encode;
 use smart_core::catalog::{ApiCall, CallCardinality, Category, HttpMethod};
 use smart_core::manifest::{ContainerManifest, LaunchUrls, Requirement};
@@ -29,7 +30,7 @@ pub(crate) async fn handle(ctx: &Ctx<'_>, call: &'static ApiCall) -> Result<Resp
             let format = response::negotiate(&ctx.headers)?;
             Ok(response::bytes_response(
                 StatusCode::OK,
-                &format!("{}; charset=utf-8", format.media_type()),
+                &response::content_type(format),
                 smart_rdf::ontology::ontology_document(format),
             ))
         }
@@ -121,7 +122,8 @@ async fn item(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
             ctx.path
         )));
     };
-    let mut graph = to_public(&graph, ctx.container.api_base());
+    let data = to_public(&graph, ctx.container.api_base());
+    let mut graph = data.clone();
     Summary {
         returned: 1,
         total: 1,
@@ -131,7 +133,13 @@ async fn item(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     }
     .add_to(&mut graph);
     let modified = ctx.record_modified(&record).await;
-    Ok(response::rdf_item(&graph, format, &ctx.headers, modified))
+    Ok(response::rdf_item(
+        &graph,
+        &data,
+        format,
+        &ctx.headers,
+        modified,
+    ))
 }
 
 // ---- documents
@@ -219,6 +227,7 @@ async fn document(ctx: &Ctx<'_>, _call: &'static ApiCall) -> Result<Response, Ap
     let modified = ctx.record_modified(&record).await;
     Ok(response::rdf_item(
         &graph,
+        &graph,
         rdf_format,
         &ctx.headers,
         modified,
@@ -299,10 +308,18 @@ async fn describe_document(
     };
     let p = |iri: &str| NamedNode::new_unchecked(iri);
     let subject = NamedOrBlankNode::from(statement.clone());
+    // Blank nodes named after the statement (not random), so the same document gives the
+    // same graph, and so the same ETag, on every request.
+    let stem: String = sha2::Sha256::digest(statement.as_str().as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let node =
+        |part: &str| NamedOrBlankNode::from(BlankNode::new_unchecked(format!("doc{stem}{part}")));
     let mut add = |s: &NamedOrBlankNode, pred: &str, o: Term| {
         graph.insert(&Triple::new(s.clone(), p(pred), o));
     };
-    let size = NamedOrBlankNode::from(BlankNode::default());
+    let size = node("size");
     add(&subject, sp!("fileSize"), Term::from(size.clone()));
     add(
         &size,
@@ -319,7 +336,7 @@ async fn describe_document(
         sp!("unit"),
         Term::from(Literal::new_simple_literal("byte")),
     );
-    let resource = NamedOrBlankNode::from(BlankNode::default());
+    let resource = node("resource");
     add(&subject, sp!("resource"), Term::from(resource.clone()));
     add(
         &resource,
@@ -327,7 +344,7 @@ async fn describe_document(
         Term::from(p(sp!("Resource"))),
     );
     add(&resource, sp!("location"), Term::from(statement.clone()));
-    let hash = NamedOrBlankNode::from(BlankNode::default());
+    let hash = node("hash");
     add(&resource, sp!("hash"), Term::from(hash.clone()));
     add(&hash, rdf::TYPE.as_str(), Term::from(p(sp!("Hash"))));
     add(
@@ -341,7 +358,7 @@ async fn describe_document(
         Term::from(Literal::new_simple_literal(meta.sha256.clone())),
     );
     if format == DocumentFormat::Combined {
-        let content = NamedOrBlankNode::from(BlankNode::default());
+        let content = node("content");
         add(&resource, sp!("content"), Term::from(content.clone()));
         add(&content, rdf::TYPE.as_str(), Term::from(p(sp!("Content"))));
         let (encoding, value) = match String::from_utf8(bytes) {
@@ -387,6 +404,14 @@ async fn post_clinical_note(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         .unwrap_or_else(|| "application/rdf+xml".to_owned());
     let format = match content_type.as_str() {
         "application/xml" | "text/xml" => RdfFormat::RdfXml,
+        // smart-rdf reads `text/plain` as N-Triples (the old W3C test-suite alias), but a
+        // note POSTed as text/plain is prose, not RDF: refuse it rather than report N-Triples
+        // syntax errors about a sentence.
+        "text/plain" => {
+            return Err(ApiError::unsupported_media_type(
+                "Content-Type text/plain is not RDF; send application/rdf+xml, text/turtle, application/n-triples or application/ld+json",
+            ));
+        }
         other => RdfFormat::from_media_type(other).ok_or_else(|| {
             ApiError::unsupported_media_type(format!(
                 "Content-Type {other} is not RDF; send application/rdf+xml, text/turtle, application/n-triples or application/ld+json"

@@ -142,6 +142,7 @@ impl Container {
             #[cfg(feature = "postgres")]
             DirectoryBackend::Postgres => {
                 let url = config.store.postgres_url.as_deref().unwrap_or_default();
+                // The pool size smart-store's `PgDirectory::connect` uses.
                 let dir =
                     smart_store::directory::PgDirectory::connect_with(url, directory_config, 10)
                         .await

@@ -40,9 +40,12 @@ pub(crate) async fn handle(ctx: &Ctx<'_>, route: ContainerRoute) -> Result<Respo
             Ok(response::text("ok"))
         }
         ContainerRoute::AuthorizeInfo => {
+            // The caller is a session, whose own token is the request's `oauth_token`
+            // (OAuth allows each `oauth_*` name once), so the request token being
+            // authorized travels as `request_token`.
             let token = ctx
-                .param("oauth_token")
-                .ok_or_else(|| ApiError::bad_request("oauth_token is missing"))?;
+                .param("request_token")
+                .ok_or_else(|| ApiError::bad_request("request_token is missing"))?;
             let info = provider.authorization_request(who(ctx)?, token).await?;
             Ok(response::json(&json!({
                 "oauth_token": token,
@@ -55,8 +58,9 @@ pub(crate) async fn handle(ctx: &Ctx<'_>, route: ContainerRoute) -> Result<Respo
         }
         ContainerRoute::AuthorizeApprove => {
             let form = body_form(ctx)?;
-            let token = field(&form, "oauth_token")
-                .ok_or_else(|| ApiError::bad_request("the form needs `oauth_token`"))?;
+            // `request_token`, not `oauth_token`: see AuthorizeInfo.
+            let token = field(&form, "request_token")
+                .ok_or_else(|| ApiError::bad_request("the form needs `request_token`"))?;
             let approval = provider.approve(who(ctx)?, token).await?;
             Ok(response::json(&json!({
                 "oauth_token": approval.token,

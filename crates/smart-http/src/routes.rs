@@ -17,9 +17,10 @@ pub enum ContainerRoute {
     Login,
     /// `POST /oauth/logout`: ends the calling session.
     Logout,
-    /// `GET /oauth/authorize?oauth_token=`: what the approval page shows.
+    /// `GET /oauth/authorize?request_token=`: what the approval page shows (signed by the
+    /// session, whose token already is the `oauth_token`).
     AuthorizeInfo,
-    /// `POST /oauth/authorize`: approve a request token.
+    /// `POST /oauth/authorize` (form `request_token=`): approve a request token.
     AuthorizeApprove,
     /// `GET /accounts/{account_id}/apps/{app_id}/launch[?record_id=]`.
     Launch,
@@ -177,6 +178,14 @@ pub enum NoRoute {
 pub fn resolve(method: &str, path: &str) -> Result<Route, NoRoute> {
     // HEAD is answered as GET (hyper drops the body).
     let method = if method == "HEAD" { "GET" } else { method };
+    // smart-core's `match_path` binds a segment with a malformed %-escape (`%ZZ`) as is;
+    // no endpoint has such a path, so it is a 404 before any matching.
+    if path
+        .split('/')
+        .any(|segment| percent_decode(segment).is_none())
+    {
+        return Err(NoRoute::NotFound);
+    }
     if let Some(m) = HttpMethod::from_name(method) {
         if let Some(route) = container_match(m, path) {
             return Ok(route);
