@@ -6,6 +6,7 @@
 
 mod commands;
 mod generate;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +74,10 @@ enum Command {
         #[arg(long, default_value_t = 2)]
         threads: usize,
     },
+    /// Check a SMART Classic container (any vendor's) against the spec, or RDF files
+    /// against the model: one line per check, then `N passed, N failed`; exit status 1 if
+    /// anything failed.
+    Verify(verify::VerifyArgs),
 }
 
 /// An RDF serialization.
@@ -117,6 +122,7 @@ fn main() -> ExitCode {
             format,
             threads,
         } => generate::generate(patients, seed, &out, format.into(), threads),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,
