@@ -1,4 +1,21 @@
-//! The HTTP adapter (REST API, OAuth endpoints, web UI) of a SMART Classic container.
+//! The HTTP adapter of a SMART Classic container: the REST API of every catalog call, the
+//! OAuth endpoints and the container endpoints, on axum/hyper.
 //!
-//! **Not implemented yet.** This crate is a placeholder in the workspace layout; the HTTP
-//! issue fills it. Nothing here is usable today.
+//! Logic lives in the other crates (smart-core's catalog, smart-rdf, smart-auth,
+//! smart-store); this crate routes, extracts, negotiates, and maps their errors to HTTP
+//! statuses (the only place that happens).
+//!
+//! # Map
+//!
+//! | module | what |
+//! |---|---|
+//! | [`config`] | [`ServerConfig`]: TOML file plus `SMART_*` environment |
+//! | [`container`] | [`Container`]: the stores and the OAuth provider, opened from a configuration |
+
+#![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
+
+pub mod config;
+pub mod container;
+
+pub use config::{ConfigError, ServerConfig};
+pub use container::{Container, ContainerError};

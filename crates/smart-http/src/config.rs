@@ -1,0 +1,522 @@
+//! Server configuration: a TOML file, then `SMART_*` environment variables on top.
+//!
+//! Every field has a default, so an empty file (or none) gives a working server on the
+//! embedded default under `./smart-data`:
+//!
+//! ```toml
+//! public_url = "http://127.0.0.1:7000"   # what apps and signatures see
+//! bind = "127.0.0.1:7000"
+//! data_dir = "smart-data"
+//!
+//! [store]
+//! clinical = "embedded"                   # or "memory", or "sparql" with sparql_url
+//! # sparql_url = "http://127.0.0.1:7878"
+//! directory = "sqlite"                    # or "memory", or "postgres" with postgres_url
+//! # postgres_url = "postgres://localhost/smart"
+//! nonces = "memory"                       # or "directory" (several server processes)
+//!
+//! [ui]
+//! origins = ["http://127.0.0.1:7001"]     # CORS origins allowed to call the API
+//! consumer_key = "smart-ui"
+//! # consumer_secret = "..."               # generated into data_dir/secrets.toml if absent
+//!
+//! [[admins]]                              # machine credentials with the admin role
+//! key = "smart-admin"
+//! secret = "at least 32 bytes of secret ......"
+//!
+//! [limits]
+//! max_body_bytes = 1048576
+//! max_app_data_bytes = 1048576
+//! max_page_limit = 1000
+//! timestamp_window_secs = 300
+//!
+//! [lifetimes]                             # seconds
+//! session = 28800
+//! request_token = 600
+//! access_token = 43200
+//! launch = 28800
+//! background = 3600
+//! ```
+//!
+//! Environment variables override the file: `SMART_PUBLIC_URL`, `SMART_BIND`,
+//! `SMART_DATA_DIR`, `SMART_CLINICAL_STORE`, `SMART_SPARQL_URL` (implies `sparql`),
+//! `SMART_DIRECTORY_STORE`, `SMART_POSTGRES_URL` (implies `postgres`), `SMART_UI_ORIGINS`
+//! (comma-separated), `SMART_UI_CONSUMER_SECRET`, `SMART_ADMIN_KEY` with
+//! `SMART_ADMIN_SECRET` (one more admin credential).
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Why a configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read configuration file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for this configuration (unknown keys included).
+    #[error("invalid configuration{where_}: {message}")]
+    Parse {
+        /// ` in <file>` when it came from a file.
+        where_: String,
+        /// What is wrong, with the key.
+        message: String,
+    },
+    /// A value is out of range or inconsistent.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+/// Where clinical RDF lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ClinicalBackend {
+    /// Durable, under the data directory (the default).
+    Embedded,
+    /// In memory; nothing survives the process.
+    Memory,
+    /// A remote SPARQL 1.1 endpoint (`store.sparql_url`).
+    Sparql,
+}
+
+/// Where accounts, apps, tokens and blobs live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum DirectoryBackend {
+    /// SQLite under the data directory (the default).
+    Sqlite,
+    /// In memory.
+    Memory,
+    /// PostgreSQL (`store.postgres_url`).
+    Postgres,
+}
+
+/// Where OAuth nonces are remembered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum NonceBackend {
+    /// In this process (fast; right for one server process).
+    Memory,
+    /// In the directory's database, shared by every server process on it.
+    Directory,
+}
+
+/// The `[store]` section.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct StoreConfig {
+    /// The clinical backend.
+    pub clinical: ClinicalBackend,
+    /// The SPARQL endpoint's base URL (for `clinical = "sparql"`).
+    pub sparql_url: Option<String>,
+    /// The directory backend.
+    pub directory: DirectoryBackend,
+    /// The PostgreSQL URL (for `directory = "postgres"`).
+    pub postgres_url: Option<String>,
+    /// Where nonces are remembered.
+    pub nonces: NonceBackend,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            clinical: ClinicalBackend::Embedded,
+            sparql_url: None,
+            directory: DirectoryBackend::Sqlite,
+            postgres_url: None,
+            nonces: NonceBackend::Memory,
+        }
+    }
+}
+
+/// The `[ui]` section: the web UI's own OAuth credential and the browser origins allowed
+/// to call the API (CORS).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct UiConfig {
+    /// Origins (`scheme://host[:port]`) allowed by CORS.
+    pub origins: Vec<String>,
+    /// The UI's consumer key.
+    pub consumer_key: String,
+    /// The UI's consumer secret; generated and kept in `data_dir/secrets.toml` if absent.
+    pub consumer_secret: Option<String>,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        Self {
+            origins: Vec::new(),
+            consumer_key: "smart-ui".to_owned(),
+            consumer_secret: None,
+        }
+    }
+}
+
+/// One `[[admins]]` machine credential.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct AdminCredential {
+    /// The consumer key.
+    pub key: String,
+    /// The consumer secret (at least 32 bytes).
+    pub secret: String,
+}
+
+impl AdminCredential {
+    /// A credential.
+    pub fn new(key: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            secret: secret.into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for AdminCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminCredential")
+            .field("key", &self.key)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The `[limits]` section.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest request body accepted (bytes); larger gets 413.
+    pub max_body_bytes: usize,
+    /// The largest scratchpad or preferences value (bytes); larger gets 413.
+    pub max_app_data_bytes: usize,
+    /// The largest `limit` a collection call accepts.
+    pub max_page_limit: usize,
+    /// How far a request's OAuth timestamp may lie from the server's clock (seconds).
+    pub timestamp_window_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1 << 20,
+            max_app_data_bytes: 1 << 20,
+            max_page_limit: 1000,
+            timestamp_window_secs: 300,
+        }
+    }
+}
+
+/// The `[lifetimes]` section, in seconds (see smart-auth's `Lifetimes`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct LifetimeConfig {
+    /// A login session.
+    pub session: u64,
+    /// A request token (between request_token and access_token).
+    pub request_token: u64,
+    /// A 3-legged access token.
+    pub access_token: u64,
+    /// Launch (SMART Connect) credentials.
+    pub launch: u64,
+    /// A background app's per-record token.
+    pub background: u64,
+}
+
+impl Default for LifetimeConfig {
+    fn default() -> Self {
+        Self {
+            session: 8 * 3600,
+            request_token: 600,
+            access_token: 12 * 3600,
+            launch: 8 * 3600,
+            background: 3600,
+        }
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct ServerConfig {
+    /// The public base URL of the API, as apps see it (behind a proxy: the proxy's URL).
+    /// OAuth signatures are checked against it.
+    pub public_url: String,
+    /// The address to listen on.
+    pub bind: SocketAddr,
+    /// The data directory (embedded clinical store, SQLite directory, secrets).
+    pub data_dir: PathBuf,
+    /// Backends.
+    pub store: StoreConfig,
+    /// The web UI.
+    pub ui: UiConfig,
+    /// Admin machine credentials.
+    pub admins: Vec<AdminCredential>,
+    /// Limits.
+    pub limits: Limits,
+    /// Token lifetimes.
+    pub lifetimes: LifetimeConfig,
+    /// The container's name in `/manifest`.
+    pub name: String,
+    /// The support address in `/manifest`.
+    pub admin_email: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:7000".to_owned(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 7000)),
+            data_dir: PathBuf::from("smart-data"),
+            store: StoreConfig::default(),
+            ui: UiConfig::default(),
+            admins: Vec::new(),
+            limits: Limits::default(),
+            lifetimes: LifetimeConfig::default(),
+            name: "smart-rs reference container".to_owned(),
+            admin_email: "admin@localhost".to_owned(),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The defaults with another data directory.
+    pub fn for_data_dir(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: dir.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Parses a TOML document (unknown keys are refused, naming the key).
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        let config: Self = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            where_: String::new(),
+            message: e.message().to_owned() + &key_hint(&e),
+        })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Reads the file (if any), then applies the process environment
+    /// ([`ServerConfig::with_env`]) and checks the result.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let config = match path {
+            None => Self::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                    where_: format!(" in {}", path.display()),
+                    message: e.message().to_owned() + &key_hint(&e),
+                })?
+            }
+        };
+        let config = config.with_env(|name| std::env::var(name).ok())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Applies `SMART_*` variables read through `env` (see the module docs).
+    pub fn with_env(mut self, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let nonempty = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        if let Some(v) = nonempty("SMART_PUBLIC_URL") {
+            self.public_url = v;
+        }
+        if let Some(v) = nonempty("SMART_BIND") {
+            self.bind = v
+                .parse()
+                .map_err(|_| ConfigError::Invalid(format!("SMART_BIND `{v}` is not host:port")))?;
+        }
+        if let Some(v) = nonempty("SMART_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = nonempty("SMART_CLINICAL_STORE") {
+            self.store.clinical = match v.as_str() {
+                "embedded" => ClinicalBackend::Embedded,
+                "memory" => ClinicalBackend::Memory,
+                "sparql" => ClinicalBackend::Sparql,
+                _ => {
+                    return Err(ConfigError::Invalid(format!(
+                        "SMART_CLINICAL_STORE `{v}`: expected embedded, memory or sparql"
+                    )));
+                }
+            };
+        }
+        if let Some(v) = nonempty("SMART_SPARQL_URL") {
+            self.store.sparql_url = Some(v);
+            self.store.clinical = ClinicalBackend::Sparql;
+        }
+        if let Some(v) = nonempty("SMART_DIRECTORY_STORE") {
+            self.store.directory = match v.as_str() {
+                "sqlite" => DirectoryBackend::Sqlite,
+                "memory" => DirectoryBackend::Memory,
+                "postgres" => DirectoryBackend::Postgres,
+                _ => {
+                    return Err(ConfigError::Invalid(format!(
+                        "SMART_DIRECTORY_STORE `{v}`: expected sqlite, memory or postgres"
+                    )));
+                }
+            };
+        }
+        if let Some(v) = nonempty("SMART_POSTGRES_URL") {
+            self.store.postgres_url = Some(v);
+            self.store.directory = DirectoryBackend::Postgres;
+        }
+        if let Some(v) = nonempty("SMART_UI_ORIGINS") {
+            self.ui.origins = v
+                .split(',')
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect();
+        }
+        if let Some(v) = nonempty("SMART_UI_CONSUMER_SECRET") {
+            self.ui.consumer_secret = Some(v);
+        }
+        match (nonempty("SMART_ADMIN_KEY"), nonempty("SMART_ADMIN_SECRET")) {
+            (Some(key), Some(secret)) => self.admins.push(AdminCredential { key, secret }),
+            (None, None) => {}
+            _ => {
+                return Err(ConfigError::Invalid(
+                    "SMART_ADMIN_KEY and SMART_ADMIN_SECRET go together".to_owned(),
+                ));
+            }
+        }
+        Ok(self)
+    }
+
+    /// Checks values that serde cannot: URLs present for the chosen backends, a usable
+    /// public URL, origins without paths, sane limits.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        let url = self.public_url.trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://"))
+            || url.contains('?')
+            || url.contains('#')
+        {
+            return invalid(format!(
+                "public_url `{}` must be an http(s) URL without query or fragment",
+                self.public_url
+            ));
+        }
+        if self.store.clinical == ClinicalBackend::Sparql && self.store.sparql_url.is_none() {
+            return invalid("store.clinical = \"sparql\" needs store.sparql_url".to_owned());
+        }
+        if self.store.directory == DirectoryBackend::Postgres && self.store.postgres_url.is_none() {
+            return invalid("store.directory = \"postgres\" needs store.postgres_url".to_owned());
+        }
+        for origin in &self.ui.origins {
+            let rest = origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"));
+            if rest.is_none_or(|r| r.is_empty() || r.contains('/')) {
+                return invalid(format!(
+                    "ui.origins: `{origin}` is not an origin (scheme://host[:port], no path)"
+                ));
+            }
+        }
+        if self.limits.max_body_bytes == 0 || self.limits.max_page_limit == 0 {
+            return invalid("limits must be positive".to_owned());
+        }
+        if !(1..=3600).contains(&self.limits.timestamp_window_secs) {
+            return invalid("limits.timestamp_window_secs must be 1..=3600".to_owned());
+        }
+        for admin in &self.admins {
+            if admin.secret.len() < 32 {
+                return invalid(format!(
+                    "admin `{}`: the secret must be at least 32 bytes",
+                    admin.key
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn api_base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+}
+
+/// ` (at line L, column C)` for a TOML error with a position.
+fn key_hint(e: &toml::de::Error) -> String {
+    e.span()
+        .map(|s| format!(" (at byte {})", s.start))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(
+            ServerConfig::from_toml("").unwrap(),
+            ServerConfig::default()
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_refused_by_name() {
+        let err = ServerConfig::from_toml("[store]\nclinicl = \"memory\"\n").unwrap_err();
+        assert!(err.to_string().contains("clinicl"), "{err}");
+    }
+
+    #[test]
+    fn sparql_needs_url() {
+        let err = ServerConfig::from_toml("[store]\nclinical = \"sparql\"\n").unwrap_err();
+        assert!(err.to_string().contains("sparql_url"), "{err}");
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let env = |name: &str| match name {
+            "SMART_SPARQL_URL" => Some("http://127.0.0.1:7878".to_owned()),
+            "SMART_UI_ORIGINS" => Some("http://a.example, https://b.example:8443".to_owned()),
+            "SMART_BIND" => Some("0.0.0.0:9000".to_owned()),
+            _ => None,
+        };
+        let c = ServerConfig::from_toml("bind = \"127.0.0.1:1\"")
+            .unwrap()
+            .with_env(env)
+            .unwrap();
+        assert_eq!(c.store.clinical, ClinicalBackend::Sparql);
+        assert_eq!(c.ui.origins, ["http://a.example", "https://b.example:8443"]);
+        assert_eq!(c.bind.port(), 9000);
+        c.check().unwrap();
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        for (text, needle) in [
+            ("public_url = \"ftp://x\"", "public_url"),
+            ("[ui]\norigins = [\"http://a/b\"]", "http://a/b"),
+            ("[[admins]]\nkey = \"k\"\nsecret = \"short\"", "32 bytes"),
+            ("[limits]\ntimestamp_window_secs = 0", "timestamp_window"),
+        ] {
+            let err = ServerConfig::from_toml(text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{text}: {err}");
+        }
+        let err = ServerConfig::default()
+            .with_env(|n| (n == "SMART_ADMIN_KEY").then(|| "k".to_owned()))
+            .unwrap_err();
+        assert!(err.to_string().contains("SMART_ADMIN_SECRET"));
+    }
+}

@@ -1,0 +1,361 @@
+//! [`Container`]: the stores and the OAuth provider of one SMART container, opened from a
+//! [`ServerConfig`] or assembled from parts by an embedding application.
+
+use crate::config::{ClinicalBackend, DirectoryBackend, NonceBackend, ServerConfig};
+use smart_auth::nonce::{MemoryNonceStore, NonceLimits};
+use smart_auth::oauth::VerifierConfig;
+use smart_auth::{Lifetimes, MachineCredential, Provider, ProviderConfig, Secret, SystemClock};
+use smart_rdf::ApiBase;
+use smart_store::auth_adapter::AuthDirectory;
+use smart_store::blobs::BlobStore;
+use smart_store::clinical::ClinicalStore;
+use smart_store::directory::{DirectoryConfig, DirectoryStore};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Why a container could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ContainerError {
+    /// The configuration is inconsistent.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// A store could not be opened.
+    #[error("{what}: {source}")]
+    Store {
+        /// Which store.
+        what: String,
+        /// Why.
+        source: smart_store::StoreError,
+    },
+    /// The data directory or its secrets file could not be used.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The OAuth configuration was refused.
+    #[error("OAuth configuration: {0}")]
+    Auth(#[from] smart_auth::ConfigError),
+    /// The configuration asks for a backend this build does not include.
+    #[error("this build of smart-http has no {0} support (enable the cargo feature)")]
+    NotCompiled(&'static str),
+}
+
+/// The parts of a running container: clinical store, directory, blobs, OAuth provider.
+#[derive(Debug)]
+pub struct Container {
+    config: ServerConfig,
+    clinical: Arc<dyn ClinicalStore>,
+    directory: Arc<dyn DirectoryStore>,
+    blobs: Arc<dyn BlobStore>,
+    provider: Arc<Provider>,
+    api_base: ApiBase,
+    admin: MachineCredential,
+    #[cfg(feature = "embedded")]
+    embedded: Option<Arc<smart_store::clinical::EmbeddedClinicalStore>>,
+    sqlite: Vec<Arc<smart_store::directory::SqliteDirectory>>,
+}
+
+/// The secrets generated on first start, kept in `data_dir/secrets.toml`.
+#[derive(Debug, serde::Deserialize)]
+struct GeneratedSecrets {
+    ui_consumer_secret: String,
+    admin_key: String,
+    admin_secret: String,
+}
+
+impl Container {
+    /// Opens every store the configuration names (creating the data directory and, on
+    /// first start, `secrets.toml` with a UI consumer secret and an admin credential).
+    pub async fn open(config: ServerConfig) -> Result<Self, ContainerError> {
+        config.check()?;
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| ContainerError::Io {
+            what: format!("cannot create data directory {}", config.data_dir.display()),
+            source,
+        })?;
+        let secrets = load_or_create_secrets(&config.data_dir)?;
+        #[cfg(feature = "embedded")]
+        let mut embedded = None;
+        let mut sqlite = Vec::new();
+
+        let clinical: Arc<dyn ClinicalStore> = match config.store.clinical {
+            ClinicalBackend::Memory => Arc::new(
+                smart_store::clinical::MemoryClinicalStore::in_memory()
+                    .map_err(store_error("in-memory clinical store"))?,
+            ),
+            #[cfg(feature = "embedded")]
+            ClinicalBackend::Embedded => {
+                let dir = config.data_dir.join("clinical");
+                let store = Arc::new(
+                    smart_store::clinical::EmbeddedClinicalStore::open(&dir)
+                        .await
+                        .map_err(store_error(&format!(
+                            "embedded clinical store in {}",
+                            dir.display()
+                        )))?,
+                );
+                embedded = Some(store.clone());
+                store
+            }
+            #[cfg(not(feature = "embedded"))]
+            ClinicalBackend::Embedded => return Err(ContainerError::NotCompiled("embedded")),
+            #[cfg(feature = "sparql-remote")]
+            ClinicalBackend::Sparql => {
+                use smart_store::clinical::remote::{RemoteSparqlConfig, RemoteSparqlEngine};
+                let url = config.store.sparql_url.as_deref().unwrap_or_default();
+                let what = format!("SPARQL endpoint {url}");
+                let engine = RemoteSparqlConfig::from_base_url(url)
+                    .and_then(RemoteSparqlEngine::new)
+                    .map_err(store_error(&what))?;
+                Arc::new(smart_store::clinical::SparqlClinicalStore::new(engine))
+            }
+            #[cfg(not(feature = "sparql-remote"))]
+            ClinicalBackend::Sparql => return Err(ContainerError::NotCompiled("sparql-remote")),
+        };
+
+        let directory_config = DirectoryConfig::default()
+            .with_max_app_data_bytes(config.limits.max_app_data_bytes)
+            .with_nonce_window(Duration::from_secs(config.limits.timestamp_window_secs));
+        let (directory, blobs): (Arc<dyn DirectoryStore>, Arc<dyn BlobStore>) =
+            match config.store.directory {
+                DirectoryBackend::Memory => (
+                    Arc::new(smart_store::directory::MemoryDirectory::new()),
+                    Arc::new(smart_store::blobs::MemoryBlobs::new()),
+                ),
+                DirectoryBackend::Sqlite => {
+                    let file = config.data_dir.join("directory.sqlite3");
+                    let dir = Arc::new(
+                        smart_store::directory::SqliteDirectory::open_with(&file, directory_config)
+                            .await
+                            .map_err(store_error(&format!("directory {}", file.display())))?,
+                    );
+                    let blobs = Arc::new(smart_store::blobs::SqliteBlobs::new(&dir));
+                    sqlite.push(dir.clone());
+                    (dir, blobs)
+                }
+                #[cfg(feature = "postgres")]
+                DirectoryBackend::Postgres => {
+                    let url = config.store.postgres_url.as_deref().unwrap_or_default();
+                    let dir =
+                        smart_store::directory::PgDirectory::connect_with(url, directory_config)
+                            .await
+                            .map_err(store_error("PostgreSQL directory"))?;
+                    let blobs = Arc::new(smart_store::blobs::PgBlobs::new(&dir));
+                    (Arc::new(dir), blobs)
+                }
+                #[cfg(not(feature = "postgres"))]
+                DirectoryBackend::Postgres => return Err(ContainerError::NotCompiled("postgres")),
+            };
+
+        let admin = MachineCredential::new(
+            secrets.admin_key.clone(),
+            Secret::new(secrets.admin_secret.clone()),
+        )?;
+        let ui_secret = config
+            .ui
+            .consumer_secret
+            .clone()
+            .unwrap_or_else(|| secrets.ui_consumer_secret.clone());
+        let provider = build_provider(&config, directory.clone(), &ui_secret, &admin)?;
+        let api_base = ApiBase::new(config.api_base())
+            .map_err(|e| crate::config::ConfigError::Invalid(format!("public_url: {e}")))?;
+        Ok(Self {
+            config,
+            clinical,
+            directory,
+            blobs,
+            provider: Arc::new(provider),
+            api_base,
+            admin,
+            #[cfg(feature = "embedded")]
+            embedded,
+            sqlite,
+        })
+    }
+
+    /// A container from stores the caller built (an EHR embedding the crates). The UI
+    /// consumer secret must be set in `config.ui.consumer_secret`; `admin` is the machine
+    /// credential that local tools use.
+    pub fn from_parts(
+        config: ServerConfig,
+        clinical: Arc<dyn ClinicalStore>,
+        directory: Arc<dyn DirectoryStore>,
+        blobs: Arc<dyn BlobStore>,
+        admin: MachineCredential,
+    ) -> Result<Self, ContainerError> {
+        config.check()?;
+        let ui_secret = config.ui.consumer_secret.clone().ok_or_else(|| {
+            crate::config::ConfigError::Invalid(
+                "ui.consumer_secret is required when assembling a container from parts".to_owned(),
+            )
+        })?;
+        let provider = build_provider(&config, directory.clone(), &ui_secret, &admin)?;
+        let api_base = ApiBase::new(config.api_base())
+            .map_err(|e| crate::config::ConfigError::Invalid(format!("public_url: {e}")))?;
+        Ok(Self {
+            config,
+            clinical,
+            directory,
+            blobs,
+            provider: Arc::new(provider),
+            api_base,
+            admin,
+            #[cfg(feature = "embedded")]
+            embedded: None,
+            sqlite: Vec::new(),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    /// Clinical data (storage form IRIs).
+    pub fn clinical(&self) -> &Arc<dyn ClinicalStore> {
+        &self.clinical
+    }
+
+    /// Accounts, apps, tokens, shares, app data, the record registry.
+    pub fn directory(&self) -> &Arc<dyn DirectoryStore> {
+        &self.directory
+    }
+
+    /// Document binaries.
+    pub fn blobs(&self) -> &Arc<dyn BlobStore> {
+        &self.blobs
+    }
+
+    /// The OAuth provider.
+    pub fn provider(&self) -> &Arc<Provider> {
+        &self.provider
+    }
+
+    /// The public API base (for converting stored IRIs to public ones).
+    pub fn api_base(&self) -> &ApiBase {
+        &self.api_base
+    }
+
+    /// The admin machine credential local tools sign with (from `secrets.toml`).
+    pub fn admin_credential(&self) -> &MachineCredential {
+        &self.admin
+    }
+
+    /// Flushes and closes the stores that hold files open.
+    pub async fn close(&self) {
+        #[cfg(feature = "embedded")]
+        if let Some(store) = &self.embedded {
+            store.close().await;
+        }
+        for dir in &self.sqlite {
+            dir.close().await;
+        }
+    }
+}
+
+fn store_error(what: &str) -> impl FnOnce(smart_store::StoreError) -> ContainerError + '_ {
+    move |source| ContainerError::Store {
+        what: what.to_owned(),
+        source,
+    }
+}
+
+/// The OAuth provider over the directory, per the configuration.
+fn build_provider(
+    config: &ServerConfig,
+    directory: Arc<dyn DirectoryStore>,
+    ui_secret: &str,
+    admin: &MachineCredential,
+) -> Result<Provider, ContainerError> {
+    let window = Duration::from_secs(config.limits.timestamp_window_secs);
+    let verifier = VerifierConfig::builder(config.api_base())?
+        .timestamp_window(window)
+        .build()?;
+    let l = &config.lifetimes;
+    let lifetimes = Lifetimes::default()
+        .session(Duration::from_secs(l.session))
+        .request_token(Duration::from_secs(l.request_token))
+        .rest_token(Duration::from_secs(l.access_token))
+        .launch(Duration::from_secs(l.launch))
+        .background(Duration::from_secs(l.background));
+    let mut builder = ProviderConfig::builder(
+        verifier,
+        MachineCredential::new(config.ui.consumer_key.clone(), Secret::new(ui_secret))?,
+    )
+    .lifetimes(lifetimes)
+    .admin_credential(admin.clone());
+    for a in &config.admins {
+        builder = builder.admin_credential(MachineCredential::new(
+            a.key.clone(),
+            Secret::new(a.secret.clone()),
+        )?);
+    }
+    let provider_config = builder.build()?;
+    let mut stores = AuthDirectory::new(directory).into_stores();
+    if config.store.nonces == NonceBackend::Memory {
+        stores.nonces = Arc::new(MemoryNonceStore::new(
+            &SystemClock::new(),
+            NonceLimits::default(),
+        ));
+    }
+    Ok(Provider::with_system_defaults(provider_config, stores))
+}
+
+/// Reads `secrets.toml`, or creates it with fresh random secrets (owner-only permissions).
+fn load_or_create_secrets(data_dir: &Path) -> Result<GeneratedSecrets, ContainerError> {
+    let path: PathBuf = data_dir.join("secrets.toml");
+    let io = |what: String| move |source| ContainerError::Io { what, source };
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .map_err(io(format!("cannot read {}", path.display())))?;
+        return toml::from_str(&text).map_err(|e| {
+            ContainerError::Config(crate::config::ConfigError::Parse {
+                where_: format!(" in {}", path.display()),
+                message: e.message().to_owned(),
+            })
+        });
+    }
+    let secrets = GeneratedSecrets {
+        ui_consumer_secret: random_secret()?,
+        admin_key: "smart-admin".to_owned(),
+        admin_secret: random_secret()?,
+    };
+    let text = format!(
+        "# Generated on first start. Keep private.\nui_consumer_secret = \"{}\"\nadmin_key = \"{}\"\nadmin_secret = \"{}\"\n",
+        secrets.ui_consumer_secret, secrets.admin_key, secrets.admin_secret
+    );
+    write_private(&path, text.as_bytes())
+        .map_err(io(format!("cannot write {}", path.display())))?;
+    Ok(secrets)
+}
+
+fn random_secret() -> Result<String, ContainerError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ContainerError::Io {
+        what: "no operating-system randomness".to_owned(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}
