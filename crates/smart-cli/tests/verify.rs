@@ -55,8 +55,12 @@ fn counts(text: &str) -> (usize, usize) {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty())
         .map(|s| s.parse::<usize>().expect("a count"));
-    let passed = numbers.next().unwrap_or_else(|| panic!("no counts in {last:?}"));
-    let failed = numbers.next().unwrap_or_else(|| panic!("no counts in {last:?}"));
+    let passed = numbers
+        .next()
+        .unwrap_or_else(|| panic!("no counts in {last:?}"));
+    let failed = numbers
+        .next()
+        .unwrap_or_else(|| panic!("no counts in {last:?}"));
     assert!(
         last.ends_with(" failed") && last.contains(" passed, "),
         "closing line: {last:?}"
@@ -93,7 +97,10 @@ fn reference_patients_pass_lenient_and_the_vitals_patient_fails_strict() {
     assert_eq!(counts(&text), (0, 1), "{text}");
     let line = text.lines().next().unwrap_or_default();
     assert!(line.starts_with(&format!("FAIL {}: ", files[0])), "{line}");
-    assert!(line.contains("(strict)") && line.contains("sp:resource"), "{line}");
+    assert!(
+        line.contains("(strict)") && line.contains("sp:resource"),
+        "{line}"
+    );
 }
 
 const PROBLEM: &str = r#"@prefix sp: <http://smartplatforms.org/terms#> .
@@ -113,7 +120,9 @@ fn broken_files_fail_naming_the_problem_and_good_ones_still_pass() {
     let good = temp_file("good.ttl", PROBLEM.as_bytes());
     let no_date = temp_file(
         "no-date.ttl",
-        PROBLEM.replace("sp:startDate \"2010-03-04\" ;", "").as_bytes(),
+        PROBLEM
+            .replace("sp:startDate \"2010-03-04\" ;", "")
+            .as_bytes(),
     );
     let bad_code = temp_file(
         "bad-code.ttl",
@@ -157,9 +166,15 @@ fn broken_files_fail_naming_the_problem_and_good_ones_still_pass() {
     let l = line(&shown[1]);
     assert!(l.starts_with("FAIL ") && l.contains("sp:startDate"), "{l}");
     let l = line(&shown[2]);
-    assert!(l.starts_with("FAIL ") && l.contains("sp:problemName"), "{l}");
+    assert!(
+        l.starts_with("FAIL ") && l.contains("sp:problemName"),
+        "{l}"
+    );
     let l = line(&shown[3]);
-    assert!(l.starts_with("FAIL ") && l.contains("rdf:Description"), "{l}");
+    assert!(
+        l.starts_with("FAIL ") && l.contains("rdf:Description"),
+        "{l}"
+    );
     let l = line(&shown[4]);
     assert!(l.starts_with("FAIL ") && l.contains("truncated"), "{l}");
 }

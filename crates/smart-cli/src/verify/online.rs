@@ -444,7 +444,17 @@ impl<W: Write> Ctx<'_, W> {
         if !self.advertised(item_call) {
             return;
         }
-        let picks: BTreeSet<&String> = items.iter().take(1).chain(items.iter().last()).collect();
+        // Statements of a subclass with a call of its own (a clinical note among the
+        // documents) are that call's items, not this one's.
+        let own: Vec<&String> = items
+            .iter()
+            .filter(|iri| {
+                iri.strip_prefix(&self.api_base)
+                    .and_then(|p| catalog::match_path(HttpMethod::Get, p))
+                    .is_none_or(|(c, _)| c.name == item_call.name)
+            })
+            .collect();
+        let picks: BTreeSet<&String> = own.first().into_iter().chain(own.last()).copied().collect();
         for iri in picks {
             let Some(path) = iri.strip_prefix(&self.api_base).map(str::to_owned) else {
                 self.report.fail(
@@ -1379,11 +1389,13 @@ impl<W: Write> Ctx<'_, W> {
             Err(e) => self.report.fail("oauth.stale_timestamp", e.to_string()),
         }
 
-        // Another record with this record's token.
-        let other_path = format!(
-            "/records/{}/demographics",
-            segment(&format!("{}0", self.record_id))
-        );
+        // Another record with this record's token: the next record a background app
+        // may ask for, else an id that no container has.
+        let other = self
+            .next_record()
+            .await
+            .unwrap_or_else(|| "smart-verify-no-such-record".to_owned());
+        let other_path = format!("/records/{}/demographics", segment(&other));
         let r = self
             .client
             .send(
@@ -1472,6 +1484,31 @@ impl<W: Write> Ctx<'_, W> {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /// The record after this one, from the background token walk (2-legged), if the
+    /// container hands one out.
+    async fn next_record(&self) -> Option<String> {
+        let path = format!(
+            "/apps/{}/tokens/records/{}/next",
+            segment(&self.consumer.consumer_key),
+            segment(&self.record_id)
+        );
+        let r = self
+            .client
+            .send(
+                "GET",
+                &self.client.url(&path),
+                Auth::Signed(&self.consumer),
+                None,
+            )
+            .await
+            .ok()
+            .filter(|r| r.status == 200)?;
+        parse_form(&r.body)
+            .into_iter()
+            .find(|(k, v)| k == "smart_record_id" && !v.is_empty() && *v != self.record_id)
+            .map(|(_, v)| v)
+    }
 
     /// The call's path for this record (and the given other variables).
     fn record_path(&mut self, call: &ApiCall, vars: &[(&str, &str)]) -> Option<String> {
