@@ -11,11 +11,25 @@
 //! |---|---|
 //! | [`config`] | [`ServerConfig`]: TOML file plus `SMART_*` environment |
 //! | [`container`] | [`Container`]: the stores and the OAuth provider, opened from a configuration |
+//! | [`routes`] | the route table: container endpoints, then every catalog call |
+//! | [`server`] | the pipeline (route, body limit, OAuth, policy, handler), [`router`] and [`serve`] |
+//! | [`error`] | [`ApiError`]: the only place errors become HTTP statuses |
+//! | `api` | the catalog calls: record data, documents, writes, app data, container calls |
+//! | `oauth` | the container endpoints: tokens, login, authorization, launch, app registry |
+//! | `response` | RDF, JSON and form replies, `api:ResponseSummary`, ETag |
 
 #![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 
+mod api;
 pub mod config;
 pub mod container;
+pub mod error;
+mod oauth;
+mod response;
+pub mod routes;
+pub mod server;
 
 pub use config::{ConfigError, ServerConfig};
 pub use container::{Container, ContainerError};
+pub use error::ApiError;
+pub use server::{router, serve};
