@@ -224,3 +224,289 @@ fn an_unreachable_container_is_a_failure_not_a_pass() {
     assert_eq!(passed, 0, "{text}");
     assert!(failed >= 1, "{text}");
 }
+
+// ------------------------------------------------------------------------------------
+// Online: our own server, in-process on an ephemeral port, with reference patients and a
+// registered background app; `smart verify` runs against it as a separate process.
+
+mod server {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use smart_auth::oauth::{HeaderSigner, SignatureMethod};
+    use smart_auth::{Secret, UnixTime};
+    use smart_core::RecordId;
+    use smart_http::{Container, ServerConfig};
+
+    /// A running server and the runtime that drives it.
+    pub(crate) struct Server {
+        pub(crate) base: String,
+        container: Arc<Container>,
+        runtime: tokio::runtime::Runtime,
+        shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+        task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+        _data: tempfile::TempDir,
+    }
+
+    impl Server {
+        /// Starts the default (embedded) container on 127.0.0.1 with these reference
+        /// patients (and their documents) imported.
+        pub(crate) fn start(shared: &Path, records: &[&str]) -> Self {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            let data = tempfile::tempdir().expect("temp dir");
+            let (base, container, shutdown, task) = runtime.block_on(async {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                let addr = listener.local_addr().expect("address");
+                let mut config = ServerConfig::for_data_dir(data.path());
+                config.public_url = format!("http://{addr}");
+                config.bind = addr;
+                let container = Arc::new(Container::open(config).await.expect("open container"));
+                for record in records {
+                    import(&container, shared, record).await;
+                }
+                let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+                let task = tokio::spawn(smart_http::serve(container.clone(), listener, async {
+                    let _ = rx.await;
+                }));
+                (format!("http://{addr}"), container, tx, task)
+            });
+            Self {
+                base,
+                container,
+                runtime,
+                shutdown: Some(shutdown),
+                task: Some(task),
+                _data: data,
+            }
+        }
+
+        /// Registers a background app through the admin endpoint; its consumer secret.
+        pub(crate) fn register_background_app(&self, id: &str) -> String {
+            let manifest = serde_json::json!({
+                "name": "smart verify test app",
+                "description": "The app `smart verify` signs as in the tests.",
+                "id": id,
+                "mode": "background",
+                "scope": "record",
+                "version": "1.0",
+            });
+            let admin = self.container.admin_credential();
+            let url = format!("{}/apps/", self.base);
+            let nonce = format!("register-{}-{id}", std::process::id());
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock")
+                .as_secs();
+            let header = HeaderSigner::new(
+                SignatureMethod::HmacSha1,
+                admin.key(),
+                &Secret::new(admin.secret().expose()),
+            )
+            .nonce(&nonce)
+            .timestamp(UnixTime::from_secs(now))
+            .sign("POST", &url, None)
+            .expect("sign");
+            let (status, text) = self.runtime.block_on(async {
+                let r = reqwest::Client::new()
+                    .post(&url)
+                    .header("Authorization", header)
+                    .header("Content-Type", "application/json")
+                    .body(manifest.to_string())
+                    .send()
+                    .await
+                    .expect("register app");
+                (r.status().as_u16(), r.text().await.expect("body"))
+            });
+            assert_eq!(status, 200, "registering {id}: {text}");
+            let reply: serde_json::Value = serde_json::from_str(&text).expect("JSON reply");
+            reply["consumer_secret"]
+                .as_str()
+                .expect("consumer_secret")
+                .to_owned()
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            if let Some(tx) = self.shutdown.take() {
+                let _ = tx.send(());
+            }
+            if let Some(task) = self.task.take() {
+                let container = self.container.clone();
+                self.runtime.block_on(async move {
+                    let _ = task.await;
+                    container.close().await;
+                });
+            }
+        }
+    }
+
+    /// Imports a reference patient as `smart import` does: split into statement graphs,
+    /// the record registered, its documents stored as blobs.
+    async fn import(container: &Container, shared: &Path, record: &str) {
+        let dir = shared.join("data/reference-patients");
+        let file = [format!("p{record}.xml"), format!("{record}.xml")]
+            .into_iter()
+            .map(|f| dir.join(f))
+            .find(|f| f.is_file())
+            .unwrap_or_else(|| panic!("no reference patient {record}"));
+        let bytes = std::fs::read(&file).expect("read patient");
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("file name");
+        let id = RecordId::from_file_name(name).expect("record id");
+        let graph = smart_rdf::parse(&bytes, smart_rdf::RdfFormat::RdfXml, None).expect("parse");
+        let split = smart_rdf::split_record(&graph, &id).expect("split");
+        container
+            .clinical()
+            .replace_record(&split)
+            .await
+            .expect("store record");
+        container
+            .directory()
+            .upsert_record(&id, "", smart_store::directory::Timestamp::now())
+            .await
+            .expect("register record");
+        let docs = shared.join("data/reference-documents").join(id.as_str());
+        let Ok(entries) = std::fs::read_dir(&docs) else {
+            return;
+        };
+        for entry in entries {
+            let path = entry.expect("dir entry").path();
+            let file_name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("name")
+                .to_owned();
+            let media_type = match path.extension().and_then(|e| e.to_str()) {
+                Some("txt") => "text/plain",
+                Some("pdf") => "application/pdf",
+                Some("jpg" | "jpeg") => "image/jpeg",
+                Some("png") => "image/png",
+                Some("dcm") => "application/dicom",
+                _ => "application/octet-stream",
+            };
+            let content = std::fs::read(&path).expect("read document");
+            container
+                .blobs()
+                .put(&id, &file_name, media_type, &content)
+                .await
+                .expect("store document");
+        }
+    }
+}
+
+/// The lines of one verdict.
+fn lines_of<'a>(text: &'a str, verdict: &str) -> Vec<&'a str> {
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{verdict} ")))
+        .collect()
+}
+
+#[test]
+fn our_server_passes_every_check() {
+    let Some(shared) = shared_dir() else { return };
+    let server = server::Server::start(&shared, &["99912345", "1032702", "1081332"]);
+    let app = "verify@apps.example.org";
+    let secret = server.register_background_app(app);
+
+    // The richest record (documents, imaging, photograph, vital signs), then the first
+    // record the container hands out.
+    for record in [Some("99912345"), None] {
+        let mut args = vec![
+            "verify",
+            &server.base,
+            "--consumer-key",
+            app,
+            "--consumer-secret",
+            &secret,
+        ];
+        if let Some(r) = record {
+            args.extend(["--record", r]);
+        }
+        let o = smart(&args);
+        let text = stdout(&o);
+        let failures = lines_of(&text, "FAIL");
+        assert!(
+            o.status.success() && failures.is_empty(),
+            "record {record:?}:\n{}\n{text}{}",
+            failures.join("\n"),
+            stderr(&o)
+        );
+        let (passed, failed) = counts(&text);
+        assert_eq!(failed, 0, "{text}");
+        // The checks that must have run, not been skipped.
+        for name in [
+            "get_container_manifest",
+            "get_ontology",
+            "token",
+            "get_medications.model",
+            "get_medications.summary",
+            "get_medication.item",
+            "get_vital_sign_sets.paging.limit",
+            "get_vital_sign_sets.paging.walk",
+            "get_vital_sign_sets.filter.date_from",
+            "get_problems.filter.snomed",
+            "put_scratchpad_data",
+            "scratchpad.roundtrip",
+            "oauth.wrong_signature",
+            "oauth.replay",
+        ] {
+            assert!(
+                text.lines()
+                    .any(|l| l.starts_with(&format!("PASS {name}: "))),
+                "record {record:?}: no PASS {name}:\n{text}"
+            );
+        }
+        if record.is_some() {
+            for name in [
+                "get_document.raw",
+                "get_photograph",
+                "get_medical_images.model",
+            ] {
+                assert!(
+                    text.lines()
+                        .any(|l| l.starts_with(&format!("PASS {name}: "))),
+                    "no PASS {name}:\n{text}"
+                );
+            }
+        }
+        assert!(passed > 100, "only {passed} checks passed:\n{text}");
+    }
+}
+
+#[test]
+fn a_wrong_consumer_secret_fails() {
+    let Some(shared) = shared_dir() else { return };
+    let server = server::Server::start(&shared, &["1032702"]);
+    let app = "verify-wrong@apps.example.org";
+    let secret = server.register_background_app(app);
+    let wrong = format!("{secret}x");
+    let o = smart(&[
+        "verify",
+        &server.base,
+        "--consumer-key",
+        app,
+        "--consumer-secret",
+        &wrong,
+    ]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}{}", stderr(&o));
+    // The public calls still pass; the token is refused, and nothing else is claimed.
+    assert!(text.contains("PASS get_container_manifest: "), "{text}");
+    let token = text
+        .lines()
+        .find(|l| l.starts_with("FAIL token: "))
+        .unwrap_or_else(|| panic!("no FAIL token line:\n{text}"));
+    assert!(token.contains("401"), "{token}");
+    assert!(!text.contains("PASS get_medications"), "{text}");
+    let (_, failed) = counts(&text);
+    assert!(failed >= 2, "{text}");
+}

@@ -343,6 +343,45 @@ pub(crate) fn day(value: &str, upper: bool) -> String {
     format!("{v}{}", &template[v.len()..])
 }
 
+/// True for a whole-day W3C date or date-time: `2011-06-12`, `2011-06-12T18:30Z`,
+/// `2011-06-12T18:30:05.25+02:00`, `2011-06-12T18:30:05` (local time).
+pub(crate) fn is_w3c_date(value: &str) -> bool {
+    fn digits(s: &str, n: usize) -> bool {
+        s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
+    }
+    let (date, time) = value.split_once('T').unwrap_or((value, ""));
+    let mut parts = date.split('-');
+    let ok_date = matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some(y), Some(m), Some(d), None) if digits(y, 4) && digits(m, 2) && digits(d, 2)
+    );
+    if !ok_date || (time.is_empty() && value.contains('T')) {
+        return false;
+    }
+    if time.is_empty() {
+        return true;
+    }
+    let (clock, zone) = match time.find(['Z', '+', '-']) {
+        Some(i) => time.split_at(i),
+        None => (time, ""),
+    };
+    let zone_ok = zone.is_empty()
+        || zone == "Z"
+        || zone
+            .get(1..)
+            .and_then(|z| z.split_once(':'))
+            .is_some_and(|(h, m)| digits(h, 2) && digits(m, 2));
+    let (hms, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+    let mut f = hms.split(':');
+    let clock_ok = match (f.next(), f.next(), f.next(), f.next()) {
+        (Some(h), Some(m), None, None) => digits(h, 2) && digits(m, 2),
+        (Some(h), Some(m), Some(sec), None) => digits(h, 2) && digits(m, 2) && digits(sec, 2),
+        _ => false,
+    };
+    let fraction_ok = !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit());
+    zone_ok && clock_ok && fraction_ok
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,6 +424,28 @@ mod tests {
             Some(&["http://x/records/1/problems/a".to_owned()][..])
         );
         assert_eq!(g.len(), 1, "only the problem's type is left");
+    }
+
+    #[test]
+    fn w3c_dates() {
+        for ok in [
+            "2011-06-12",
+            "2011-06-12T18:30Z",
+            "2011-06-12T18:30:05.25+02:00",
+            "2011-06-12T18:30:05",
+            "2006-05-24T12:14:01.3421Z",
+        ] {
+            assert!(is_w3c_date(ok), "{ok}");
+        }
+        for bad in [
+            "2011",
+            "2011-06",
+            "2006-05-24T12:14:041.3421Z",
+            "2011-06-12T",
+            "2011-6-12",
+        ] {
+            assert!(!is_w3c_date(bad), "{bad}");
+        }
     }
 
     #[test]
