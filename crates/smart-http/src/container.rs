@@ -120,36 +120,38 @@ impl Container {
         let directory_config = DirectoryConfig::default()
             .with_max_app_data_bytes(config.limits.max_app_data_bytes)
             .with_nonce_window(Duration::from_secs(config.limits.timestamp_window_secs));
-        let (directory, blobs): (Arc<dyn DirectoryStore>, Arc<dyn BlobStore>) =
-            match config.store.directory {
-                DirectoryBackend::Memory => (
-                    Arc::new(smart_store::directory::MemoryDirectory::new()),
-                    Arc::new(smart_store::blobs::MemoryBlobs::new()),
-                ),
-                DirectoryBackend::Sqlite => {
-                    let file = config.data_dir.join("directory.sqlite3");
-                    let dir = Arc::new(
-                        smart_store::directory::SqliteDirectory::open_with(&file, directory_config)
-                            .await
-                            .map_err(store_error(&format!("directory {}", file.display())))?,
-                    );
-                    let blobs = Arc::new(smart_store::blobs::SqliteBlobs::new(&dir));
-                    sqlite.push(dir.clone());
-                    (dir, blobs)
-                }
-                #[cfg(feature = "postgres")]
-                DirectoryBackend::Postgres => {
-                    let url = config.store.postgres_url.as_deref().unwrap_or_default();
-                    let dir =
-                        smart_store::directory::PgDirectory::connect_with(url, directory_config)
-                            .await
-                            .map_err(store_error("PostgreSQL directory"))?;
-                    let blobs = Arc::new(smart_store::blobs::PgBlobs::new(&dir));
-                    (Arc::new(dir), blobs)
-                }
-                #[cfg(not(feature = "postgres"))]
-                DirectoryBackend::Postgres => return Err(ContainerError::NotCompiled("postgres")),
-            };
+        let (directory, blobs): (Arc<dyn DirectoryStore>, Arc<dyn BlobStore>) = match config
+            .store
+            .directory
+        {
+            DirectoryBackend::Memory => (
+                Arc::new(smart_store::directory::MemoryDirectory::new()),
+                Arc::new(smart_store::blobs::MemoryBlobs::new()),
+            ),
+            DirectoryBackend::Sqlite => {
+                let file = config.data_dir.join("directory.sqlite3");
+                let dir = Arc::new(
+                    smart_store::directory::SqliteDirectory::open_with(&file, directory_config)
+                        .await
+                        .map_err(store_error(&format!("directory {}", file.display())))?,
+                );
+                let blobs = Arc::new(smart_store::blobs::SqliteBlobs::new(&dir));
+                sqlite.push(dir.clone());
+                (dir, blobs)
+            }
+            #[cfg(feature = "postgres")]
+            DirectoryBackend::Postgres => {
+                let url = config.store.postgres_url.as_deref().unwrap_or_default();
+                let dir =
+                    smart_store::directory::PgDirectory::connect_with(url, directory_config, 10)
+                        .await
+                        .map_err(store_error("PostgreSQL directory"))?;
+                let blobs = Arc::new(smart_store::blobs::PgBlobs::new(&dir));
+                (Arc::new(dir), blobs)
+            }
+            #[cfg(not(feature = "postgres"))]
+            DirectoryBackend::Postgres => return Err(ContainerError::NotCompiled("postgres")),
+        };
 
         let admin = MachineCredential::new(
             secrets.admin_key.clone(),
@@ -243,6 +245,31 @@ impl Container {
     /// The admin machine credential local tools sign with (from `secrets.toml`).
     pub fn admin_credential(&self) -> &MachineCredential {
         &self.admin
+    }
+
+    /// The admin principal, for tools that run in the same process as the stores (the
+    /// command line): a request signed with the admin credential, authenticated by the
+    /// provider like any other, so every flow applies its usual checks.
+    pub async fn local_admin(&self) -> Result<smart_auth::Authenticated, smart_auth::AuthError> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes)
+            .map_err(|_| smart_auth::AuthError::Invalid("no operating-system randomness".into()))?;
+        let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let url = format!("{}/local/admin", self.config.api_base());
+        let header = smart_auth::oauth::HeaderSigner::new(
+            smart_auth::oauth::SignatureMethod::HmacSha1,
+            self.admin.key(),
+            self.admin.secret(),
+        )
+        .nonce(&nonce)
+        .timestamp(self.provider.now())
+        .sign("POST", &url, None)
+        .map_err(|e| smart_auth::AuthError::Invalid(e.to_string()))?;
+        let request =
+            smart_auth::oauth::Request::new("POST", "/local/admin").with_authorization(&header);
+        self.provider.authenticate(&request).await?.ok_or_else(|| {
+            smart_auth::AuthError::Invalid("the admin request was not signed".into())
+        })
     }
 
     /// Flushes and closes the stores that hold files open.

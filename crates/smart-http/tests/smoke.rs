@@ -53,3 +53,24 @@ async fn background_app_reads_medications() {
     assert_eq!(r.status(), 403);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn local_admin_creates_accounts() {
+    let server = TestServer::start(Backend::Embedded).await;
+    let admin = server.container.local_admin().await.unwrap();
+    let user = server
+        .container
+        .provider()
+        .create_account(
+            &admin,
+            "alice@example.org",
+            Some("correct horse battery staple"),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(user.as_str(), "alice@example.org");
+    // A second call signs afresh (a new nonce), so it is not a replay.
+    server.container.local_admin().await.unwrap();
+    server.stop().await;
+}

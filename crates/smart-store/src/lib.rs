@@ -16,6 +16,7 @@ pub mod clinical;
 pub mod conformance;
 pub mod directory;
 pub mod error;
+pub mod import;
 pub mod reconcile;
 
 pub use error::{ErrorKind, StoreError, StoreResult};

@@ -1,0 +1,245 @@
+//! `smart serve`: the reference container on the embedded default, with sample patients,
+//! a demo user and a demo app created on first start.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use smart_core::RecordId;
+use smart_core::manifest::AppManifest;
+use smart_http::{Container, ServerConfig};
+use smart_samples::Generator;
+use smart_store::import::{self, MemoryDocuments, Validation};
+
+/// The options of `smart serve`.
+#[derive(Debug)]
+pub(crate) struct ServeOptions {
+    pub(crate) config: Option<PathBuf>,
+    pub(crate) data_dir: Option<PathBuf>,
+    pub(crate) bind: Option<SocketAddr>,
+    pub(crate) public_url: Option<String>,
+    pub(crate) json_logs: bool,
+    pub(crate) sample_patients: u64,
+    pub(crate) seed: u64,
+}
+
+/// The demo background app registered on first start.
+pub(crate) const DEMO_APP: &str = "demo-background@apps.smart-rs.local";
+/// The demo user created on first start.
+pub(crate) const DEMO_USER: &str = "demo@smart-rs.local";
+
+/// Loads the configuration with the command-line overrides applied.
+pub(crate) fn load_config(
+    config: Option<&Path>,
+    data_dir: Option<&Path>,
+    bind: Option<SocketAddr>,
+    public_url: Option<&str>,
+) -> Result<ServerConfig> {
+    let mut c = ServerConfig::load(config)?;
+    if let Some(dir) = data_dir {
+        c.data_dir = dir.to_owned();
+    }
+    if let Some(bind) = bind {
+        // Without an explicit public URL, the public URL follows the bind address (the
+        // usual case on a developer machine).
+        if public_url.is_none() && c.public_url == ServerConfig::default().public_url {
+            let host = if bind.ip().is_unspecified() {
+                "127.0.0.1".to_owned()
+            } else {
+                bind.ip().to_string()
+            };
+            c.public_url = format!("http://{host}:{}", bind.port());
+        }
+        c.bind = bind;
+    }
+    if let Some(url) = public_url {
+        c.public_url = url.to_owned();
+    }
+    c.check()?;
+    Ok(c)
+}
+
+pub(crate) fn serve(options: ServeOptions) -> Result<ExitCode> {
+    init_logging(options.json_logs);
+    let config = load_config(
+        options.config.as_deref(),
+        options.data_dir.as_deref(),
+        options.bind,
+        options.public_url.as_deref(),
+    )?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(config, &options))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run(config: ServerConfig, options: &ServeOptions) -> Result<()> {
+    let fresh = is_empty_dir(&config.data_dir)?;
+    let bind = config.bind;
+    let base = config.api_base().to_owned();
+    let data_dir = config.data_dir.clone();
+    let container = Arc::new(
+        Container::open(config)
+            .await
+            .with_context(|| format!("cannot open the stores under {}", data_dir.display()))?,
+    );
+    // Bind before generating data, so a port clash fails fast.
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let first_start = if fresh && container.clinical().record_ids().await?.is_empty() {
+        Some(first_start(&container, options).await?)
+    } else {
+        None
+    };
+    print_banner(&base, &data_dir, &container, first_start.as_ref()).await?;
+    tracing::info!(%bind, "serving");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    let served = smart_http::serve(container.clone(), listener, shutdown).await;
+    container.close().await;
+    served.context("the server failed")
+}
+
+/// What the first start created, to print once.
+#[derive(Debug)]
+struct FirstStart {
+    patients: usize,
+    password: String,
+    consumer_secret: String,
+}
+
+/// Generates and imports sample patients, creates the demo user and the demo app.
+async fn first_start(container: &Container, options: &ServeOptions) -> Result<FirstStart> {
+    let generator = Generator::new(options.seed);
+    let bar = ProgressBar::new(options.sample_patients);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} ({per_sec})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message("loading sample patients");
+    for index in 0..options.sample_patients {
+        let patient = generator.generate_patient(index);
+        let record = RecordId::new(&patient.record_id)?;
+        let mut documents = MemoryDocuments::new();
+        for d in &patient.documents {
+            documents.insert(
+                d.file_name.clone(),
+                Some(d.content_type.to_owned()),
+                d.bytes.clone(),
+            );
+        }
+        let prepared = import::prepare(&patient.graph, record, Validation::Strict, &documents)
+            .with_context(|| format!("sample patient {}", patient.record_id))?;
+        import::commit(
+            container.clinical().as_ref(),
+            container.directory().as_ref(),
+            container.blobs().as_ref(),
+            &prepared,
+        )
+        .await
+        .with_context(|| format!("storing sample patient {}", patient.record_id))?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    let admin = container.local_admin().await?;
+    let provider = container.provider();
+    let password = random_token(12)?;
+    provider
+        .create_account(&admin, DEMO_USER, Some(&password), false)
+        .await
+        .context("creating the demo user")?;
+    let manifest = AppManifest::from_json(
+        &serde_json::json!({
+            "name": "Demo background app",
+            "description": "Created by `smart serve` on first start: reads any record with a per-record token.",
+            "author": "smart-rs",
+            "id": DEMO_APP,
+            "version": "1.0",
+            "mode": "background",
+            "scope": "record",
+        })
+        .to_string(),
+    )?;
+    let credentials = provider
+        .register_app(&admin, manifest)
+        .await
+        .context("registering the demo app")?;
+    Ok(FirstStart {
+        patients: usize::try_from(options.sample_patients).unwrap_or(usize::MAX),
+        password,
+        consumer_secret: credentials.consumer_secret.expose().to_owned(),
+    })
+}
+
+async fn print_banner(
+    base: &str,
+    data_dir: &Path,
+    container: &Container,
+    first: Option<&FirstStart>,
+) -> Result<()> {
+    let records = container.clinical().record_ids().await?;
+    let example = records.first().map_or("RECORD_ID", RecordId::as_str);
+    println!("smart-rs container listening at {base}");
+    println!(
+        "  data directory: {} ({} records)",
+        data_dir.display(),
+        records.len()
+    );
+    println!("  manifest:       curl {base}/manifest");
+    if let Some(first) = first {
+        println!();
+        println!(
+            "First start: {} sample patients generated and loaded.",
+            first.patients
+        );
+        println!(
+            "  demo user:      {DEMO_USER}  password: {}",
+            first.password
+        );
+        println!("  demo app:       {DEMO_APP} (background)");
+        println!("    consumer_key: {DEMO_APP}");
+        println!("    consumer_secret: {}", first.consumer_secret);
+    }
+    println!("  try:            smart call GET /records/{example}/medications/ --app {DEMO_APP}");
+    println!("  stop with Ctrl-C");
+    Ok(())
+}
+
+fn is_empty_dir(dir: &Path) -> Result<bool> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", dir.display())),
+    }
+}
+
+/// A random token of `bytes` bytes from the operating system's CSPRNG, as hex.
+pub(crate) fn random_token(bytes: usize) -> Result<String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf)
+        .map_err(|e| anyhow::anyhow!("no operating-system randomness: {e}"))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Logs to stderr, as text or JSON lines; `RUST_LOG` overrides the default `info`.
+pub(crate) fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second initialisation (tests calling twice) is harmless; ignore it.
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
