@@ -55,11 +55,12 @@ pub(crate) struct VerifyArgs {
     /// Validate these RDF files offline instead (RDF/XML, Turtle, N-Triples, JSON-LD).
     #[arg(long = "file", value_name = "F", num_args = 1.., conflicts_with = "base_url")]
     files: Vec<PathBuf>,
-    /// Accept the known defects of the original sample-patient generator (as warnings).
-    /// The default for files; online data is checked leniently unless --strict.
+    /// Accept the known defects of the original sample-patient generator (as warnings) in
+    /// files. Online data is always checked this way unless --strict.
     #[arg(long, conflicts_with = "strict")]
     lenient: bool,
-    /// Report the known generator defects as errors. The default for files.
+    /// Report the known generator defects as errors in online data too (files are checked
+    /// strictly unless --lenient).
     #[arg(long)]
     strict: bool,
     /// Seconds to wait for each response.
