@@ -25,6 +25,7 @@ mod import;
 mod records;
 mod serve;
 mod users;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -209,6 +210,10 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Check a SMART Classic container (any vendor's) against the spec, or RDF files
+    /// against the model: one line per check, then `N passed, N failed`; exit status 1 if
+    /// anything failed.
+    Verify(verify::VerifyArgs),
 }
 
 /// How `serve` logs.
@@ -329,6 +334,7 @@ fn main() -> ExitCode {
             config: global.config.clone(),
             data_dir: global.data_dir.clone(),
         }),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,

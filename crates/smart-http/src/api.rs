@@ -343,7 +343,14 @@ async fn describe_document(
         rdf::TYPE.as_str(),
         Term::from(p(sp!("Resource"))),
     );
-    add(&resource, sp!("location"), Term::from(statement.clone()));
+    // The model types sp:location as a literal URL, not a node.
+    add(
+        &resource,
+        sp!("location"),
+        Term::from(Literal::new_simple_literal(
+            to_public_iri(statement, ctx.container.api_base()).as_str(),
+        )),
+    );
     let hash = node("hash");
     add(&resource, sp!("hash"), Term::from(hash.clone()));
     add(&hash, rdf::TYPE.as_str(), Term::from(p(sp!("Hash"))));
