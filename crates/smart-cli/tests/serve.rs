@@ -24,7 +24,7 @@ fn free_port() -> u16 {
 
 /// Starts `smart serve` and waits until `/manifest` answers.
 fn start(data: &Path, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_smart"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smart"))
         .args([
             "serve",
             "--data-dir",
@@ -60,6 +60,8 @@ fn start(data: &Path, port: u16) -> Child {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("smart serve did not come up on port {port}");
 }
 
