@@ -34,7 +34,7 @@ pub(crate) struct ImportArgs {
     /// The record id, instead of the file name's digits (only with a single file).
     #[arg(long, value_name = "ID")]
     record_id: Option<String>,
-    /// Read documents from DIR/<record id>/<file name> instead of beside each file.
+    /// Read documents from DIR/RECORD_ID/FILE_NAME instead of beside each file.
     #[arg(long, value_name = "DIR")]
     documents: Option<PathBuf>,
     /// Accept the known defects of the original sample-patient generator (as warnings);
