@@ -1101,7 +1101,7 @@ fn main() {
         let ba = rb.rps / ra.rps;
         let bc = rc.as_ref().map(|rc| rb.rps / rc.rps);
         println!(
-            "  b/a = {ba:.2} (aim ≥ 0.5)   b/c = {} (aim ≥ 5)",
+            "  b/a = {ba:.3} (aim ≥ 0.5)   b/c = {} (aim ≥ 5)",
             bc.map_or("n/a".to_owned(), |x| format!("{x:.2}"))
         );
         summary.push((*label, ra, rb, rc));
@@ -1170,7 +1170,7 @@ fn main() {
     println!("\nSummary (req/s; p50/p99 ms):");
     for (label, ra, rb, rc) in &summary {
         println!(
-            "  {label}: a {:.0} ({:.2}/{:.2}); b {:.0} ({:.2}/{:.2}); c {}; b/a {:.2}; b/c {}",
+            "  {label}: a {:.0} ({:.2}/{:.2}); b {:.0} ({:.2}/{:.2}); c {}; b/a {:.3}; b/c {}",
             ra.rps,
             ra.p50_ms,
             ra.p99_ms,
