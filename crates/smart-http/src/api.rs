@@ -2,6 +2,7 @@
 //! scratchpad and preferences, and the container calls (manifests, ontology, searches,
 //! users). The request has been routed, authenticated and authorized before it gets here.
 
+use crate::cache::{Answer, AnswerCache, CacheKey};
 use crate::error::ApiError;
 use crate::response::{self, Summary};
 use crate::server::Ctx;
@@ -21,6 +22,7 @@ use smart_rdf::validate::{PayloadRules, ValidationOptions};
 use smart_store::clinical::{RecordSearch, StatementQuery};
 use smart_store::directory::{AccountId, AccountQuery, AppId as DirAppId, Page, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Runs a catalog call.
 pub(crate) async fn handle(ctx: &Ctx<'_>, call: &'static ApiCall) -> Result<Response, ApiError> {
@@ -77,7 +79,8 @@ fn storage_iri_of_path(ctx: &Ctx<'_>) -> Result<NamedNode, ApiError> {
 
 // ---- record collections and items
 
-/// A paged, filtered collection with its `api:ResponseSummary`.
+/// A paged, filtered collection with its `api:ResponseSummary`. The answer without its
+/// summary is cached until the next write (see `crate::cache`).
 async fn collection(ctx: &Ctx<'_>, call: &'static ApiCall) -> Result<Response, ApiError> {
     let format = response::negotiate(&ctx.headers)?;
     let record = record_id(ctx)?;
@@ -90,6 +93,12 @@ async fn collection(ctx: &Ctx<'_>, call: &'static ApiCall) -> Result<Response, A
             )));
         }
     }
+    let cached = Cached::lookup(ctx, format);
+    if let Some(answer) = cached.as_ref().and_then(Cached::hit) {
+        if let Some(body) = response::with_summary(&answer, format, ctx.started) {
+            return Ok(response::rdf_bytes(body, format));
+        }
+    }
     let page = ctx.container.clinical().query(&record, &query).await?;
     let base = ctx.container.api_base();
     let mut graph = to_public(&page.graph, base);
@@ -97,7 +106,7 @@ async fn collection(ctx: &Ctx<'_>, call: &'static ApiCall) -> Result<Response, A
         .limit
         .filter(|limit| query.offset + limit < page.total)
         .map(|limit| ctx.next_page_url(query.offset + limit, limit));
-    Summary {
+    let summary = Summary {
         returned: page.order.len() + page.companions.len(),
         total: page.total + page.companions.len(),
         order: query
@@ -105,16 +114,81 @@ async fn collection(ctx: &Ctx<'_>, call: &'static ApiCall) -> Result<Response, A
             .map(|_| page.order.iter().map(|i| to_public_iri(i, base)).collect()),
         next_page,
         started: ctx.started,
+    };
+    if let Some(cached) = cached {
+        let answer = Arc::new(Answer {
+            body: smart_rdf::serialize(&graph, format).into(),
+            empty: graph.is_empty(),
+            returned: summary.returned,
+            total: summary.total,
+            order: summary.order,
+            next_page: summary.next_page,
+            etag: None,
+        });
+        cached.store(answer.clone());
+        if let Some(body) = response::with_summary(&answer, format, ctx.started) {
+            return Ok(response::rdf_bytes(body, format));
+        }
+        return Err(ApiError::internal(
+            "a cached answer could not take its summary",
+        ));
     }
-    .add_to(&mut graph);
+    summary.add_to(&mut graph);
     Ok(response::rdf(&graph, format))
 }
 
+/// The cache slot of this request's answer, when the container caches and the format
+/// can take a summary afterwards.
+struct Cached<'a> {
+    cache: &'a AnswerCache,
+    key: CacheKey,
+    generation: u64,
+}
+
+impl<'a> Cached<'a> {
+    fn lookup(ctx: &'a Ctx<'_>, format: RdfFormat) -> Option<Self> {
+        if format == RdfFormat::JsonLd {
+            return None;
+        }
+        let cache = ctx.container.answer_cache()?;
+        Some(Self {
+            cache,
+            key: CacheKey::new(&ctx.path, &ctx.query, format),
+            // Noted before computing: see `crate::cache`.
+            generation: cache.generation(),
+        })
+    }
+
+    fn hit(&self) -> Option<Arc<Answer>> {
+        self.cache.get(&self.key)
+    }
+
+    fn store(self, answer: Arc<Answer>) {
+        self.cache.put(self.key, self.generation, answer);
+    }
+}
+
 /// One statement with its one-hop neighbours (also demographics and social history, whose
-/// IRIs are fixed per record).
+/// IRIs are fixed per record). Cached like collections; the ETag comes from the data.
 async fn item(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     let format = response::negotiate(&ctx.headers)?;
     let record = record_id(ctx)?;
+    let cached = Cached::lookup(ctx, format);
+    if let Some(answer) = cached.as_ref().and_then(Cached::hit) {
+        if let (Some(body), Some(etag)) = (
+            response::with_summary(&answer, format, ctx.started),
+            answer.etag.as_deref(),
+        ) {
+            let modified = ctx.record_modified(&record).await;
+            return Ok(response::item_response(
+                body,
+                etag,
+                format,
+                &ctx.headers,
+                modified,
+            ));
+        }
+    }
     let iri = storage_iri_of_path(ctx)?;
     let Some(graph) = ctx.container.clinical().statement(&record, &iri).await? else {
         return Err(ApiError::not_found(format!(
@@ -123,6 +197,32 @@ async fn item(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         )));
     };
     let data = to_public(&graph, ctx.container.api_base());
+    let modified = ctx.record_modified(&record).await;
+    if let Some(cached) = cached {
+        let etag = response::item_etag(&data, format);
+        let answer = Arc::new(Answer {
+            body: smart_rdf::serialize(&data, format).into(),
+            empty: data.is_empty(),
+            returned: 1,
+            total: 1,
+            order: None,
+            next_page: None,
+            etag: Some(etag.clone()),
+        });
+        cached.store(answer.clone());
+        if let Some(body) = response::with_summary(&answer, format, ctx.started) {
+            return Ok(response::item_response(
+                body,
+                &etag,
+                format,
+                &ctx.headers,
+                modified,
+            ));
+        }
+        return Err(ApiError::internal(
+            "a cached answer could not take its summary",
+        ));
+    }
     let mut graph = data.clone();
     Summary {
         returned: 1,
@@ -132,7 +232,6 @@ async fn item(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         started: ctx.started,
     }
     .add_to(&mut graph);
-    let modified = ctx.record_modified(&record).await;
     Ok(response::rdf_item(
         &graph,
         &data,

@@ -29,6 +29,7 @@
 //! max_app_data_bytes = 1048576
 //! max_page_limit = 1000
 //! timestamp_window_secs = 300
+//! response_cache_bytes = 67108864       # record answers cached until the next write
 //!
 //! [lifetimes]                             # seconds
 //! session = 28800
@@ -206,6 +207,9 @@ pub struct Limits {
     pub max_page_limit: usize,
     /// How far a request's OAuth timestamp may lie from the server's clock (seconds).
     pub timestamp_window_secs: u64,
+    /// The memory for cached record answers (bytes; 0 turns the cache off). Used only
+    /// with the embedded and in-memory clinical stores, which this process alone writes.
+    pub response_cache_bytes: usize,
 }
 
 impl Default for Limits {
@@ -215,6 +219,7 @@ impl Default for Limits {
             max_app_data_bytes: 1 << 20,
             max_page_limit: 1000,
             timestamp_window_secs: 300,
+            response_cache_bytes: 64 << 20,
         }
     }
 }

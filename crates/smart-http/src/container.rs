@@ -1,6 +1,7 @@
 //! [`Container`]: the stores and the OAuth provider of one SMART container, opened from a
 //! [`ServerConfig`] or assembled from parts by an embedding application.
 
+use crate::cache::{AnswerCache, TrackedStore};
 use crate::config::{ClinicalBackend, DirectoryBackend, NonceBackend, ServerConfig};
 use smart_auth::nonce::{MemoryNonceStore, NonceLimits};
 use smart_auth::oauth::VerifierConfig;
@@ -55,6 +56,7 @@ pub struct Container {
     provider: Arc<Provider>,
     api_base: ApiBase,
     admin: MachineCredential,
+    answers: Option<AnswerCache>,
     #[cfg(feature = "embedded")]
     embedded: Option<Arc<smart_store::clinical::EmbeddedClinicalStore>>,
     sqlite: Vec<Arc<smart_store::directory::SqliteDirectory>>,
@@ -117,6 +119,19 @@ impl Container {
             ClinicalBackend::Sparql => return Err(ContainerError::NotCompiled("sparql-remote")),
         };
 
+        // This process alone writes the embedded and in-memory stores, so their answers
+        // can be cached until the next write (see `crate::cache`).
+        let (clinical, answers) = match config.store.clinical {
+            ClinicalBackend::Embedded | ClinicalBackend::Memory
+                if config.limits.response_cache_bytes > 0 =>
+            {
+                let tracked = Arc::new(TrackedStore::new(clinical));
+                let cache = AnswerCache::new(tracked.clone(), config.limits.response_cache_bytes);
+                (tracked as Arc<dyn ClinicalStore>, Some(cache))
+            }
+            _ => (clinical, None),
+        };
+
         let directory_config = DirectoryConfig::default()
             .with_max_app_data_bytes(config.limits.max_app_data_bytes)
             .with_nonce_window(Duration::from_secs(config.limits.timestamp_window_secs));
@@ -174,6 +189,7 @@ impl Container {
             provider: Arc::new(provider),
             api_base,
             admin,
+            answers,
             #[cfg(feature = "embedded")]
             embedded,
             sqlite,
@@ -207,6 +223,8 @@ impl Container {
             provider: Arc::new(provider),
             api_base,
             admin,
+            // The embedding application's stores may be written behind our back.
+            answers: None,
             #[cfg(feature = "embedded")]
             embedded: None,
             sqlite: Vec::new(),
@@ -241,6 +259,11 @@ impl Container {
     /// The public API base (for converting stored IRIs to public ones).
     pub fn api_base(&self) -> &ApiBase {
         &self.api_base
+    }
+
+    /// The answer cache, when on.
+    pub(crate) fn answer_cache(&self) -> Option<&AnswerCache> {
+        self.answers.as_ref()
     }
 
     /// The admin machine credential local tools sign with (from `secrets.toml`).

@@ -16,11 +16,13 @@
 //! | [`error`] | [`ApiError`]: the only place errors become HTTP statuses |
 //! | `api` | the catalog calls: record data, documents, writes, app data, container calls |
 //! | `oauth` | the container endpoints: tokens, login, authorization, launch, app registry |
+//! | `cache` | record answers cached until the next write to the clinical store |
 //! | `response` | RDF, JSON and form replies, `api:ResponseSummary`, ETag |
 
 #![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 
 mod api;
+mod cache;
 pub mod config;
 pub mod container;
 pub mod error;

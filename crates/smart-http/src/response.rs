@@ -37,6 +37,123 @@ pub(crate) fn rdf(graph: &Graph, format: RdfFormat) -> Response {
     bytes_response(StatusCode::OK, &content_type(format), bytes)
 }
 
+/// The body of an answer with its summary written in: the summary is serialized on its
+/// own and spliced in before `</rdf:RDF>` (RDF/XML) or appended (N-Triples, Turtle).
+/// `None` for JSON-LD, whose document cannot be extended this way.
+pub(crate) fn with_summary(
+    answer: &crate::cache::Answer,
+    format: RdfFormat,
+    started: Instant,
+) -> Option<Vec<u8>> {
+    let mut summary = Graph::new();
+    Summary {
+        returned: answer.returned,
+        total: answer.total,
+        order: answer.order.clone(),
+        next_page: answer.next_page.clone(),
+        started,
+    }
+    .add_to(&mut summary);
+    if answer.empty {
+        return Some(smart_rdf::serialize(&summary, format));
+    }
+    match format {
+        RdfFormat::RdfXml => {
+            let own = smart_rdf::serialize(&summary, RdfFormat::RdfXml);
+            let inner = rdf_xml_content(&own)?;
+            let body = &answer.body[..];
+            let close = find_last(body, b"</rdf:RDF>")?;
+            let mut out = Vec::with_capacity(body.len() + inner.len());
+            out.extend_from_slice(&body[..close]);
+            out.extend_from_slice(inner);
+            out.extend_from_slice(&body[close..]);
+            Some(out)
+        }
+        RdfFormat::NTriples | RdfFormat::Turtle => {
+            let lines = smart_rdf::serialize(&summary, RdfFormat::NTriples);
+            let mut out = answer.body.to_vec();
+            if !out.ends_with(b"\n") {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(&lines);
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// What lies between the root element's start tag and `</rdf:RDF>`.
+fn rdf_xml_content(doc: &[u8]) -> Option<&[u8]> {
+    let root = find_first(doc, b"<rdf:RDF")?;
+    let start = root + find_first(&doc[root..], b">")? + 1;
+    let end = find_last(doc, b"</rdf:RDF>")?;
+    doc.get(start..end)
+}
+
+fn find_first(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The ETag of an item: a digest of its triples (without the summary, whose processing
+/// time changes), sorted, and of the format.
+pub(crate) fn item_etag(validator: &Graph, format: RdfFormat) -> String {
+    let mut lines: Vec<String> = validator.iter().map(|t| t.to_string()).collect();
+    lines.sort_unstable();
+    let mut hasher = Sha256::new();
+    hasher.update(format.media_type().as_bytes());
+    for line in &lines {
+        hasher.update(b"\n");
+        hasher.update(line.as_bytes());
+    }
+    let digest = hasher.finalize();
+    format!(
+        "\"{}\"",
+        digest[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    )
+}
+
+/// An item answer: 304 when `If-None-Match` names its ETag, otherwise the body; with
+/// `ETag` and, when known, `Last-Modified`.
+pub(crate) fn item_response(
+    body: Vec<u8>,
+    etag: &str,
+    format: RdfFormat,
+    request: &HeaderMap,
+    modified: Option<SystemTime>,
+) -> Response {
+    let not_modified = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        bytes_response(StatusCode::OK, &content_type(format), body)
+    };
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, v);
+    }
+    if let Some(t) = modified {
+        if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(t)) {
+            headers.insert(header::LAST_MODIFIED, v);
+        }
+    }
+    response
+}
+
+/// An RDF response with the right content type.
+pub(crate) fn rdf_bytes(body: Vec<u8>, format: RdfFormat) -> Response {
+    bytes_response(StatusCode::OK, &content_type(format), body)
+}
+
 /// An RDF response for one record item, with a strong ETag (a matching `If-None-Match`
 /// gets 304) and `Last-Modified` when known.
 ///
@@ -52,42 +169,14 @@ pub(crate) fn rdf_item(
     request: &HeaderMap,
     modified: Option<SystemTime>,
 ) -> Response {
-    let bytes = smart_rdf::serialize(graph, format);
-    let mut lines: Vec<String> = validator.iter().map(|t| t.to_string()).collect();
-    lines.sort_unstable();
-    let mut hasher = Sha256::new();
-    hasher.update(format.media_type().as_bytes());
-    for line in &lines {
-        hasher.update(b"\n");
-        hasher.update(line.as_bytes());
-    }
-    let digest = hasher.finalize();
-    let etag = format!(
-        "\"{}\"",
-        digest[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
-    let not_modified = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut response = if not_modified {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        bytes_response(StatusCode::OK, &content_type(format), bytes)
-    };
-    let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, v);
-    }
-    if let Some(t) = modified {
-        if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(t)) {
-            headers.insert(header::LAST_MODIFIED, v);
-        }
-    }
-    response
+    let etag = item_etag(validator, format);
+    item_response(
+        smart_rdf::serialize(graph, format),
+        &etag,
+        format,
+        request,
+        modified,
+    )
 }
 
 /// A response with these bytes and content type.

@@ -74,3 +74,107 @@ async fn local_admin_creates_accounts() {
     server.container.local_admin().await.unwrap();
     server.stop().await;
 }
+
+/// The answer cache: a cached answer equals the uncached one in every format (graph
+/// isomorphism, with its own fresh summary), paging summaries survive the cache, and a
+/// write is seen at once.
+#[tokio::test]
+async fn cached_answers_equal_fresh_ones_and_follow_writes() {
+    use common::{note_rdfxml, summary};
+    let Some(shared) = shared_dir() else { return };
+    let cached = TestServer::start(Backend::Memory).await;
+    let fresh =
+        TestServer::start_with(Backend::Memory, |c| c.limits.response_cache_bytes = 0).await;
+    let mut tokens = Vec::new();
+    for server in [&cached, &fresh] {
+        server.import_reference(&shared, &["1032702"]).await;
+        let app = server.background_app("bg@apps.example.org").await;
+        tokens.push(server.background_token(&app, "1032702").await);
+    }
+    let formats = [
+        ("application/rdf+xml", smart_rdf::RdfFormat::RdfXml),
+        ("text/turtle", smart_rdf::RdfFormat::Turtle),
+        ("application/n-triples", smart_rdf::RdfFormat::NTriples),
+        ("application/ld+json", smart_rdf::RdfFormat::JsonLd),
+    ];
+    let without_time = |mut g: oxrdf::Graph| {
+        let time = oxrdf::NamedNodeRef::new_unchecked(
+            "http://smartplatforms.org/terms/api#processingTimeMs",
+        );
+        let drop: Vec<oxrdf::Triple> = g
+            .triples_for_predicate(time)
+            .map(|t| t.into_owned())
+            .collect();
+        for t in &drop {
+            g.remove(t);
+        }
+        g.canonicalize(oxrdf::dataset::CanonicalizationAlgorithm::Unstable);
+        g
+    };
+    for path in [
+        "/records/1032702/vital_sign_sets/?limit=2",
+        "/records/1032702/problems/",
+        "/records/1032702/demographics",
+    ] {
+        for (accept, format) in formats {
+            let mut graphs = Vec::new();
+            // Twice on the caching server (miss, then hit), once on the other.
+            for (server, token) in [
+                (&cached, &tokens[0]),
+                (&cached, &tokens[0]),
+                (&fresh, &tokens[1]),
+            ] {
+                let r = server
+                    .signed(token, "GET", path)
+                    .header("Accept", accept)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200, "{path} {accept}");
+                // The two servers differ only in their base URL.
+                let body = r
+                    .text()
+                    .await
+                    .unwrap()
+                    .replace(&server.base, "http://base.example");
+                let graph = smart_rdf::parse(body.as_bytes(), format, None)
+                    .unwrap_or_else(|e| panic!("{path} {accept}: {e}"));
+                summary(&graph);
+                graphs.push(without_time(graph));
+            }
+            assert_eq!(graphs[0], graphs[1], "miss vs hit: {path} {accept}");
+            assert_eq!(graphs[1], graphs[2], "cached vs fresh: {path} {accept}");
+        }
+    }
+
+    // A write through the API is visible at once.
+    let token = &tokens[0];
+    let count =
+        |g: &oxrdf::Graph| common::typed(g, "http://smartplatforms.org/terms#ClinicalNote").len();
+    let before =
+        count(&common::rdf_ok(cached.get(token, "/records/1032702/clinical_notes/").await).await);
+    let r = cached
+        .send_body(
+            token,
+            "POST",
+            "/records/1032702/clinical_notes/",
+            "application/rdf+xml",
+            note_rdfxml("cache test").into_bytes(),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let after =
+        count(&common::rdf_ok(cached.get(token, "/records/1032702/clinical_notes/").await).await);
+    assert_eq!(after, before + 1);
+    // And so is a write straight to the container's store (an import).
+    cached
+        .container
+        .clinical()
+        .delete_record(&smart_core::RecordId::new("1032702").unwrap())
+        .await
+        .unwrap();
+    let r = cached.get(token, "/records/1032702/clinical_notes/").await;
+    assert_eq!(r.status(), 404);
+    cached.stop().await;
+    fresh.stop().await;
+}
