@@ -30,6 +30,8 @@
 //! max_page_limit = 1000
 //! timestamp_window_secs = 300
 //! response_cache_bytes = 67108864       # record answers cached until the next write
+//! nonce_capacity = 4000000               # in-memory nonce store: 4M × ~120 bytes at most
+//! nonce_capacity_per_consumer = 2000000  # (a sustained 6,600 requests/s per app)
 //!
 //! [lifetimes]                             # seconds
 //! session = 28800
@@ -210,6 +212,13 @@ pub struct Limits {
     /// The memory for cached record answers (bytes; 0 turns the cache off). Used only
     /// with the embedded and in-memory clinical stores, which this process alone writes.
     pub response_cache_bytes: usize,
+    /// How many OAuth nonces the in-memory nonce store remembers (each for the timestamp
+    /// window, about 120 bytes each). When full, requests get 503 rather than risking a
+    /// replay: size it for the request rate times the window.
+    pub nonce_capacity: usize,
+    /// How many of them one consumer may hold, so that one busy app cannot lock out the
+    /// others.
+    pub nonce_capacity_per_consumer: usize,
 }
 
 impl Default for Limits {
@@ -220,6 +229,8 @@ impl Default for Limits {
             max_page_limit: 1000,
             timestamp_window_secs: 300,
             response_cache_bytes: 64 << 20,
+            nonce_capacity: 4_000_000,
+            nonce_capacity_per_consumer: 2_000_000,
         }
     }
 }

@@ -350,7 +350,10 @@ fn build_provider(
     if config.store.nonces == NonceBackend::Memory {
         stores.nonces = Arc::new(MemoryNonceStore::new(
             &SystemClock::new(),
-            NonceLimits::default(),
+            NonceLimits::new(
+                config.limits.nonce_capacity,
+                config.limits.nonce_capacity_per_consumer,
+            ),
         ));
     }
     Ok(Provider::with_system_defaults(provider_config, stores))

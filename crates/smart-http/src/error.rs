@@ -146,10 +146,12 @@ impl From<AuthError> for ApiError {
             AuthErrorKind::NotFound => Self::not_found(e.to_string()),
             AuthErrorKind::Conflict => Self::new(StatusCode::CONFLICT, e.to_string()),
             AuthErrorKind::Locked => Self::new(StatusCode::TOO_MANY_REQUESTS, e.to_string()),
-            AuthErrorKind::Unavailable => Self::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "storage is unavailable; retry later",
-            ),
+            // Say which store (a database down, or the nonce memory full under load), so
+            // an operator can tell; smart-auth's storage messages carry no secrets.
+            AuthErrorKind::Unavailable => {
+                tracing::warn!(error = %e, "authentication storage unavailable");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, format!("{e}; retry later"))
+            }
             _ => Self::internal(e),
         }
     }

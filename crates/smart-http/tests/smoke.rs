@@ -178,3 +178,31 @@ async fn cached_answers_equal_fresh_ones_and_follow_writes() {
     cached.stop().await;
     fresh.stop().await;
 }
+
+/// A full nonce memory refuses (503, saying why) rather than forgetting nonces, and only
+/// for the consumer that filled its share.
+#[tokio::test]
+async fn full_nonce_memory_is_a_named_503_for_that_consumer_only() {
+    let Some(shared) = shared_dir() else { return };
+    let server = TestServer::start_with(Backend::Memory, |c| {
+        c.limits.nonce_capacity_per_consumer = 3;
+    })
+    .await;
+    server.import_reference(&shared, &["1032702"]).await;
+    let busy = server.background_app("busy@apps.example.org").await;
+    let other = server.background_app("other@apps.example.org").await;
+    // The token request is the first nonce; two record reads fill the share of 3.
+    let token = server.background_token(&busy, "1032702").await;
+    for _ in 0..2 {
+        let r = server.get(&token, "/records/1032702/problems/").await;
+        assert_eq!(r.status(), 200);
+    }
+    let r = server.get(&token, "/records/1032702/problems/").await;
+    assert_eq!(r.status(), 503);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("nonce"), "{text}");
+    let token = server.background_token(&other, "1032702").await;
+    let r = server.get(&token, "/records/1032702/problems/").await;
+    assert_eq!(r.status(), 200);
+    server.stop().await;
+}
