@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use clap::Subcommand;
@@ -14,7 +13,7 @@ use smart_core::{RecordId, model, sp};
 use smart_http::Container;
 use smart_rdf::RdfFormat;
 use smart_store::clinical::StatementQuery;
-use smart_store::directory::{Page, RecordEntry, Timestamp};
+use smart_store::directory::{Page, RecordEntry};
 
 use crate::{Global, context};
 
@@ -225,15 +224,7 @@ fn tmp_path(path: &Path) -> PathBuf {
 /// `smart tokens cleanup`.
 pub(crate) fn tokens_cleanup(global: &Global) -> Result<ExitCode> {
     context::with_container(global, async move |c| {
-        let now = Timestamp::now();
-        let tokens = c.directory().cleanup_expired(now).await?;
-        let window = Duration::from_secs(c.config().limits.timestamp_window_secs);
-        let cutoff = Timestamp::from_system_time(
-            std::time::SystemTime::now()
-                .checked_sub(window)
-                .unwrap_or(std::time::UNIX_EPOCH),
-        );
-        let nonces = c.directory().purge_older_than(cutoff).await?;
+        let (tokens, nonces) = c.housekeeping().await?;
         outln!("removed {tokens} expired tokens and {nonces} old nonces");
         Ok(ExitCode::SUCCESS)
     })

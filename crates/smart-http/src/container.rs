@@ -296,6 +296,22 @@ impl Container {
         })
     }
 
+    /// Housekeeping: removes expired tokens and nonces older than the timestamp window
+    /// (expiry is enforced at every use anyway; this reclaims space). Returns how many
+    /// tokens and nonces were removed. [`crate::serve`] runs it every ten minutes.
+    pub async fn housekeeping(&self) -> Result<(u64, u64), smart_store::StoreError> {
+        use smart_store::directory::Timestamp;
+        let tokens = self.directory.cleanup_expired(Timestamp::now()).await?;
+        let window = Duration::from_secs(self.config.limits.timestamp_window_secs);
+        let cutoff = Timestamp::from_system_time(
+            std::time::SystemTime::now()
+                .checked_sub(window)
+                .unwrap_or(std::time::UNIX_EPOCH),
+        );
+        let nonces = self.directory.purge_older_than(cutoff).await?;
+        Ok((tokens, nonces))
+    }
+
     /// Flushes and closes the stores that hold files open.
     pub async fn close(&self) {
         #[cfg(feature = "embedded")]

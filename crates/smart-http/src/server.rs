@@ -117,15 +117,34 @@ pub fn router(container: Arc<Container>) -> Router {
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
-/// flight.
+/// flight. Meanwhile, every ten minutes, removes expired tokens and old nonces
+/// ([`Container::housekeeping`]).
 pub async fn serve(
     container: Arc<Container>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(container))
+    let housekeeping = tokio::spawn({
+        let container = container.clone();
+        async move {
+            let mut every = tokio::time::interval(Duration::from_secs(600));
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                match container.housekeeping().await {
+                    Ok((tokens, nonces)) => {
+                        tracing::debug!(tokens, nonces, "housekeeping: expired entries removed");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+                }
+            }
+        }
+    });
+    let served = axum::serve(listener, router(container))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    housekeeping.abort();
+    served
 }
 
 async fn dispatch(State(container): State<Arc<Container>>, request: Request<Body>) -> Response {
