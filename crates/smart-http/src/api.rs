@@ -626,60 +626,53 @@ fn dir_app(ctx: &Ctx<'_>) -> Result<DirAppId, ApiError> {
     DirAppId::new(raw).map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
+/// Whose value an app-data call is about.
+enum AppData {
+    /// A record's scratchpad (for the app of the path).
+    Scratchpad(RecordId),
+    /// A user's preferences (for the app of the path).
+    Preferences(AccountId),
+}
+
 async fn scratchpad(ctx: &Ctx<'_>, method: HttpMethod) -> Result<Response, ApiError> {
-    let record = record_id(ctx)?;
-    let app = dir_app(ctx)?;
-    let dir = ctx.container.directory();
-    match method {
-        HttpMethod::Get => Ok(match dir.get_scratchpad(&record, &app).await? {
-            Some(d) => response::bytes_response(StatusCode::OK, &d.content_type, d.data),
-            None => response::bytes_response(StatusCode::OK, "text/plain", Vec::new()),
-        }),
-        HttpMethod::Put => {
-            app_data_limit(ctx)?;
-            let d = dir
-                .put_scratchpad(
-                    &record,
-                    &app,
-                    &stored_type(ctx),
-                    &ctx.body,
-                    Timestamp::now(),
-                )
-                .await?;
-            Ok(response::bytes_response(
-                StatusCode::OK,
-                &d.content_type,
-                d.data,
-            ))
-        }
-        _ => {
-            dir.delete_scratchpad(&record, &app).await?;
-            Ok(response::text("ok"))
-        }
-    }
+    app_data(ctx, method, AppData::Scratchpad(record_id(ctx)?)).await
 }
 
 async fn preferences(ctx: &Ctx<'_>, method: HttpMethod) -> Result<Response, ApiError> {
     let user = ctx.route.binding("user_id").unwrap_or_default();
     let account = AccountId::new(user).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    app_data(ctx, method, AppData::Preferences(account)).await
+}
+
+/// GET (empty `text/plain` when never written), PUT (stored with its media type and
+/// echoed) or DELETE (`ok`) of a scratchpad or preferences value.
+async fn app_data(ctx: &Ctx<'_>, method: HttpMethod, slot: AppData) -> Result<Response, ApiError> {
     let app = dir_app(ctx)?;
     let dir = ctx.container.directory();
     match method {
-        HttpMethod::Get => Ok(match dir.get_preferences(&account, &app).await? {
-            Some(d) => response::bytes_response(StatusCode::OK, &d.content_type, d.data),
-            None => response::bytes_response(StatusCode::OK, "text/plain", Vec::new()),
-        }),
+        HttpMethod::Get => {
+            let stored = match &slot {
+                AppData::Scratchpad(record) => dir.get_scratchpad(record, &app).await?,
+                AppData::Preferences(account) => dir.get_preferences(account, &app).await?,
+            };
+            Ok(match stored {
+                Some(d) => response::bytes_response(StatusCode::OK, &d.content_type, d.data),
+                None => response::bytes_response(StatusCode::OK, "text/plain", Vec::new()),
+            })
+        }
         HttpMethod::Put => {
             app_data_limit(ctx)?;
-            let d = dir
-                .put_preferences(
-                    &account,
-                    &app,
-                    &stored_type(ctx),
-                    &ctx.body,
-                    Timestamp::now(),
-                )
-                .await?;
+            let (media_type, now) = (stored_type(ctx), Timestamp::now());
+            let d = match &slot {
+                AppData::Scratchpad(record) => {
+                    dir.put_scratchpad(record, &app, &media_type, &ctx.body, now)
+                        .await?
+                }
+                AppData::Preferences(account) => {
+                    dir.put_preferences(account, &app, &media_type, &ctx.body, now)
+                        .await?
+                }
+            };
             Ok(response::bytes_response(
                 StatusCode::OK,
                 &d.content_type,
@@ -687,7 +680,10 @@ async fn preferences(ctx: &Ctx<'_>, method: HttpMethod) -> Result<Response, ApiE
             ))
         }
         _ => {
-            dir.delete_preferences(&account, &app).await?;
+            match &slot {
+                AppData::Scratchpad(record) => dir.delete_scratchpad(record, &app).await?,
+                AppData::Preferences(account) => dir.delete_preferences(account, &app).await?,
+            };
             Ok(response::text("ok"))
         }
     }

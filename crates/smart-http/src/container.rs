@@ -178,22 +178,32 @@ impl Container {
             .consumer_secret
             .clone()
             .unwrap_or_else(|| secrets.ui_consumer_secret.clone());
-        let provider = build_provider(&config, directory.clone(), &ui_secret, &admin)?;
-        let api_base = ApiBase::new(config.api_base())
-            .map_err(|e| crate::config::ConfigError::Invalid(format!("public_url: {e}")))?;
-        Ok(Self {
-            config,
-            clinical,
-            directory,
-            blobs,
-            provider: Arc::new(provider),
-            api_base,
-            admin,
-            answers,
-            #[cfg(feature = "embedded")]
-            embedded,
-            sqlite,
-        })
+        // After a crash the embedded store and the registry may disagree by the one record
+        // that was being written; make them agree before serving. (A remote store may be
+        // shared with other tools, so it is left to its operator.)
+        if config.store.clinical == ClinicalBackend::Embedded {
+            let report = smart_store::reconcile::reconcile_records(
+                clinical.as_ref(),
+                directory.as_ref(),
+                smart_store::directory::Timestamp::now(),
+            )
+            .await
+            .map_err(store_error("reconciling the record registry"))?;
+            if !report.is_empty() {
+                tracing::warn!(
+                    ?report,
+                    "record registry reconciled with the clinical store"
+                );
+            }
+        }
+        let mut container = Self::assemble(config, clinical, directory, blobs, admin, &ui_secret)?;
+        container.answers = answers;
+        #[cfg(feature = "embedded")]
+        {
+            container.embedded = embedded;
+        }
+        container.sqlite = sqlite;
+        Ok(container)
     }
 
     /// A container from stores the caller built (an EHR embedding the crates). The UI
@@ -212,7 +222,21 @@ impl Container {
                 "ui.consumer_secret is required when assembling a container from parts".to_owned(),
             )
         })?;
-        let provider = build_provider(&config, directory.clone(), &ui_secret, &admin)?;
+        // No answer cache: the embedding application's stores may be written behind our
+        // back.
+        Self::assemble(config, clinical, directory, blobs, admin, &ui_secret)
+    }
+
+    /// The container over these stores, with its provider; no cache, nothing to close.
+    fn assemble(
+        config: ServerConfig,
+        clinical: Arc<dyn ClinicalStore>,
+        directory: Arc<dyn DirectoryStore>,
+        blobs: Arc<dyn BlobStore>,
+        admin: MachineCredential,
+        ui_secret: &str,
+    ) -> Result<Self, ContainerError> {
+        let provider = build_provider(&config, directory.clone(), ui_secret, &admin)?;
         let api_base = ApiBase::new(config.api_base())
             .map_err(|e| crate::config::ConfigError::Invalid(format!("public_url: {e}")))?;
         Ok(Self {
@@ -223,7 +247,6 @@ impl Container {
             provider: Arc::new(provider),
             api_base,
             admin,
-            // The embedding application's stores may be written behind our back.
             answers: None,
             #[cfg(feature = "embedded")]
             embedded: None,

@@ -206,3 +206,45 @@ async fn full_nonce_memory_is_a_named_503_for_that_consumer_only() {
     assert_eq!(r.status(), 200);
     server.stop().await;
 }
+
+/// Opening the embedded store makes the record registry agree with the clinical data (a
+/// crash between the two writes of an import leaves them apart by one record).
+#[tokio::test]
+async fn opening_the_embedded_store_reconciles_the_registry() {
+    let Some(shared) = shared_dir() else { return };
+    let data = tempfile::tempdir().unwrap();
+    let config = smart_http::ServerConfig::for_data_dir(data.path());
+    let record = smart_core::RecordId::new("1032702").unwrap();
+    {
+        let container = smart_http::Container::open(config.clone()).await.unwrap();
+        // The clinical write of an import without its registry write.
+        let file = shared.join("data/reference-patients/p1032702.xml");
+        let graph = smart_rdf::parse(
+            &std::fs::read(file).unwrap(),
+            smart_rdf::RdfFormat::RdfXml,
+            None,
+        )
+        .unwrap();
+        let split = smart_rdf::split_record(&graph, &record).unwrap();
+        container.clinical().replace_record(&split).await.unwrap();
+        assert!(
+            container
+                .directory()
+                .get_record(&record)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        container.close().await;
+    }
+    let container = smart_http::Container::open(config).await.unwrap();
+    assert!(
+        container
+            .directory()
+            .get_record(&record)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    container.close().await;
+}
