@@ -1,6 +1,7 @@
 //! [`Container`]: the stores and the OAuth provider of one SMART container, opened from a
 //! [`ServerConfig`] or assembled from parts by an embedding application.
 
+use crate::auth_cache::CachedAuthStores;
 use crate::cache::{AnswerCache, TrackedStore};
 use crate::config::{ClinicalBackend, DirectoryBackend, NonceBackend, ServerConfig};
 use smart_auth::nonce::{MemoryNonceStore, NonceLimits};
@@ -196,7 +197,14 @@ impl Container {
                 );
             }
         }
-        let mut container = Self::assemble(config, clinical, directory, blobs, admin, &ui_secret)?;
+        // The running server holds the embedded store's lock on the data directory, so no
+        // other process can write the directory beside it: its app and token look-ups
+        // can be cached (see `crate::auth_cache`).
+        let sole_owner = config.store.clinical == ClinicalBackend::Embedded
+            && config.store.directory == DirectoryBackend::Sqlite;
+        let mut container = Self::assemble(
+            config, clinical, directory, blobs, admin, &ui_secret, sole_owner,
+        )?;
         container.answers = answers;
         #[cfg(feature = "embedded")]
         {
@@ -224,7 +232,7 @@ impl Container {
         })?;
         // No answer cache: the embedding application's stores may be written behind our
         // back.
-        Self::assemble(config, clinical, directory, blobs, admin, &ui_secret)
+        Self::assemble(config, clinical, directory, blobs, admin, &ui_secret, false)
     }
 
     /// The container over these stores, with its provider; no cache, nothing to close.
@@ -235,8 +243,15 @@ impl Container {
         blobs: Arc<dyn BlobStore>,
         admin: MachineCredential,
         ui_secret: &str,
+        cache_auth_lookups: bool,
     ) -> Result<Self, ContainerError> {
-        let provider = build_provider(&config, directory.clone(), ui_secret, &admin)?;
+        let provider = build_provider(
+            &config,
+            directory.clone(),
+            ui_secret,
+            &admin,
+            cache_auth_lookups,
+        )?;
         let api_base = ApiBase::new(config.api_base())
             .map_err(|e| crate::config::ConfigError::Invalid(format!("public_url: {e}")))?;
         Ok(Self {
@@ -360,6 +375,7 @@ fn build_provider(
     directory: Arc<dyn DirectoryStore>,
     ui_secret: &str,
     admin: &MachineCredential,
+    cache_auth_lookups: bool,
 ) -> Result<Provider, ContainerError> {
     let window = Duration::from_secs(config.limits.timestamp_window_secs);
     let verifier = VerifierConfig::builder(config.api_base())?
@@ -386,6 +402,18 @@ fn build_provider(
     }
     let provider_config = builder.build()?;
     let mut stores = AuthDirectory::new(directory).into_stores();
+    if cache_auth_lookups {
+        let cached = Arc::new(CachedAuthStores::new(
+            stores.accounts.clone(),
+            stores.apps.clone(),
+            stores.tokens.clone(),
+            stores.shares.clone(),
+        ));
+        stores.accounts = cached.clone();
+        stores.apps = cached.clone();
+        stores.tokens = cached.clone();
+        stores.shares = cached;
+    }
     if config.store.nonces == NonceBackend::Memory {
         stores.nonces = Arc::new(MemoryNonceStore::new(
             &SystemClock::new(),

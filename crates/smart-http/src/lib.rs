@@ -16,12 +16,14 @@
 //! | [`error`] | [`ApiError`]: the only place errors become HTTP statuses |
 //! | `api` | the catalog calls: record data, documents, writes, app data, container calls |
 //! | `oauth` | the container endpoints: tokens, login, authorization, launch, app registry |
+//! | `auth_cache` | the app and token look-ups of the embedded default, cached until the next write |
 //! | `cache` | record answers cached until the next write to the clinical store |
 //! | `response` | RDF, JSON and form replies, `api:ResponseSummary`, ETag |
 
 #![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 
 mod api;
+mod auth_cache;
 mod cache;
 pub mod config;
 pub mod container;

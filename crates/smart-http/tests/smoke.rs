@@ -248,3 +248,47 @@ async fn opening_the_embedded_store_reconciles_the_registry() {
     );
     container.close().await;
 }
+
+/// On the embedded default the app and token look-ups are cached; disabling or deleting
+/// an app must still stop its tokens at the very next request.
+#[tokio::test]
+async fn revocation_is_immediate_with_cached_lookups() {
+    let Some(shared) = shared_dir() else { return };
+    let server = TestServer::start(Backend::Embedded).await;
+    server.import_reference(&shared, &["1032702"]).await;
+    let path = "/records/1032702/problems/";
+
+    let app = server.background_app("gone@apps.example.org").await;
+    let token = server.background_token(&app, "1032702").await;
+    for _ in 0..3 {
+        assert_eq!(server.get(&token, path).await.status(), 200);
+    }
+    let r = server
+        .call(
+            &server.admin(),
+            "DELETE",
+            "/apps/gone@apps.example.org/manifest",
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(server.get(&token, path).await.status(), 401);
+
+    let app = server.background_app("off@apps.example.org").await;
+    let token = server.background_token(&app, "1032702").await;
+    for _ in 0..3 {
+        assert_eq!(server.get(&token, path).await.status(), 200);
+    }
+    let admin = server.container.local_admin().await.unwrap();
+    server
+        .container
+        .provider()
+        .set_app_enabled(
+            &admin,
+            &smart_auth::AppId::new("off@apps.example.org").unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(server.get(&token, path).await.status(), 401);
+    server.stop().await;
+}
