@@ -81,5 +81,5 @@ pub use config::{ConfigError, Lifetimes, MachineCredential, ProviderConfig};
 pub use error::{AuthError, AuthErrorKind, StorageError, StorageErrorKind};
 pub use principal::{AccessKind, AppId, IdError, Principal, PrincipalKind, UserId};
 pub use provider::{Authenticated, Provider, Stores};
-pub use random::{OsRandom, RandomError, Secret, SecureRandom};
+pub use random::{OsRandom, RandomError, Secret, SecureRandom, random_string};
 pub use time::{Clock, ManualClock, SystemClock, UnixTime};

@@ -49,7 +49,7 @@ impl SecureRandom for OsRandom {
 
 /// `bytes` random bytes as unpadded base64url: only RFC 3986 unreserved characters, so the
 /// result needs no percent-encoding anywhere in OAuth.
-pub(crate) fn random_string(rng: &dyn SecureRandom, bytes: usize) -> Result<String, RandomError> {
+pub fn random_string(rng: &dyn SecureRandom, bytes: usize) -> Result<String, RandomError> {
     let mut buf = vec![0u8; bytes];
     rng.fill(&mut buf)?;
     Ok(URL_SAFE_NO_PAD.encode(&buf))

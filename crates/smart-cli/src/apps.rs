@@ -10,7 +10,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 use clap::Subcommand;
-use smart_auth::{OsRandom, SecureRandom};
 use smart_core::manifest::AppManifest;
 use smart_http::Container;
 use smart_store::directory::{App, AppId, NewApp, SecretPolicy, Timestamp};
@@ -234,13 +233,9 @@ async fn register(
     Ok((app, old.is_none()))
 }
 
-/// A consumer secret: 32 bytes from the operating system's CSPRNG, hex.
+/// A consumer secret: 32 bytes from the operating system's CSPRNG.
 fn new_secret() -> Result<String> {
-    let mut bytes = [0u8; 32];
-    OsRandom::new()
-        .fill(&mut bytes)
-        .context("no operating-system randomness")?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::serve::random_token(32)
 }
 
 fn print_credentials(app: &App, created: Option<bool>, json: bool) -> Result<ExitCode> {

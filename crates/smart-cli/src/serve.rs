@@ -221,12 +221,11 @@ fn is_empty_dir(dir: &Path) -> Result<bool> {
     }
 }
 
-/// A random token of `bytes` bytes from the operating system's CSPRNG, as hex.
+/// A random token of `bytes` bytes from the operating system's CSPRNG (smart-auth's
+/// generator, as for every other token and secret).
 pub(crate) fn random_token(bytes: usize) -> Result<String> {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf)
-        .map_err(|e| anyhow::anyhow!("no operating-system randomness: {e}"))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    smart_auth::random_string(&smart_auth::OsRandom::new(), bytes)
+        .map_err(|e| anyhow::anyhow!("no operating-system randomness: {e}"))
 }
 
 /// Logs to stderr, as text or JSON lines; `RUST_LOG` overrides the default `info`.

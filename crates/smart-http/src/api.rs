@@ -542,8 +542,18 @@ async fn post_clinical_note(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
             problems.join("; ")
         )));
     }
-    let split = smart_rdf::split::mint_for_post(&graph, &record, |_| new_id())
-        .map_err(|e| ApiError::bad_request(format!("the clinical note: {e}")))?;
+    let rng = smart_auth::OsRandom::new();
+    let mut no_randomness = None;
+    let split = smart_rdf::split::mint_for_post(&graph, &record, |_| {
+        smart_auth::random_string(&rng, 16).unwrap_or_else(|e| {
+            no_randomness = Some(e);
+            String::new()
+        })
+    })
+    .map_err(|e| ApiError::bad_request(format!("the clinical note: {e}")))?;
+    if let Some(e) = no_randomness {
+        return Err(ApiError::internal(format!("statement ids: {e}")));
+    }
     if split.statements.is_empty() {
         return Err(ApiError::bad_request(
             "the body holds no sp:ClinicalNote statement",
@@ -581,20 +591,6 @@ async fn post_clinical_note(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         }
     }
     Ok(response::rdf(&to_public(&stored, base), reply_format))
-}
-
-/// A fresh statement id (UUID-like, from the OS CSPRNG).
-fn new_id() -> String {
-    let mut bytes = [0u8; 16];
-    // A failing OS random source is fatal for tokens too; fall back to time would be
-    // guessable but ids are not secrets, so any unique value would do. Use the clock.
-    if getrandom::fill(&mut bytes).is_err() {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        bytes = nanos.to_le_bytes();
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 // ---- scratchpad and preferences

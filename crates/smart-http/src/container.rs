@@ -313,10 +313,8 @@ impl Container {
     /// command line): a request signed with the admin credential, authenticated by the
     /// provider like any other, so every flow applies its usual checks.
     pub async fn local_admin(&self) -> Result<smart_auth::Authenticated, smart_auth::AuthError> {
-        let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes)
+        let nonce = smart_auth::random_string(&smart_auth::OsRandom::new(), 16)
             .map_err(|_| smart_auth::AuthError::Invalid("no operating-system randomness".into()))?;
-        let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let url = format!("{}/local/admin", self.config.api_base());
         let header = smart_auth::oauth::HeaderSigner::new(
             smart_auth::oauth::SignatureMethod::HmacSha1,
@@ -455,12 +453,10 @@ fn load_or_create_secrets(data_dir: &Path) -> Result<GeneratedSecrets, Container
 }
 
 fn random_secret() -> Result<String, ContainerError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| ContainerError::Io {
+    smart_auth::random_string(&smart_auth::OsRandom::new(), 32).map_err(|e| ContainerError::Io {
         what: "no operating-system randomness".to_owned(),
         source: std::io::Error::other(e.to_string()),
-    })?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    })
 }
 
 #[cfg(unix)]
