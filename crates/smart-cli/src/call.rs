@@ -28,13 +28,6 @@ pub(crate) struct CallOptions {
     pub(crate) data_dir: Option<PathBuf>,
 }
 
-/// The admin credential `smart serve` generated in the data directory.
-#[derive(Debug, serde::Deserialize)]
-struct Secrets {
-    admin_key: String,
-    admin_secret: String,
-}
-
 pub(crate) fn call(options: CallOptions) -> Result<ExitCode> {
     let config = crate::serve::load_config(
         options.config.as_deref(),
@@ -60,19 +53,13 @@ pub(crate) fn call(options: CallOptions) -> Result<ExitCode> {
         let secret = match &options.consumer_secret {
             Some(s) => s.clone(),
             None => {
-                let path = config.data_dir.join("secrets.toml");
-                let text = std::fs::read_to_string(&path).with_context(|| {
-                    format!(
-                        "no --consumer-secret, and cannot read the admin credential in {}",
-                        path.display()
-                    )
-                })?;
-                let secrets: Secrets = toml::from_str(&text)
-                    .with_context(|| format!("{} is damaged", path.display()))?;
-                let admin = (secrets.admin_key, secrets.admin_secret);
+                let admin = smart_http::container::stored_admin_credential(&config.data_dir)
+                    .context(
+                        "no --consumer-secret, and no admin credential in the data directory",
+                    )?;
                 let url = format!("{base}/apps/{}/credentials", encode(&options.app));
-                let reply =
-                    send(&client, "GET", &url, (&admin.0, &admin.1), None, None, None).await?;
+                let admin = (admin.key(), admin.secret().expose());
+                let reply = send(&client, "GET", &url, admin, None, None, None).await?;
                 let text = check(reply, "reading the app's credentials").await?;
                 let v: serde_json::Value = serde_json::from_str(&text)?;
                 v["consumer_secret"]

@@ -14,11 +14,13 @@ use crate::Global;
 
 /// The configuration the global options select.
 pub(crate) fn config(global: &Global) -> Result<ServerConfig> {
-    let mut config = ServerConfig::load(global.config.as_deref()).context("configuration")?;
-    if let Some(dir) = &global.data_dir {
-        config.data_dir.clone_from(dir);
-    }
-    Ok(config)
+    crate::serve::load_config(
+        global.config.as_deref(),
+        global.data_dir.as_deref(),
+        None,
+        None,
+    )
+    .context("configuration")
 }
 
 /// The data directory the global options select.

@@ -19,7 +19,7 @@ use smart_core::{RecordId, foaf, sp};
 use smart_rdf::RdfFormat;
 use smart_rdf::split::{STORAGE_BASE, to_public, to_public_iri, to_storage};
 use smart_rdf::validate::{PayloadRules, ValidationOptions};
-use smart_store::clinical::{RecordSearch, StatementQuery};
+use smart_store::clinical::{RecordSearch, StatementPage, StatementQuery};
 use smart_store::directory::{AccountId, AccountQuery, AppId as DirAppId, Page, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -102,19 +102,7 @@ async fn collection(ctx: &Ctx<'_>, call: &'static ApiCall) -> Result<Response, A
     let page = ctx.container.clinical().query(&record, &query).await?;
     let base = ctx.container.api_base();
     let mut graph = to_public(&page.graph, base);
-    let next_page = query
-        .limit
-        .filter(|limit| query.offset + limit < page.total)
-        .map(|limit| ctx.next_page_url(query.offset + limit, limit));
-    let summary = Summary {
-        returned: page.order.len() + page.companions.len(),
-        total: page.total + page.companions.len(),
-        order: query
-            .limit
-            .map(|_| page.order.iter().map(|i| to_public_iri(i, base)).collect()),
-        next_page,
-        started: ctx.started,
-    };
+    let summary = page_summary(ctx, &query, &page);
     if let Some(cached) = cached {
         let answer = Arc::new(Answer {
             body: smart_rdf::serialize(&graph, format).into(),
@@ -135,6 +123,24 @@ async fn collection(ctx: &Ctx<'_>, call: &'static ApiCall) -> Result<Response, A
     }
     summary.add_to(&mut graph);
     Ok(response::rdf(&graph, format))
+}
+
+/// The summary of one page: companions (allergy exclusions) are counted among the
+/// returned and the total; the order and the next page exist only when paged.
+fn page_summary(ctx: &Ctx<'_>, query: &StatementQuery, page: &StatementPage) -> Summary {
+    let base = ctx.container.api_base();
+    Summary {
+        returned: page.order.len() + page.companions.len(),
+        total: page.total + page.companions.len(),
+        order: query
+            .limit
+            .map(|_| page.order.iter().map(|i| to_public_iri(i, base)).collect()),
+        next_page: query
+            .limit
+            .filter(|limit| query.offset + limit < page.total)
+            .map(|limit| ctx.next_page_url(query.offset + limit, limit)),
+        started: ctx.started,
+    }
 }
 
 /// The cache slot of this request's answer, when the container caches and the format
@@ -282,27 +288,13 @@ async fn documents(ctx: &Ctx<'_>, call: &'static ApiCall) -> Result<Response, Ap
     let rdf_format = response::negotiate(&ctx.headers)?;
     let record = record_id(ctx)?;
     let query = StatementQuery::from_call(call, &ctx.query)?;
-    let page = ctx.container.clinical().query(&record, &query).await?;
-    let mut graph = page.graph;
+    let mut page = ctx.container.clinical().query(&record, &query).await?;
+    let summary = page_summary(ctx, &query, &page);
     for statement in &page.order {
-        describe_document(ctx, &record, &mut graph, statement, format).await?;
+        describe_document(ctx, &record, &mut page.graph, statement, format).await?;
     }
-    let base = ctx.container.api_base();
-    let mut graph = to_public(&graph, base);
-    let next_page = query
-        .limit
-        .filter(|limit| query.offset + limit < page.total)
-        .map(|limit| ctx.next_page_url(query.offset + limit, limit));
-    Summary {
-        returned: page.order.len(),
-        total: page.total,
-        order: query
-            .limit
-            .map(|_| page.order.iter().map(|i| to_public_iri(i, base)).collect()),
-        next_page,
-        started: ctx.started,
-    }
-    .add_to(&mut graph);
+    let mut graph = to_public(&page.graph, ctx.container.api_base());
+    summary.add_to(&mut graph);
     Ok(response::rdf(&graph, rdf_format))
 }
 

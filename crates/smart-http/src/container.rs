@@ -429,14 +429,7 @@ fn load_or_create_secrets(data_dir: &Path) -> Result<GeneratedSecrets, Container
     let path: PathBuf = data_dir.join("secrets.toml");
     let io = |what: String| move |source| ContainerError::Io { what, source };
     if path.exists() {
-        let text = std::fs::read_to_string(&path)
-            .map_err(io(format!("cannot read {}", path.display())))?;
-        return toml::from_str(&text).map_err(|e| {
-            ContainerError::Config(crate::config::ConfigError::Parse {
-                where_: format!(" in {}", path.display()),
-                message: e.message().to_owned(),
-            })
-        });
+        return read_secrets(&path);
     }
     let secrets = GeneratedSecrets {
         ui_consumer_secret: random_secret()?,
@@ -450,6 +443,29 @@ fn load_or_create_secrets(data_dir: &Path) -> Result<GeneratedSecrets, Container
     write_private(&path, text.as_bytes())
         .map_err(io(format!("cannot write {}", path.display())))?;
     Ok(secrets)
+}
+
+fn read_secrets(path: &Path) -> Result<GeneratedSecrets, ContainerError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ContainerError::Io {
+        what: format!("cannot read {}", path.display()),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        ContainerError::Config(crate::config::ConfigError::Parse {
+            where_: format!(" in {}", path.display()),
+            message: e.message().to_owned(),
+        })
+    })
+}
+
+/// The admin credential that [`Container::open`] generated in `data_dir/secrets.toml`,
+/// for tools that talk over HTTP to the server holding that data directory.
+pub fn stored_admin_credential(data_dir: &Path) -> Result<MachineCredential, ContainerError> {
+    let secrets = read_secrets(&data_dir.join("secrets.toml"))?;
+    Ok(MachineCredential::new(
+        secrets.admin_key,
+        Secret::new(secrets.admin_secret),
+    )?)
 }
 
 fn random_secret() -> Result<String, ContainerError> {
