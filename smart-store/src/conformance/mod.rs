@@ -9,7 +9,7 @@
 //! can run in parallel against one shared store, e.g. a remote SPARQL endpoint:
 //!
 //! ```ignore
-//! // crates/smart-store/tests/clinical_remote.rs
+//! // smart-store/tests/clinical_remote.rs
 //! struct Remote;
 //! #[async_trait::async_trait]
 //! impl smart_store::conformance::Backend for Remote {
