@@ -14,9 +14,11 @@ pub mod blobs;
 pub mod clinical;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod container;
 pub mod directory;
 pub mod error;
 pub mod import;
 pub mod reconcile;
 
+pub use container::{CallAnswer, CallRequest, Container, ContainerConfig, ServiceError};
 pub use error::{ErrorKind, StoreError, StoreResult};

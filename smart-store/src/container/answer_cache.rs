@@ -15,12 +15,11 @@
 //! it is emptied (record reads are cheap to recompute, and an unbounded cache is not).
 
 use async_trait::async_trait;
-use axum::body::Bytes;
 use oxrdf::{Graph, NamedNode};
 use smart_core::RecordId;
 use smart_rdf::{RdfFormat, SplitRecord, StatementGraph};
-use smart_store::StoreResult;
-use smart_store::clinical::{
+use crate::StoreResult;
+use crate::clinical::{
     ClinicalStore, RecordSearch, SearchPage, StatementPage, StatementQuery,
 };
 use std::collections::HashMap;
@@ -136,7 +135,7 @@ impl CacheKey {
 #[derive(Debug)]
 pub(crate) struct Answer {
     /// The body without the summary.
-    pub(crate) body: Bytes,
+    pub(crate) body: Vec<u8>,
     /// True if the answer's graph (without summary) is empty.
     pub(crate) empty: bool,
     /// Statements returned.
