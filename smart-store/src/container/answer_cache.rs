@@ -14,14 +14,12 @@
 //! counter would not see. Its size is bounded by `limits.response_cache_bytes`; when full
 //! it is emptied (record reads are cheap to recompute, and an unbounded cache is not).
 
+use crate::StoreResult;
+use crate::clinical::{ClinicalStore, RecordSearch, SearchPage, StatementPage, StatementQuery};
 use async_trait::async_trait;
 use oxrdf::{Graph, NamedNode};
 use smart_core::RecordId;
 use smart_rdf::{RdfFormat, SplitRecord, StatementGraph};
-use crate::StoreResult;
-use crate::clinical::{
-    ClinicalStore, RecordSearch, SearchPage, StatementPage, StatementQuery,
-};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

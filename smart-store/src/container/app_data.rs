@@ -24,8 +24,7 @@ impl Container {
     /// `GET`, `PUT` or `DELETE /users/{user_id}/apps/{smart_app_id}/preferences`.
     pub(super) async fn preferences(&self, r: &CallRequest) -> Result<CallAnswer, ServiceError> {
         let user = r.binding("user_id").unwrap_or_default();
-        let account =
-            AccountId::new(user).map_err(|e| ServiceError::bad_request(e.to_string()))?;
+        let account = AccountId::new(user).map_err(|e| ServiceError::bad_request(e.to_string()))?;
         self.app_data(r, Slot::Preferences(account)).await
     }
 

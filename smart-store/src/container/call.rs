@@ -222,13 +222,35 @@ impl Container {
             GetDocument => self.document(r).await,
             GetPhotograph => self.photograph(r).await,
             // Record reads: a collection (filtered, paged) or one statement.
-            GetAllergies | GetAllergy | GetClinicalNotes | GetClinicalNote | GetDemographics
-            | GetEncounters | GetEncounter | GetFamilyHistoryObservations
-            | GetFamilyHistoryObservation | GetFulfillments | GetFulfillment
-            | GetImagingStudies | GetImagingStudy | GetImmunizations | GetImmunization
-            | GetLabPanels | GetLabPanel | GetLabResults | GetLabResult | GetMedicalImages
-            | GetMedicalImage | GetMedications | GetMedication | GetProblems | GetProblem
-            | GetProcedures | GetProcedure | GetSocialHistory | GetVitalSignSets
+            GetAllergies
+            | GetAllergy
+            | GetClinicalNotes
+            | GetClinicalNote
+            | GetDemographics
+            | GetEncounters
+            | GetEncounter
+            | GetFamilyHistoryObservations
+            | GetFamilyHistoryObservation
+            | GetFulfillments
+            | GetFulfillment
+            | GetImagingStudies
+            | GetImagingStudy
+            | GetImmunizations
+            | GetImmunization
+            | GetLabPanels
+            | GetLabPanel
+            | GetLabResults
+            | GetLabResult
+            | GetMedicalImages
+            | GetMedicalImage
+            | GetMedications
+            | GetMedication
+            | GetProblems
+            | GetProblem
+            | GetProcedures
+            | GetProcedure
+            | GetSocialHistory
+            | GetVitalSignSets
             | GetVitalSignSet => match r.call.cardinality {
                 CallCardinality::Multiple => self.collection(r).await,
                 _ => self.item(r).await,
@@ -257,12 +279,7 @@ impl Container {
                 )
             })
             .collect();
-        format!(
-            "{}{}?{}",
-            self.config.api_base(),
-            r.path,
-            query.join("&")
-        )
+        format!("{}{}?{}", self.config.api_base(), r.path, query.join("&"))
     }
 
     /// When the record last changed, if the registry knows.

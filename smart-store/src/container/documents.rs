@@ -21,7 +21,10 @@ enum DocumentFormat {
     Combined,
 }
 
-fn document_format(r: &CallRequest, default: DocumentFormat) -> Result<DocumentFormat, ServiceError> {
+fn document_format(
+    r: &CallRequest,
+    default: DocumentFormat,
+) -> Result<DocumentFormat, ServiceError> {
     let mut values = r.query.iter().filter(|(k, _)| k == "format");
     let format = match values.next().map(|(_, v)| v.as_str()) {
         None => default,
@@ -56,11 +59,15 @@ impl Container {
         let mut page = self.clinical.query(&record, &query).await?;
         let summary = self.page_summary(r, &query, &page);
         for statement in &page.order {
-            self.describe_document(&record, &mut page.graph, statement, format).await?;
+            self.describe_document(&record, &mut page.graph, statement, format)
+                .await?;
         }
         let mut graph = to_public(&page.graph, &self.api_base);
         summary.add_to(&mut graph);
-        Ok(CallAnswer::rdf(smart_rdf::serialize(&graph, rdf_format), rdf_format))
+        Ok(CallAnswer::rdf(
+            smart_rdf::serialize(&graph, rdf_format),
+            rdf_format,
+        ))
     }
 
     /// One document: its bytes (`raw`, the default) or its RDF with metadata or content.
@@ -78,7 +85,8 @@ impl Container {
             return self.raw_document(r, &record, &graph, &iri).await;
         }
         let rdf_format = r.format()?;
-        self.describe_document(&record, &mut graph, &iri, format).await?;
+        self.describe_document(&record, &mut graph, &iri, format)
+            .await?;
         let graph = to_public(&graph, &self.api_base);
         let modified = self.record_modified(&record).await;
         let etag = item_etag(&graph, rdf_format);
@@ -142,8 +150,7 @@ impl Container {
         let stored = if format == DocumentFormat::Combined {
             self.blobs.get(record, &name).await?
         } else {
-            self
-                .blobs
+            self.blobs
                 .meta(record, &name)
                 .await?
                 .map(|m| (m, Vec::new()))
@@ -159,8 +166,9 @@ impl Container {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let node =
-            |part: &str| NamedOrBlankNode::from(BlankNode::new_unchecked(format!("doc{stem}{part}")));
+        let node = |part: &str| {
+            NamedOrBlankNode::from(BlankNode::new_unchecked(format!("doc{stem}{part}")))
+        };
         let mut add = |s: &NamedOrBlankNode, pred: &str, o: Term| {
             graph.insert(&Triple::new(s.clone(), p(pred), o));
         };

@@ -46,8 +46,7 @@ impl Container {
         );
         let report = smart_rdf::validate::validate(&graph, &options);
         if !report.is_valid() {
-            let problems: Vec<String> =
-                report.errors().take(10).map(ToString::to_string).collect();
+            let problems: Vec<String> = report.errors().take(10).map(ToString::to_string).collect();
             return Err(ServiceError::bad_request(format!(
                 "the clinical note is not valid ({} errors): {}",
                 report.error_count(),

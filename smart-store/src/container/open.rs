@@ -4,7 +4,9 @@
 
 use super::answer_cache::{AnswerCache, TrackedStore};
 use super::auth_cache::CachedAuthStores;
-use super::config::{ClinicalBackend, ConfigError, ContainerConfig, DirectoryBackend, NonceBackend};
+use super::config::{
+    ClinicalBackend, ConfigError, ContainerConfig, DirectoryBackend, NonceBackend,
+};
 use super::{Container, ContainerError};
 use crate::auth_adapter::AuthDirectory;
 use crate::blobs::BlobStore;
@@ -95,41 +97,40 @@ impl Container {
         let directory_config = DirectoryConfig::default()
             .with_max_app_data_bytes(config.limits.max_app_data_bytes)
             .with_nonce_window(Duration::from_secs(config.limits.timestamp_window_secs));
-        let (directory, blobs): (Arc<dyn DirectoryStore>, Arc<dyn BlobStore>) = match config
-            .store
-            .directory
-        {
-            DirectoryBackend::Memory => (
-                Arc::new(crate::directory::MemoryDirectory::new()),
-                Arc::new(crate::blobs::MemoryBlobs::new()),
-            ),
-            #[cfg(feature = "sqlite")]
-            DirectoryBackend::Sqlite => {
-                let file = config.data_dir.join("directory.sqlite3");
-                let dir = Arc::new(
-                    crate::directory::SqliteDirectory::open_with(&file, directory_config)
-                        .await
-                        .map_err(store_error(&format!("directory {}", file.display())))?,
-                );
-                let blobs = Arc::new(crate::blobs::SqliteBlobs::new(&dir));
-                sqlite.push(dir.clone());
-                (dir, blobs)
-            }
-            #[cfg(not(feature = "sqlite"))]
-            DirectoryBackend::Sqlite => return Err(ContainerError::NotCompiled("sqlite")),
-            #[cfg(feature = "postgres")]
-            DirectoryBackend::Postgres => {
-                let url = config.store.postgres_url.as_deref().unwrap_or_default();
-                // The pool size `PgDirectory::connect` uses.
-                let dir = crate::directory::PgDirectory::connect_with(url, directory_config, 10)
-                    .await
-                    .map_err(store_error("PostgreSQL directory"))?;
-                let blobs = Arc::new(crate::blobs::PgBlobs::new(&dir));
-                (Arc::new(dir), blobs)
-            }
-            #[cfg(not(feature = "postgres"))]
-            DirectoryBackend::Postgres => return Err(ContainerError::NotCompiled("postgres")),
-        };
+        let (directory, blobs): (Arc<dyn DirectoryStore>, Arc<dyn BlobStore>) =
+            match config.store.directory {
+                DirectoryBackend::Memory => (
+                    Arc::new(crate::directory::MemoryDirectory::new()),
+                    Arc::new(crate::blobs::MemoryBlobs::new()),
+                ),
+                #[cfg(feature = "sqlite")]
+                DirectoryBackend::Sqlite => {
+                    let file = config.data_dir.join("directory.sqlite3");
+                    let dir = Arc::new(
+                        crate::directory::SqliteDirectory::open_with(&file, directory_config)
+                            .await
+                            .map_err(store_error(&format!("directory {}", file.display())))?,
+                    );
+                    let blobs = Arc::new(crate::blobs::SqliteBlobs::new(&dir));
+                    sqlite.push(dir.clone());
+                    (dir, blobs)
+                }
+                #[cfg(not(feature = "sqlite"))]
+                DirectoryBackend::Sqlite => return Err(ContainerError::NotCompiled("sqlite")),
+                #[cfg(feature = "postgres")]
+                DirectoryBackend::Postgres => {
+                    let url = config.store.postgres_url.as_deref().unwrap_or_default();
+                    // The pool size `PgDirectory::connect` uses.
+                    let dir =
+                        crate::directory::PgDirectory::connect_with(url, directory_config, 10)
+                            .await
+                            .map_err(store_error("PostgreSQL directory"))?;
+                    let blobs = Arc::new(crate::blobs::PgBlobs::new(&dir));
+                    (Arc::new(dir), blobs)
+                }
+                #[cfg(not(feature = "postgres"))]
+                DirectoryBackend::Postgres => return Err(ContainerError::NotCompiled("postgres")),
+            };
 
         let admin = MachineCredential::new(
             secrets.admin_key.clone(),

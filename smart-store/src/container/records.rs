@@ -53,7 +53,10 @@ impl Container {
             ));
         }
         summary.add_to(&mut graph);
-        Ok(CallAnswer::rdf(smart_rdf::serialize(&graph, format), format))
+        Ok(CallAnswer::rdf(
+            smart_rdf::serialize(&graph, format),
+            format,
+        ))
     }
 
     /// The summary of one page: companions (allergy exclusions) are counted among the

@@ -79,10 +79,7 @@ impl Container {
     }
 
     /// Records whose demographics match, with a summary.
-    pub(super) async fn search_records(
-        &self,
-        r: &CallRequest,
-    ) -> Result<CallAnswer, ServiceError> {
+    pub(super) async fn search_records(&self, r: &CallRequest) -> Result<CallAnswer, ServiceError> {
         let format = r.format()?;
         let search = RecordSearch::from_params(&r.query)?;
         let page = self.clinical.search_records(&search).await?;
@@ -99,7 +96,10 @@ impl Container {
             started: r.started,
         }
         .add_to(&mut graph);
-        Ok(CallAnswer::rdf(smart_rdf::serialize(&graph, format), format))
+        Ok(CallAnswer::rdf(
+            smart_rdf::serialize(&graph, format),
+            format,
+        ))
     }
 
     /// One user as `sp:User`.
@@ -112,7 +112,10 @@ impl Container {
         };
         let mut graph = Graph::new();
         user_graph(&mut graph, self.config.api_base(), &account);
-        Ok(CallAnswer::rdf(smart_rdf::serialize(&graph, format), format))
+        Ok(CallAnswer::rdf(
+            smart_rdf::serialize(&graph, format),
+            format,
+        ))
     }
 
     /// Users by name prefix (`given_name`, `family_name`), all pages, with a summary.
@@ -145,7 +148,10 @@ impl Container {
             started: r.started,
         }
         .add_to(&mut graph);
-        Ok(CallAnswer::rdf(smart_rdf::serialize(&graph, format), format))
+        Ok(CallAnswer::rdf(
+            smart_rdf::serialize(&graph, format),
+            format,
+        ))
     }
 }
 

@@ -67,7 +67,11 @@ impl Summary {
 /// The body of an answer with its summary written in: the summary is serialized on its
 /// own and spliced in before `</rdf:RDF>` (RDF/XML) or appended (N-Triples, Turtle).
 /// `None` for JSON-LD, whose document cannot be extended this way.
-pub(super) fn with_summary(answer: &Answer, format: RdfFormat, started: Instant) -> Option<Vec<u8>> {
+pub(super) fn with_summary(
+    answer: &Answer,
+    format: RdfFormat,
+    started: Instant,
+) -> Option<Vec<u8>> {
     let mut summary = Graph::new();
     Summary {
         returned: answer.returned,
