@@ -195,7 +195,7 @@ impl Container {
 
     /// The handler of each call: the match is exhaustive, so a call without a handler
     /// does not compile.
-    async fn run(&self, r: &CallRequest) -> Result<CallAnswer, ServiceError> {
+    pub(super) async fn run(&self, r: &CallRequest) -> Result<CallAnswer, ServiceError> {
         use CallId::*;
         match r.call.id {
             GetContainerManifest => self.container_manifest(),

@@ -67,6 +67,8 @@ mod open;
 mod records;
 mod registry;
 mod summary;
+#[cfg(test)]
+mod tests;
 
 pub use call::{CallAnswer, CallRequest, RdfAnswer, Validators};
 pub use config::{
