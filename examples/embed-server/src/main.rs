@@ -8,10 +8,10 @@
 
 use smart_auth::{MachineCredential, Secret};
 use smart_core::RecordId;
+use smart_core::catalog::CallId;
 use smart_core::manifest::AppManifest;
 use smart_http::Container;
 use smart_http::config::ServerConfig;
-use smart_core::catalog::CallId;
 use smart_store::blobs::MemoryBlobs;
 use smart_store::clinical::MemoryClinicalStore;
 use smart_store::container::{CallAnswer, CallRequest};
