@@ -53,7 +53,7 @@ pub(crate) fn call(options: CallOptions) -> Result<ExitCode> {
         let secret = match &options.consumer_secret {
             Some(s) => s.clone(),
             None => {
-                let admin = smart_http::container::stored_admin_credential(&config.data_dir)
+                let admin = smart_store::container::stored_admin_credential(&config.data_dir)
                     .context(
                         "no --consumer-secret, and no admin credential in the data directory",
                     )?;

@@ -8,6 +8,6 @@ pub mod manifest;
 pub mod model;
 pub mod vocab;
 
-pub use catalog::{ApiCall, CallCardinality, Category, HttpMethod};
+pub use catalog::{ApiCall, CallCardinality, CallId, Category, HttpMethod};
 pub use ids::{IdError, RecordId};
 pub use model::{Cardinality, ClassDef, CodeList, CodeMember, CodeSystem, PropertyDef, Range};

@@ -51,96 +51,11 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-/// Why a configuration could not be loaded.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read configuration file {path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The file is not valid TOML for this configuration (unknown keys included).
-    #[error("invalid configuration{where_}: {message}")]
-    Parse {
-        /// ` in <file>` when it came from a file.
-        where_: String,
-        /// What is wrong, with the key.
-        message: String,
-    },
-    /// A value is out of range or inconsistent.
-    #[error("invalid configuration: {0}")]
-    Invalid(String),
-}
-
-/// Where clinical RDF lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum ClinicalBackend {
-    /// Durable, under the data directory (the default).
-    Embedded,
-    /// In memory; nothing survives the process.
-    Memory,
-    /// A remote SPARQL 1.1 endpoint (`store.sparql_url`).
-    Sparql,
-}
-
-/// Where accounts, apps, tokens and blobs live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum DirectoryBackend {
-    /// SQLite under the data directory (the default).
-    Sqlite,
-    /// In memory.
-    Memory,
-    /// PostgreSQL (`store.postgres_url`).
-    Postgres,
-}
-
-/// Where OAuth nonces are remembered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum NonceBackend {
-    /// In this process (fast; right for one server process).
-    Memory,
-    /// In the directory's database, shared by every server process on it.
-    Directory,
-}
-
-/// The `[store]` section.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-#[non_exhaustive]
-pub struct StoreConfig {
-    /// The clinical backend.
-    pub clinical: ClinicalBackend,
-    /// The SPARQL endpoint's base URL (for `clinical = "sparql"`).
-    pub sparql_url: Option<String>,
-    /// The directory backend.
-    pub directory: DirectoryBackend,
-    /// The PostgreSQL URL (for `directory = "postgres"`).
-    pub postgres_url: Option<String>,
-    /// Where nonces are remembered.
-    pub nonces: NonceBackend,
-}
-
-impl Default for StoreConfig {
-    fn default() -> Self {
-        Self {
-            clinical: ClinicalBackend::Embedded,
-            sparql_url: None,
-            directory: DirectoryBackend::Sqlite,
-            postgres_url: None,
-            nonces: NonceBackend::Memory,
-        }
-    }
-}
+pub use smart_store::container::{
+    AdminCredential, ClinicalBackend, ConfigError, DirectoryBackend, LifetimeConfig, NonceBackend,
+    StoreConfig,
+};
+use smart_store::container::{ContainerConfig, ContainerLimits};
 
 /// The `[ui]` section: the web UI's own OAuth credential and the browser origins allowed
 /// to call the API (CORS).
@@ -163,36 +78,6 @@ impl Default for UiConfig {
             consumer_key: "smart-ui".to_owned(),
             consumer_secret: None,
         }
-    }
-}
-
-/// One `[[admins]]` machine credential.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct AdminCredential {
-    /// The consumer key.
-    pub key: String,
-    /// The consumer secret (at least 32 bytes).
-    pub secret: String,
-}
-
-impl AdminCredential {
-    /// A credential.
-    pub fn new(key: impl Into<String>, secret: impl Into<String>) -> Self {
-        Self {
-            key: key.into(),
-            secret: secret.into(),
-        }
-    }
-}
-
-impl std::fmt::Debug for AdminCredential {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AdminCredential")
-            .field("key", &self.key)
-            .field("secret", &"<redacted>")
-            .finish()
     }
 }
 
@@ -231,35 +116,6 @@ impl Default for Limits {
             response_cache_bytes: 64 << 20,
             nonce_capacity: 4_000_000,
             nonce_capacity_per_consumer: 2_000_000,
-        }
-    }
-}
-
-/// The `[lifetimes]` section, in seconds (see smart-auth's `Lifetimes`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-#[non_exhaustive]
-pub struct LifetimeConfig {
-    /// A login session.
-    pub session: u64,
-    /// A request token (between request_token and access_token).
-    pub request_token: u64,
-    /// A 3-legged access token.
-    pub access_token: u64,
-    /// Launch (SMART Connect) credentials.
-    pub launch: u64,
-    /// A background app's per-record token.
-    pub background: u64,
-}
-
-impl Default for LifetimeConfig {
-    fn default() -> Self {
-        Self {
-            session: 8 * 3600,
-            request_token: 600,
-            access_token: 12 * 3600,
-            launch: 8 * 3600,
-            background: 3600,
         }
     }
 }
@@ -406,7 +262,7 @@ impl ServerConfig {
             self.ui.consumer_secret = Some(v);
         }
         match (nonempty("SMART_ADMIN_KEY"), nonempty("SMART_ADMIN_SECRET")) {
-            (Some(key), Some(secret)) => self.admins.push(AdminCredential { key, secret }),
+            (Some(key), Some(secret)) => self.admins.push(AdminCredential::new(key, secret)),
             (None, None) => {}
             _ => {
                 return Err(ConfigError::Invalid(
@@ -417,26 +273,12 @@ impl ServerConfig {
         Ok(self)
     }
 
-    /// Checks values that serde cannot: URLs present for the chosen backends, a usable
-    /// public URL, origins without paths, sane limits.
+    /// Checks values that serde cannot: the service's ([`ContainerConfig::check`]: URLs
+    /// present for the chosen backends, a usable public URL, sane limits), then origins
+    /// without paths and a positive body limit.
     pub fn check(&self) -> Result<(), ConfigError> {
+        self.container_config().check()?;
         let invalid = |m: String| Err(ConfigError::Invalid(m));
-        let url = self.public_url.trim_end_matches('/');
-        if !(url.starts_with("http://") || url.starts_with("https://"))
-            || url.contains('?')
-            || url.contains('#')
-        {
-            return invalid(format!(
-                "public_url `{}` must be an http(s) URL without query or fragment",
-                self.public_url
-            ));
-        }
-        if self.store.clinical == ClinicalBackend::Sparql && self.store.sparql_url.is_none() {
-            return invalid("store.clinical = \"sparql\" needs store.sparql_url".to_owned());
-        }
-        if self.store.directory == DirectoryBackend::Postgres && self.store.postgres_url.is_none() {
-            return invalid("store.directory = \"postgres\" needs store.postgres_url".to_owned());
-        }
         for origin in &self.ui.origins {
             let rest = origin
                 .strip_prefix("http://")
@@ -447,21 +289,34 @@ impl ServerConfig {
                 ));
             }
         }
-        if self.limits.max_body_bytes == 0 || self.limits.max_page_limit == 0 {
+        if self.limits.max_body_bytes == 0 {
             return invalid("limits must be positive".to_owned());
         }
-        if !(1..=3600).contains(&self.limits.timestamp_window_secs) {
-            return invalid("limits.timestamp_window_secs must be 1..=3600".to_owned());
-        }
-        for admin in &self.admins {
-            if admin.secret.len() < 32 {
-                return invalid(format!(
-                    "admin `{}`: the secret must be at least 32 bytes",
-                    admin.key
-                ));
-            }
-        }
         Ok(())
+    }
+
+    /// What the container service needs of this configuration (everything but the
+    /// listening address, the CORS origins and the body limit).
+    pub fn container_config(&self) -> ContainerConfig {
+        let mut c = ContainerConfig::for_data_dir(self.data_dir.clone());
+        c.public_url = self.public_url.clone();
+        c.store = self.store.clone();
+        c.ui_consumer_key = self.ui.consumer_key.clone();
+        c.ui_consumer_secret = self.ui.consumer_secret.clone();
+        c.admins = self.admins.clone();
+        let l = &self.limits;
+        let mut limits = ContainerLimits::default();
+        limits.max_app_data_bytes = l.max_app_data_bytes;
+        limits.max_page_limit = l.max_page_limit;
+        limits.timestamp_window_secs = l.timestamp_window_secs;
+        limits.response_cache_bytes = l.response_cache_bytes;
+        limits.nonce_capacity = l.nonce_capacity;
+        limits.nonce_capacity_per_consumer = l.nonce_capacity_per_consumer;
+        c.limits = limits;
+        c.lifetimes = self.lifetimes.clone();
+        c.name = self.name.clone();
+        c.admin_email = self.admin_email.clone();
+        c
     }
 
     /// The public base URL without a trailing slash.

@@ -1,10 +1,12 @@
 //! [`ApiError`]: every failure as an HTTP status with a short plain-text body naming the
-//! problem. This is the one place where store and auth errors become statuses.
+//! problem. Store, auth and service errors become statuses here only, by their kind
+//! (`status_of`).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use smart_auth::{AuthError, AuthErrorKind};
-use smart_store::{ErrorKind, StoreError};
+use smart_auth::AuthError;
+use smart_store::StoreError;
+use smart_store::container::{ServiceError, ServiceErrorKind};
 
 /// An error response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,40 +121,42 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The HTTP status of each kind of service failure: the one place where failures become
+/// statuses.
+fn status_of(kind: ServiceErrorKind) -> StatusCode {
+    match kind {
+        ServiceErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+        ServiceErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ServiceErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ServiceErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ServiceErrorKind::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+        ServiceErrorKind::Conflict => StatusCode::CONFLICT,
+        ServiceErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ServiceErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ServiceErrorKind::Locked => StatusCode::TOO_MANY_REQUESTS,
+        ServiceErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match status_of(e.kind()) {
+            // The detail goes to the log, not to the client.
+            StatusCode::INTERNAL_SERVER_ERROR => Self::internal(e.message()),
+            status => Self::new(status, e.message()),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e.kind() {
-            ErrorKind::NotFound => Self::not_found(e.to_string()),
-            ErrorKind::Conflict => Self::new(StatusCode::CONFLICT, e.to_string()),
-            ErrorKind::Invalid => Self::bad_request(e.to_string()),
-            ErrorKind::Unavailable => {
-                tracing::warn!(error = %e, "store unavailable");
-                Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "storage is unavailable; retry later",
-                )
-            }
-            _ => Self::internal(e),
-        }
+        ServiceError::from(e).into()
     }
 }
 
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
-        match e.kind() {
-            AuthErrorKind::BadRequest => Self::bad_request(e.to_string()),
-            AuthErrorKind::Unauthenticated => Self::unauthorized(e.to_string()),
-            AuthErrorKind::Forbidden => Self::forbidden(e.to_string()),
-            AuthErrorKind::NotFound => Self::not_found(e.to_string()),
-            AuthErrorKind::Conflict => Self::new(StatusCode::CONFLICT, e.to_string()),
-            AuthErrorKind::Locked => Self::new(StatusCode::TOO_MANY_REQUESTS, e.to_string()),
-            // Say which store (a database down, or the nonce memory full under load), so
-            // an operator can tell; smart-auth's storage messages carry no secrets.
-            AuthErrorKind::Unavailable => {
-                tracing::warn!(error = %e, "authentication storage unavailable");
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, format!("{e}; retry later"))
-            }
-            _ => Self::internal(e),
-        }
+        ServiceError::from(e).into()
     }
 }

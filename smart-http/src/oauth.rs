@@ -1,6 +1,6 @@
 //! The container endpoints: OAuth token endpoints, login, authorization (API side),
 //! launch, background tokens, and the app registry. Each runs a smart-auth flow, which
-//! checks the policy again itself.
+//! checks the policy again itself; this module only reads the request and words the reply.
 
 use crate::error::ApiError;
 use crate::response;
@@ -17,7 +17,7 @@ use smart_core::manifest::AppManifest;
 pub(crate) async fn handle(ctx: &Ctx<'_>, route: ContainerRoute) -> Result<Response, ApiError> {
     let provider = ctx.container.provider();
     match route {
-        ContainerRoute::ListApps => list_apps(ctx).await,
+        ContainerRoute::ListApps => response::answer(ctx.container.app_list().await?, &ctx.headers),
         ContainerRoute::RequestToken => Ok(response::form(
             provider.request_token(who(ctx)?).await?.to_form(),
         )),
@@ -200,23 +200,4 @@ fn manifest_body(ctx: &Ctx<'_>) -> Result<AppManifest, ApiError> {
         .validate()
         .map_err(|e| ApiError::bad_request(format!("invalid manifest: {e}")))?;
     Ok(manifest)
-}
-
-async fn list_apps(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
-    let apps = ctx.container.directory().list_apps().await?;
-    let list: Vec<serde_json::Value> = apps
-        .iter()
-        .filter(|a| a.enabled)
-        .map(|a| {
-            let m = &a.manifest;
-            json!({
-                "id": m.id,
-                "name": m.name,
-                "description": m.description,
-                "mode": serde_json::to_value(m.mode).unwrap_or_default(),
-                "icon": m.icon,
-            })
-        })
-        .collect();
-    Ok(response::json(&serde_json::Value::Array(list)))
 }

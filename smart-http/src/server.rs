@@ -1,9 +1,12 @@
 //! The request pipeline and the server: route → read the body (within the limit) →
-//! authenticate (OAuth 1.0a) → apply the access policy → run the handler. Every failure
-//! becomes an [`ApiError`]; CORS and gzip are tower layers around it.
+//! authenticate (OAuth 1.0a) → apply the access policy → run the handler (a catalog call
+//! through the service, or a container endpoint). Every failure becomes an [`ApiError`];
+//! CORS and gzip are tower layers around it. [`run_authenticated`] is the end of the
+//! pipeline on its own, for a request authenticated another way (the web UI's relay).
 
 use crate::container::Container;
 use crate::error::ApiError;
+use crate::response;
 use crate::routes::{self, NoRoute, Route};
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -11,26 +14,43 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, header};
 use axum::response::{IntoResponse, Response};
 use smart_auth::Authenticated;
-use smart_auth::oauth::percent_encode;
-use smart_auth::policy::{Decision, Target};
-use smart_core::RecordId;
+use smart_store::container::CallRequest;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-/// Everything a handler needs about one request.
+/// One request after authentication, as the pipeline (or the web UI's relay, which
+/// authenticates its own way) hands it to [`run_authenticated`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AuthenticatedRequest {
+    /// Where it goes.
+    pub route: Route,
+    /// The path relative to the API base.
+    pub path: String,
+    /// The query parameters, decoded, in the order sent.
+    pub query: Vec<(String, String)>,
+    /// The request headers (`Accept`, `Content-Type`, `If-None-Match` are read).
+    pub headers: HeaderMap,
+    /// The body (within the body limit).
+    pub body: Bytes,
+    /// The principal (`None`: unsigned).
+    pub who: Option<Authenticated>,
+    /// When the request started.
+    pub started: Instant,
+}
+
+/// Everything a container endpoint needs about one request.
 #[derive(Debug)]
 pub(crate) struct Ctx<'a> {
     pub(crate) container: &'a Container,
     pub(crate) route: Route,
-    pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) who: Option<Authenticated>,
-    pub(crate) started: Instant,
 }
 
 impl Ctx<'_> {
@@ -45,48 +65,6 @@ impl Ctx<'_> {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
-    }
-
-    /// This request's URL with `offset` and `limit` set for the next page (OAuth
-    /// parameters dropped: the next request is signed afresh), properly encoded.
-    pub(crate) fn next_page_url(&self, offset: usize, limit: usize) -> String {
-        let mut pairs: Vec<(String, String)> = self
-            .query
-            .iter()
-            .filter(|(k, _)| k != "offset" && k != "limit" && !k.starts_with("oauth_"))
-            .cloned()
-            .collect();
-        pairs.push(("limit".to_owned(), limit.to_string()));
-        pairs.push(("offset".to_owned(), offset.to_string()));
-        let query: Vec<String> = pairs
-            .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{}={}",
-                    percent_encode(k.as_bytes()),
-                    percent_encode(v.as_bytes())
-                )
-            })
-            .collect();
-        format!(
-            "{}{}?{}",
-            self.container.config().api_base(),
-            self.path,
-            query.join("&")
-        )
-    }
-
-    /// When the record last changed, if the registry knows.
-    pub(crate) async fn record_modified(&self, record: &RecordId) -> Option<SystemTime> {
-        let entry = self
-            .container
-            .directory()
-            .get_record(record)
-            .await
-            .ok()
-            .flatten()?;
-        let millis = u64::try_from(entry.updated_at.as_unix_millis()).ok()?;
-        Some(SystemTime::UNIX_EPOCH + Duration::from_millis(millis))
     }
 }
 
@@ -212,26 +190,9 @@ async fn handle(
     if let Some(a) = authorization {
         oauth = oauth.with_authorization(a);
     }
-    let provider = container.provider();
-    let who = provider.authenticate(&oauth).await?;
-    let target = Target::from_bindings(route.bindings());
-    match provider.authorize(who.as_ref(), route.endpoint(), &target) {
-        Decision::Allow => {}
-        Decision::Unauthenticated => {
-            return Err(ApiError::unauthorized(
-                "this endpoint needs an OAuth 1.0a signed request",
-            ));
-        }
-        _ => {
-            return Err(ApiError::forbidden(
-                "the access policy does not allow this caller here",
-            ));
-        }
-    }
-
-    let ctx = Ctx {
-        container,
-        route: route.clone(),
+    let who = container.provider().authenticate(&oauth).await?;
+    let request = AuthenticatedRequest {
+        route,
         path,
         query,
         headers: parts.headers,
@@ -239,8 +200,49 @@ async fn handle(
         who,
         started,
     };
-    match route {
-        Route::Api(call, _) => crate::api::handle(&ctx, call).await,
-        Route::Container(r, _) => crate::oauth::handle(&ctx, r).await,
+    run_authenticated(container, request).await
+}
+
+/// The end of the pipeline for an authenticated request: the access policy, then the
+/// handler (a catalog call through the service, or a container endpoint).
+pub async fn run_authenticated(
+    container: &Container,
+    request: AuthenticatedRequest,
+) -> Result<Response, ApiError> {
+    match request.route {
+        // The service applies the policy to catalog calls itself.
+        Route::Api(call, bindings) => {
+            let AuthenticatedRequest {
+                path,
+                query,
+                headers,
+                body,
+                who,
+                started,
+                ..
+            } = request;
+            let content_type = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            let call = CallRequest::routed(call, bindings, &path)
+                .with_query(query)
+                .with_body(content_type, body)
+                .with_format(response::negotiate(&headers))
+                .started_at(started);
+            let answer = container.execute(who.as_ref(), call).await?;
+            response::answer(answer, &headers)
+        }
+        Route::Container(endpoint, ref bindings) => {
+            container.authorize(request.who.as_ref(), endpoint.endpoint(), bindings)?;
+            let ctx = Ctx {
+                container,
+                route: request.route.clone(),
+                query: request.query,
+                headers: request.headers,
+                body: request.body,
+                who: request.who,
+            };
+            crate::oauth::handle(&ctx, endpoint).await
+        }
     }
 }

@@ -5,6 +5,42 @@
 //! directory store trait. Backends: in-memory, the embedded default (durable, under one data
 //! directory), a remote SPARQL 1.1 endpoint, SQLite and PostgreSQL.
 //!
+//! [`container`] is the transport-free container service over those stores:
+//! [`Container`] runs every catalog call for a principal, the clinical-note pipeline,
+//! documents, manifests and app data, with the answer cache, so a vendor can put the
+//! container behind any transport (smart-http is one) without copying code:
+//!
+//! ```
+//! use smart_store::container::{CallAnswer, CallId, CallRequest, Container, ContainerConfig};
+//! use std::sync::Arc;
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let mut config = ContainerConfig::default();
+//! config.ui_consumer_secret = Some("a UI secret of at least thirty-two bytes".to_owned());
+//! let admin = smart_auth::MachineCredential::new(
+//!     "local-admin",
+//!     smart_auth::Secret::new("an admin secret of at least thirty-two bytes"),
+//! )
+//! .unwrap();
+//! let container = Container::from_parts(
+//!     config,
+//!     Arc::new(smart_store::clinical::MemoryClinicalStore::in_memory().unwrap()),
+//!     Arc::new(smart_store::directory::MemoryDirectory::new()),
+//!     Arc::new(smart_store::blobs::MemoryBlobs::new()),
+//!     admin,
+//! )
+//! .unwrap();
+//! let who = container.local_admin().await.unwrap();
+//! let request = CallRequest::new(CallId::SearchRecords, "/records/search").unwrap();
+//! let CallAnswer::Rdf(answer) = container.execute(Some(&who), request).await.unwrap() else {
+//!     panic!("a record search answers RDF");
+//! };
+//! // No record yet: the answer holds only its `api:ResponseSummary`.
+//! let text = String::from_utf8(answer.body).unwrap();
+//! assert!(text.contains("ResponseSummary"));
+//! # });
+//! ```
+//!
 //! [`reconcile`] keeps the record registry in step with the clinical store after a crash.
 //! [`auth_adapter`] lets smart-auth's provider store its accounts, apps, tokens, shares and
 //! nonces in any directory store.
@@ -14,9 +50,11 @@ pub mod blobs;
 pub mod clinical;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod container;
 pub mod directory;
 pub mod error;
 pub mod import;
 pub mod reconcile;
 
+pub use container::{CallAnswer, CallRequest, Container, ContainerConfig, ServiceError};
 pub use error::{ErrorKind, StoreError, StoreResult};

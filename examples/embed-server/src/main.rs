@@ -8,11 +8,13 @@
 
 use smart_auth::{MachineCredential, Secret};
 use smart_core::RecordId;
+use smart_core::catalog::CallId;
 use smart_core::manifest::AppManifest;
 use smart_http::Container;
 use smart_http::config::ServerConfig;
 use smart_store::blobs::MemoryBlobs;
 use smart_store::clinical::MemoryClinicalStore;
+use smart_store::container::{CallAnswer, CallRequest};
 use smart_store::directory::MemoryDirectory;
 use smart_store::import::{self, MemoryDocuments, Validation};
 use std::sync::Arc;
@@ -30,9 +32,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     config.public_url = format!("http://{addr}");
     config.ui.consumer_secret = Some("an example UI secret, 32 bytes or more".to_owned());
 
-    // 2. The stores: the vendor's own implementations would go here.
-    let container = Arc::new(Container::from_parts(
-        config,
+    // 2. The stores (the vendor's own implementations would go here) under the
+    //    transport-free container service, which the HTTP adapter then serves.
+    let service = Arc::new(smart_store::Container::from_parts(
+        config.container_config(),
         Arc::new(MemoryClinicalStore::in_memory()?),
         Arc::new(MemoryDirectory::new()),
         Arc::new(MemoryBlobs::new()),
@@ -41,6 +44,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Secret::new("the EHR's admin secret, long enough!"),
         )?,
     )?);
+    let container = Arc::new(Container::with_service(service.clone(), config));
 
     // 3. Data: one generated patient through the importer (validated, split, stored).
     let patient = smart_samples::Generator::new(7).generate_patient(0);
@@ -70,6 +74,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "mode": "background", "scope": "record"}"#,
     )?;
     let creds = container.provider().register_app(&admin, manifest).await?;
+    // The same use cases without HTTP (as a vendor's own transport would call them).
+    let path = format!("/records/{}/demographics", patient.record_id);
+    let request = CallRequest::new(CallId::GetDemographics, &path)?;
+    let CallAnswer::Rdf(demographics) = service.execute(Some(&admin), request).await? else {
+        return Err("demographics are RDF".into());
+    };
+    println!(
+        "demographics without HTTP: {} bytes of RDF/XML",
+        demographics.body.len()
+    );
     println!("SMART API at http://{addr} (record {})", patient.record_id);
     println!(
         "app {} secret {}",

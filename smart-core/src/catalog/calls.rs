@@ -5,7 +5,7 @@
 //! [`super::SPEC_FIXES`]. Descriptions are our own.
 
 use super::filters::{self, calls};
-use super::{ApiCall, CallCardinality::*, Category::*, HttpMethod::*};
+use super::{ApiCall, CallCardinality::*, CallId, Category::*, HttpMethod::*};
 use crate::{dcterms, sp};
 
 const JSON: Option<&str> = Some("application/json");
@@ -15,6 +15,7 @@ const JSON: Option<&str> = Some("application/json");
 const BLANK: ApiCall = ApiCall {
     iri: "",
     name: "",
+    id: CallId::GetContainerManifest,
     method: Get,
     path: "",
     category: Record,
@@ -33,6 +34,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_container_manifest"),
         name: "get_container_manifest",
+        id: CallId::GetContainerManifest,
         path: "/manifest",
         category: Container,
         target: sp!("ContainerManifest"),
@@ -43,6 +45,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_ontology"),
         name: "get_ontology",
+        id: CallId::GetOntology,
         path: "/ontology",
         category: Container,
         target: sp!("Ontology"),
@@ -52,6 +55,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_app_manifests"),
         name: "get_app_manifests",
+        id: CallId::GetAppManifests,
         path: "/apps/manifests/",
         category: Container,
         target: sp!("AppManifest"),
@@ -63,6 +67,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_app_manifest"),
         name: "get_app_manifest",
+        id: CallId::GetAppManifest,
         // Decision: `{descriptor}` is an app id; intent strings are not resolved.
         path: "/apps/{descriptor}/manifest",
         category: Container,
@@ -74,6 +79,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("search_records"),
         name: "search_records",
+        id: CallId::SearchRecords,
         path: "/records/search",
         category: Container,
         target: sp!("Demographics"),
@@ -85,6 +91,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("search_users"),
         name: "search_users",
+        id: CallId::SearchUsers,
         path: "/users/search",
         category: Container,
         target: sp!("User"),
@@ -96,6 +103,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_user"),
         name: "get_user",
+        id: CallId::GetUser,
         path: "/users/{user_id}",
         category: Container,
         target: sp!("User"),
@@ -106,6 +114,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_allergies"),
         name: "get_allergies",
+        id: CallId::GetAllergies,
         path: "/records/{record_id}/allergies/",
         target: sp!("Allergy"),
         cardinality: Multiple,
@@ -117,6 +126,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_allergy"),
         name: "get_allergy",
+        id: CallId::GetAllergy,
         path: "/records/{record_id}/allergies/{allergy_id}",
         target: sp!("Allergy"),
         description: "One allergy of the record.",
@@ -125,6 +135,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_clinical_notes"),
         name: "get_clinical_notes",
+        id: CallId::GetClinicalNotes,
         path: "/records/{record_id}/clinical_notes/",
         target: sp!("ClinicalNote"),
         cardinality: Multiple,
@@ -136,6 +147,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("post_clinical_note"),
         name: "post_clinical_note",
+        id: CallId::PostClinicalNote,
         method: Post,
         path: "/records/{record_id}/clinical_notes/",
         target: sp!("ClinicalNote"),
@@ -145,6 +157,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_clinical_note"),
         name: "get_clinical_note",
+        id: CallId::GetClinicalNote,
         path: "/records/{record_id}/clinical_notes/{clinical_note_id}",
         target: sp!("ClinicalNote"),
         description: "One clinical note of the record.",
@@ -153,6 +166,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_demographics"),
         name: "get_demographics",
+        id: CallId::GetDemographics,
         path: "/records/{record_id}/demographics",
         target: sp!("Demographics"),
         description: "The patient's demographics; a record has exactly one.",
@@ -161,6 +175,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_documents"),
         name: "get_documents",
+        id: CallId::GetDocuments,
         path: "/records/{record_id}/documents/",
         target: sp!("Document"),
         cardinality: Multiple,
@@ -176,6 +191,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_document"),
         name: "get_document",
+        id: CallId::GetDocument,
         path: "/records/{record_id}/documents/{document_id}",
         target: sp!("Document"),
         parameters: filters::DOCUMENT_FORMAT,
@@ -185,6 +201,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_encounters"),
         name: "get_encounters",
+        id: CallId::GetEncounters,
         path: "/records/{record_id}/encounters/",
         target: sp!("Encounter"),
         cardinality: Multiple,
@@ -195,6 +212,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_encounter"),
         name: "get_encounter",
+        id: CallId::GetEncounter,
         path: "/records/{record_id}/encounters/{encounter_id}",
         target: sp!("Encounter"),
         description: "One encounter of the record.",
@@ -203,6 +221,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_family_history_observations"),
         name: "get_family_history_observations",
+        id: CallId::GetFamilyHistoryObservations,
         path: "/records/{record_id}/family_history/",
         target: sp!("FamilyHistory"),
         cardinality: Multiple,
@@ -212,6 +231,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_family_history_observation"),
         name: "get_family_history_observation",
+        id: CallId::GetFamilyHistoryObservation,
         path: "/records/{record_id}/family_history/{family_history_id}",
         target: sp!("FamilyHistory"),
         description: "One family history observation of the record.",
@@ -220,6 +240,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_fulfillments"),
         name: "get_fulfillments",
+        id: CallId::GetFulfillments,
         path: "/records/{record_id}/fulfillments/",
         target: sp!("Fulfillment"),
         cardinality: Multiple,
@@ -231,6 +252,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_fulfillment"),
         name: "get_fulfillment",
+        id: CallId::GetFulfillment,
         path: "/records/{record_id}/fulfillments/{fulfillment_id}",
         target: sp!("Fulfillment"),
         description: "One fulfillment of the record.",
@@ -239,6 +261,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_imaging_studies"),
         name: "get_imaging_studies",
+        id: CallId::GetImagingStudies,
         path: "/records/{record_id}/imaging_studies/",
         target: sp!("ImagingStudy"),
         cardinality: Multiple,
@@ -249,6 +272,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_imaging_study"),
         name: "get_imaging_study",
+        id: CallId::GetImagingStudy,
         path: "/records/{record_id}/imaging_studies/{imaging_study_id}",
         target: sp!("ImagingStudy"),
         description: "One imaging study of the record.",
@@ -257,6 +281,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_immunizations"),
         name: "get_immunizations",
+        id: CallId::GetImmunizations,
         path: "/records/{record_id}/immunizations/",
         target: sp!("Immunization"),
         cardinality: Multiple,
@@ -268,6 +293,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_immunization"),
         name: "get_immunization",
+        id: CallId::GetImmunization,
         path: "/records/{record_id}/immunizations/{immunization_id}",
         target: sp!("Immunization"),
         description: "One immunization of the record.",
@@ -276,6 +302,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_lab_panels"),
         name: "get_lab_panels",
+        id: CallId::GetLabPanels,
         path: "/records/{record_id}/lab_panels/",
         target: sp!("LabPanel"),
         cardinality: Multiple,
@@ -285,6 +312,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_lab_panel"),
         name: "get_lab_panel",
+        id: CallId::GetLabPanel,
         // SPEC FIX (get_lab_panel path): the ontology gives this call the collection path
         // `/records/{record_id}/lab_panels/`, which has no id and collides with
         // get_lab_panels. We use the class's base path.
@@ -296,6 +324,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_lab_results"),
         name: "get_lab_results",
+        id: CallId::GetLabResults,
         path: "/records/{record_id}/lab_results/",
         target: sp!("LabResult"),
         cardinality: Multiple,
@@ -307,6 +336,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_lab_result"),
         name: "get_lab_result",
+        id: CallId::GetLabResult,
         path: "/records/{record_id}/lab_results/{lab_result_id}",
         target: sp!("LabResult"),
         description: "One lab result of the record.",
@@ -315,6 +345,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_medical_images"),
         name: "get_medical_images",
+        id: CallId::GetMedicalImages,
         path: "/records/{record_id}/medical_images/",
         target: sp!("MedicalImage"),
         cardinality: Multiple,
@@ -325,6 +356,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_medical_image"),
         name: "get_medical_image",
+        id: CallId::GetMedicalImage,
         path: "/records/{record_id}/medical_images/{medical_image_id}",
         target: sp!("MedicalImage"),
         description: "One medical image of the record.",
@@ -333,6 +365,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_medications"),
         name: "get_medications",
+        id: CallId::GetMedications,
         path: "/records/{record_id}/medications/",
         target: sp!("Medication"),
         cardinality: Multiple,
@@ -344,6 +377,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_medication"),
         name: "get_medication",
+        id: CallId::GetMedication,
         path: "/records/{record_id}/medications/{medication_id}",
         target: sp!("Medication"),
         description: "One medication of the record, with its fulfillments.",
@@ -352,6 +386,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_photograph"),
         name: "get_photograph",
+        id: CallId::GetPhotograph,
         // Decision: the ontology's singular path is kept (one photograph per record); the
         // class base path `/photographs/...` only shapes statement IRIs.
         path: "/records/{record_id}/photograph",
@@ -362,6 +397,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_problems"),
         name: "get_problems",
+        id: CallId::GetProblems,
         path: "/records/{record_id}/problems/",
         target: sp!("Problem"),
         cardinality: Multiple,
@@ -373,6 +409,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_problem"),
         name: "get_problem",
+        id: CallId::GetProblem,
         path: "/records/{record_id}/problems/{problem_id}",
         target: sp!("Problem"),
         description: "One problem of the record.",
@@ -381,6 +418,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_procedures"),
         name: "get_procedures",
+        id: CallId::GetProcedures,
         path: "/records/{record_id}/procedures/",
         target: sp!("Procedure"),
         cardinality: Multiple,
@@ -392,6 +430,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_procedure"),
         name: "get_procedure",
+        id: CallId::GetProcedure,
         path: "/records/{record_id}/procedures/{procedure_id}",
         target: sp!("Procedure"),
         description: "One procedure of the record.",
@@ -400,6 +439,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_scratchpad_data"),
         name: "get_scratchpad_data",
+        id: CallId::GetScratchpadData,
         path: "/records/{record_id}/apps/{smart_app_id}/scratchpad",
         target: sp!("ScratchpadData"),
         description: "An app's opaque scratchpad for the record; empty if never written.",
@@ -408,6 +448,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("put_scratchpad_data"),
         name: "put_scratchpad_data",
+        id: CallId::PutScratchpadData,
         method: Put,
         path: "/records/{record_id}/apps/{smart_app_id}/scratchpad",
         target: sp!("ScratchpadData"),
@@ -417,6 +458,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("delete_scratchpad_data"),
         name: "delete_scratchpad_data",
+        id: CallId::DeleteScratchpadData,
         method: Delete,
         path: "/records/{record_id}/apps/{smart_app_id}/scratchpad",
         target: sp!("ScratchpadData"),
@@ -426,6 +468,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_social_history"),
         name: "get_social_history",
+        id: CallId::GetSocialHistory,
         path: "/records/{record_id}/social_history",
         target: sp!("SocialHistory"),
         description: "The patient's social history (smoking status); one per record.",
@@ -434,6 +477,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_vital_sign_sets"),
         name: "get_vital_sign_sets",
+        id: CallId::GetVitalSignSets,
         path: "/records/{record_id}/vital_sign_sets/",
         target: sp!("VitalSignSet"),
         cardinality: Multiple,
@@ -445,6 +489,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_vital_sign_set"),
         name: "get_vital_sign_set",
+        id: CallId::GetVitalSignSet,
         path: "/records/{record_id}/vital_sign_sets/{vital_sign_set_id}",
         target: sp!("VitalSignSet"),
         description: "One vital sign set of the record.",
@@ -454,6 +499,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("get_user_preferences"),
         name: "get_user_preferences",
+        id: CallId::GetUserPreferences,
         path: "/users/{user_id}/apps/{smart_app_id}/preferences",
         category: User,
         target: sp!("UserPreferences"),
@@ -463,6 +509,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("put_user_preferences"),
         name: "put_user_preferences",
+        id: CallId::PutUserPreferences,
         method: Put,
         path: "/users/{user_id}/apps/{smart_app_id}/preferences",
         category: User,
@@ -473,6 +520,7 @@ pub static CALLS: &[ApiCall] = &[
     ApiCall {
         iri: calls!("delete_user_preferences"),
         name: "delete_user_preferences",
+        id: CallId::DeleteUserPreferences,
         method: Delete,
         path: "/users/{user_id}/apps/{smart_app_id}/preferences",
         category: User,

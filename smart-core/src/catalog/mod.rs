@@ -116,10 +116,12 @@
 mod calls;
 mod filters;
 mod fixes;
+mod id;
 mod routing;
 
 pub use calls::CALLS;
 pub use fixes::SPEC_FIXES;
+pub use id::CallId;
 pub use routing::{PathBindings, PathError, allowed_methods, match_path};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -365,6 +367,8 @@ pub struct ApiCall {
     pub iri: &'static str,
     /// The client method name, e.g. `get_medications`.
     pub name: &'static str,
+    /// The call's identity, for exhaustive dispatch (see [`CallId`]).
+    pub id: CallId,
     /// HTTP method.
     pub method: HttpMethod,
     /// Path template relative to the API base, e.g. `/records/{record_id}/medications/`.

@@ -14,15 +14,12 @@
 //! counter would not see. Its size is bounded by `limits.response_cache_bytes`; when full
 //! it is emptied (record reads are cheap to recompute, and an unbounded cache is not).
 
+use crate::StoreResult;
+use crate::clinical::{ClinicalStore, RecordSearch, SearchPage, StatementPage, StatementQuery};
 use async_trait::async_trait;
-use axum::body::Bytes;
 use oxrdf::{Graph, NamedNode};
 use smart_core::RecordId;
 use smart_rdf::{RdfFormat, SplitRecord, StatementGraph};
-use smart_store::StoreResult;
-use smart_store::clinical::{
-    ClinicalStore, RecordSearch, SearchPage, StatementPage, StatementQuery,
-};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -136,7 +133,7 @@ impl CacheKey {
 #[derive(Debug)]
 pub(crate) struct Answer {
     /// The body without the summary.
-    pub(crate) body: Bytes,
+    pub(crate) body: Vec<u8>,
     /// True if the answer's graph (without summary) is empty.
     pub(crate) empty: bool,
     /// Statements returned.

@@ -1,0 +1,171 @@
+//! The service's errors: [`ContainerError`] when a container cannot be opened,
+//! [`ServiceError`] (with its [`ServiceErrorKind`]) when a call fails. A transport maps the
+//! kind to its own status codes (smart-http does it in one function).
+
+use smart_auth::{AuthError, AuthErrorKind};
+
+use super::config::ConfigError;
+use crate::{ErrorKind, StoreError};
+
+/// Why a container could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ContainerError {
+    /// The configuration is inconsistent.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A store could not be opened.
+    #[error("{what}: {source}")]
+    Store {
+        /// Which store.
+        what: String,
+        /// Why.
+        source: StoreError,
+    },
+    /// The data directory or its secrets file could not be used.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The OAuth configuration was refused.
+    #[error("OAuth configuration: {0}")]
+    Auth(#[from] smart_auth::ConfigError),
+    /// The configuration asks for a backend this build does not include.
+    #[error("this build has no {0} support (enable the cargo feature)")]
+    NotCompiled(&'static str),
+}
+
+/// What kind of failure a [`ServiceError`] is; a transport chooses its status from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServiceErrorKind {
+    /// The request is malformed or names something invalid.
+    BadRequest,
+    /// The caller is not authenticated and must be.
+    Unauthenticated,
+    /// The caller may not do this.
+    Forbidden,
+    /// Nothing is there.
+    NotFound,
+    /// None of the formats the caller accepts can be produced.
+    NotAcceptable,
+    /// The state does not allow it (a duplicate, a lost race).
+    Conflict,
+    /// A value is larger than its limit.
+    TooLarge,
+    /// The body's media type cannot be read.
+    UnsupportedMediaType,
+    /// Too many failed attempts: the account is locked for a while.
+    Locked,
+    /// A store or other dependency is unavailable; retrying later may work.
+    Unavailable,
+    /// A bug or an unexpected failure; the message is for the log, not the caller.
+    Internal,
+}
+
+/// A failed call: a kind and a message naming the problem (for
+/// [`ServiceErrorKind::Internal`], a detail for the log only).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ServiceError {
+    kind: ServiceErrorKind,
+    message: String,
+}
+
+impl ServiceError {
+    /// An error of this kind.
+    pub fn new(kind: ServiceErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// [`ServiceErrorKind::BadRequest`].
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(ServiceErrorKind::BadRequest, message)
+    }
+
+    /// [`ServiceErrorKind::NotFound`].
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ServiceErrorKind::NotFound, message)
+    }
+
+    /// [`ServiceErrorKind::UnsupportedMediaType`].
+    pub fn unsupported_media_type(message: impl Into<String>) -> Self {
+        Self::new(ServiceErrorKind::UnsupportedMediaType, message)
+    }
+
+    /// [`ServiceErrorKind::TooLarge`], naming the limit.
+    pub fn too_large(what: &str, limit: usize) -> Self {
+        Self::new(
+            ServiceErrorKind::TooLarge,
+            format!("{what} is larger than the limit of {limit} bytes"),
+        )
+    }
+
+    /// [`ServiceErrorKind::Internal`] with a detail for the log.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::new(ServiceErrorKind::Internal, detail.to_string())
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> ServiceErrorKind {
+        self.kind
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        let kind = match e.kind() {
+            ErrorKind::NotFound => ServiceErrorKind::NotFound,
+            ErrorKind::Conflict => ServiceErrorKind::Conflict,
+            ErrorKind::Invalid => ServiceErrorKind::BadRequest,
+            ErrorKind::Unavailable => {
+                // The caller gets a generic message; the log says which store and why.
+                tracing::warn!(error = %e, "store unavailable");
+                return Self::new(
+                    ServiceErrorKind::Unavailable,
+                    "storage is unavailable; retry later",
+                );
+            }
+            _ => ServiceErrorKind::Internal,
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
+impl From<AuthError> for ServiceError {
+    fn from(e: AuthError) -> Self {
+        let kind = match e.kind() {
+            AuthErrorKind::BadRequest => ServiceErrorKind::BadRequest,
+            AuthErrorKind::Unauthenticated => ServiceErrorKind::Unauthenticated,
+            AuthErrorKind::Forbidden => ServiceErrorKind::Forbidden,
+            AuthErrorKind::NotFound => ServiceErrorKind::NotFound,
+            AuthErrorKind::Conflict => ServiceErrorKind::Conflict,
+            AuthErrorKind::Locked => ServiceErrorKind::Locked,
+            // Say which store (a database down, or the nonce memory full under load), so
+            // an operator can tell; smart-auth's storage messages carry no secrets.
+            AuthErrorKind::Unavailable => {
+                tracing::warn!(error = %e, "authentication storage unavailable");
+                return Self::new(ServiceErrorKind::Unavailable, format!("{e}; retry later"));
+            }
+            _ => ServiceErrorKind::Internal,
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
+impl From<smart_rdf::negotiate::NotAcceptable> for ServiceError {
+    fn from(e: smart_rdf::negotiate::NotAcceptable) -> Self {
+        Self::new(ServiceErrorKind::NotAcceptable, e.to_string())
+    }
+}
