@@ -10,6 +10,7 @@ use std::io::Write;
 
 use oxrdf::{Graph, NamedOrBlankNode};
 use smart_core::catalog::{self, ApiCall, CallCardinality, Category, FilterKind, HttpMethod};
+use smart_core::encoding::{EncodeSet, percent_encode};
 use smart_core::manifest::{AppManifest, ContainerManifest};
 use smart_core::{sp, vcard};
 use smart_rdf::validate::{Mode, PayloadRules, ValidationOptions, validate};
@@ -1952,11 +1953,12 @@ fn with_query(url: &str, query: &str) -> String {
 
 /// A path segment, percent-encoded.
 fn segment(value: &str) -> String {
-    smart_auth::oauth::percent_encode(value.as_bytes())
+    percent_encode(value.as_bytes(), EncodeSet::Unreserved)
 }
 
+/// A query value, percent-encoded.
 fn query_value(value: &str) -> String {
-    smart_auth::oauth::percent_encode(value.as_bytes())
+    percent_encode(value.as_bytes(), EncodeSet::Unreserved)
 }
 
 /// A random marker for data the verifier writes.
@@ -1965,7 +1967,7 @@ fn marker() -> String {
     let mut bytes = [0u8; 8];
     // Uniqueness is a convenience here, not a security property.
     let _ = smart_auth::OsRandom::new().fill(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    smart_core::encoding::hex_lower(&bytes)
 }
 
 fn family_name(graph: &Graph, demographics: &NamedOrBlankNode) -> Option<String> {
