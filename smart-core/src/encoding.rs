@@ -125,6 +125,7 @@ impl Decoding {
 /// A `%` not followed by two hexadecimal digits, in a strict decoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("a '%' at byte {offset} is not followed by two hexadecimal digits")]
+#[non_exhaustive]
 pub struct BadEscape {
     /// The offset of the `%` in the input.
     pub offset: usize,
