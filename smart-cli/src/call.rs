@@ -147,8 +147,10 @@ fn record_of(path: &str) -> Option<String> {
     (!id.is_empty() && id != "search").then(|| id.to_owned())
 }
 
+/// A path segment, percent-encoded (every byte but the unreserved ones).
 fn encode(segment: &str) -> String {
-    smart_auth::oauth::percent_encode(segment.as_bytes())
+    use smart_core::encoding::{EncodeSet, percent_encode};
+    percent_encode(segment.as_bytes(), EncodeSet::Unreserved)
 }
 
 /// Sends one request signed with HMAC-SHA1 (a fresh nonce and the current time).

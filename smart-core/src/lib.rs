@@ -3,6 +3,7 @@
 #![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 
 pub mod catalog;
+pub mod encoding;
 pub mod ids;
 pub mod manifest;
 pub mod model;

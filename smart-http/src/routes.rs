@@ -251,22 +251,10 @@ fn bind(template: &'static str, path: &str) -> Option<(PathBindings, Vec<bool>)>
 }
 
 /// Percent-decodes a path segment; `None` if an escape is malformed or the result is not
-/// UTF-8.
+/// UTF-8 (the rules are [`smart_core::encoding`]'s, strict).
 pub fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    use smart_core::encoding::{Decoding, percent_decode};
+    String::from_utf8(percent_decode(s.as_bytes(), Decoding::strict()).ok()?).ok()
 }
 
 #[cfg(test)]

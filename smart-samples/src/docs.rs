@@ -36,12 +36,7 @@ pub(crate) fn file_document(
     let hash = b.typed(sp!("Hash"));
     b.lit(&hash, sp!("algorithm"), "SHA-256");
     let digest = Sha256::digest(&bytes);
-    let hex = digest
-        .iter()
-        .fold(String::with_capacity(64), |mut s, byte| {
-            let _ = write!(s, "{byte:02x}");
-            s
-        });
+    let hex = smart_core::encoding::hex_lower(&digest);
     b.lit(&hash, sp!("value"), &hex);
     b.link(&resource, sp!("hash"), &hash);
     b.link(doc, sp!("resource"), &resource);

@@ -165,28 +165,18 @@ fn small_update() -> Update {
     }
 }
 
-/// Decodes `application/x-www-form-urlencoded` (enough for these tests).
+/// Decodes `application/x-www-form-urlencoded`: the server under test must send a
+/// well-formed body, so a malformed escape fails the test.
 fn form_value(body: &str, name: &str) -> Option<String> {
+    use smart_core::encoding::{Decoding, percent_decode};
     body.split('&').find_map(|pair| {
         let (n, v) = pair.split_once('=')?;
-        (n == name).then(|| percent_decode(&v.replace('+', " ")))
+        (n == name).then(|| {
+            let bytes = percent_decode(v.as_bytes(), Decoding::strict().plus_as_space())
+                .expect("well-formed escapes");
+            String::from_utf8(bytes).expect("UTF-8")
+        })
     })
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
 }
 
 #[tokio::test]

@@ -1,70 +1,31 @@
 //! RFC 5849 §3.6 percent-encoding, strict percent-decoding, and
-//! `application/x-www-form-urlencoded` parsing, all on bytes.
+//! `application/x-www-form-urlencoded` parsing, all on bytes, over the shared rules of
+//! [`smart_core::encoding`].
 
-use std::fmt::Write as _;
+use smart_core::encoding::{self, Decoding, EncodeSet};
 
 /// A decoded `(name, value)` parameter, as bytes (names and values need not be UTF-8).
 pub type RawParameter = (Vec<u8>, Vec<u8>);
 
-/// A `%` not followed by two hexadecimal digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct BadEscape;
-
-/// True for the RFC 3986 unreserved characters, the only ones RFC 5849 §3.6 leaves as they
-/// are.
-fn unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
+pub(crate) use smart_core::encoding::BadEscape;
 
 /// Percent-encodes every byte outside `ALPHA / DIGIT / "-" / "." / "_" / "~"`, with
-/// upper-case hexadecimal digits (RFC 5849 §3.6).
+/// upper-case hexadecimal digits (RFC 5849 §3.6; the rules live in
+/// [`smart_core::encoding`]).
 pub fn percent_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 3);
-    for &b in bytes {
-        if unreserved(b) {
-            out.push(char::from(b));
-        } else {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    encoding::percent_encode(bytes, EncodeSet::Unreserved)
 }
 
 /// Decodes `%XX` escapes; with `plus_is_space`, `+` becomes a space first (form encoding).
 /// Any other byte stands for itself. A `%` without two hex digits is an error: a request
 /// whose parameters can be read two ways is refused rather than guessed at.
 pub(crate) fn percent_decode(input: &[u8], plus_is_space: bool) -> Result<Vec<u8>, BadEscape> {
-    let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while let Some(&b) = input.get(i) {
-        match b {
-            b'%' => {
-                let hi = input.get(i + 1).copied().and_then(hex).ok_or(BadEscape)?;
-                let lo = input.get(i + 2).copied().and_then(hex).ok_or(BadEscape)?;
-                out.push(hi << 4 | lo);
-                i += 3;
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    Ok(out)
+    let how = if plus_is_space {
+        Decoding::strict().plus_as_space()
+    } else {
+        Decoding::strict()
+    };
+    encoding::percent_decode(input, how)
 }
 
 /// Parses an `application/x-www-form-urlencoded` string (a query string or a form body)
@@ -127,9 +88,10 @@ mod tests {
         assert_eq!(percent_decode(b"a%20b+c", false).unwrap(), b"a b+c");
         assert_eq!(percent_decode(b"a%20b+c", true).unwrap(), b"a b c");
         assert_eq!(percent_decode(b"%e2%98%83", false).unwrap(), "☃".as_bytes());
-        assert_eq!(percent_decode(b"%2", false), Err(BadEscape));
-        assert_eq!(percent_decode(b"%zz", false), Err(BadEscape));
-        assert_eq!(percent_decode(b"%", false), Err(BadEscape));
+        let offset = |input: &[u8], plus: bool| percent_decode(input, plus).map_err(|e| e.offset);
+        assert_eq!(offset(b"%2", false), Err(0));
+        assert_eq!(offset(b"%zz", true), Err(0));
+        assert_eq!(offset(b"a%", false), Err(1));
     }
 
     #[test]

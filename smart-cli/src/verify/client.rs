@@ -10,6 +10,7 @@ use reqwest::Url;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap};
 use smart_auth::oauth::{HeaderSigner, SignatureMethod};
 use smart_auth::{OsRandom, Secret, SecureRandom, UnixTime};
+use smart_core::encoding::{self, Decoding};
 
 /// An OAuth token and its secret.
 #[derive(Debug, Clone)]
@@ -238,7 +239,7 @@ impl Client {
     fn nonce(&self) -> Result<String, ClientError> {
         let mut bytes = [0u8; 16];
         self.random.fill(&mut bytes)?;
-        Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+        Ok(encoding::hex_lower(&bytes))
     }
 }
 
@@ -271,29 +272,15 @@ pub(crate) fn parse_form(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Form decoding as a lenient client does it: `+` is a space and a stray `%` is itself
+/// (the server's answer is reported on, not refused).
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |j: usize| bytes.get(j).and_then(|b| char::from(*b).to_digit(16));
-        match (bytes[i], hex(i + 1), hex(i + 2)) {
-            (b'%', Some(hi), Some(lo)) => {
-                // Two hex digits make one byte below 256.
-                out.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
+    let how = Decoding::lenient().plus_as_space();
+    match encoding::percent_decode(s.as_bytes(), how) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        // A lenient decoding has no malformed escape to refuse.
+        Err(_) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

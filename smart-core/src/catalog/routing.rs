@@ -1,6 +1,9 @@
 //! Matching request paths against the call templates, and expanding templates into paths.
 
 use super::{ApiCall, CALLS, HttpMethod};
+use crate::encoding::{
+    Decoding, EncodeSet, percent_decode as percent_decode_bytes, percent_encode_into,
+};
 
 /// Why a path template could not be expanded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -147,73 +150,18 @@ pub(super) fn expand(call: &ApiCall, values: &[(&str, &str)]) -> Result<String, 
                         variable,
                     });
                 }
-                percent_encode_segment(value, &mut out);
+                percent_encode_into(value.as_bytes(), EncodeSet::PathSegment, &mut out);
             }
         }
     }
     Ok(out)
 }
 
-/// Appends `value` to `out`, percent-encoding every byte that may not appear as such in a
-/// path segment (RFC 3986 `pchar`), including `/`, `%`, `?` and `#`.
-fn percent_encode_segment(value: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in value.as_bytes() {
-        let keep = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b':'
-                    | b'@'
-            );
-        if keep {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        }
-    }
-}
-
 /// Decodes `%XX` escapes. A `%` not followed by two hex digits is kept as it is. `None`
 /// if the result is not UTF-8.
 fn percent_decode(segment: &str) -> Option<String> {
-    if !segment.contains('%') {
-        return Some(segment.to_owned());
-    }
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| {
-                let h = std::str::from_utf8(h).ok()?;
-                u8::from_str_radix(h, 16).ok()
-            });
-            if let Some(b) = hex {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
+    let bytes = percent_decode_bytes(segment.as_bytes(), Decoding::lenient()).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 #[cfg(test)]

@@ -54,13 +54,7 @@ impl Fields {
 
 /// Lowercase hex of a digest.
 pub(super) fn hex(digest: &Digest) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(digest.len() * 2);
-    for b in digest {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    out
+    smart_core::encoding::hex_lower(digest)
 }
 
 /// How deep blank nodes may nest under a statement. SMART data nests a handful of levels;

@@ -140,14 +140,7 @@ pub(crate) fn blob_name(record: &RecordId, file_name: &str) -> String {
 
 /// The SHA-256 of `bytes`, lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest.iter() {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
-    }
-    out
+    smart_core::encoding::hex_lower(&Sha256::digest(bytes))
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ fn registry_values<'a>(rows: impl IntoIterator<Item = &'a Row>) -> (i64, i64, St
         triples += row.triples;
     }
     let digest = hasher.finalize();
-    let hex = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = smart_core::encoding::hex_lower(&digest);
     (statements, triples, hex)
 }
 

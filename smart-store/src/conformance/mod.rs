@@ -1,6 +1,11 @@
 //! The clinical store conformance suite: test cases written once against
-//! `dyn ClinicalStore`, instantiated per backend with
-//! [`clinical_store_conformance!`](crate::clinical_store_conformance).
+//! `dyn ClinicalStore`, for any backend, ours or a vendor's (feature `conformance`).
+//!
+//! Two ways to run it:
+//! - [`check_clinical_store`]: the whole suite in one call from one `#[test]` (or
+//!   [`run_suite`] from an async test, for a [`SuiteReport`] of what passed);
+//! - [`clinical_store_conformance!`](crate::clinical_store_conformance): one `#[test]`
+//!   per case, so a failure shows by name in the test list (what our backends use).
 //!
 //! A backend is described by a [`Backend`]: how to open a store and how to "restart" it
 //! (close and open again over the same data; a no-op for the in-memory store). Every case
@@ -9,7 +14,7 @@
 //! can run in parallel against one shared store, e.g. a remote SPARQL endpoint:
 //!
 //! ```ignore
-//! // smart-store/tests/clinical_remote.rs
+//! // smart-store/tests/remote_conformance.rs
 //! struct Remote;
 //! #[async_trait::async_trait]
 //! impl smart_store::conformance::Backend for Remote {
@@ -17,12 +22,17 @@
 //!     async fn reopen(&self, store: Arc<dyn ClinicalStore>) -> Arc<dyn ClinicalStore> { store }
 //! }
 //! smart_store::clinical_store_conformance!(Remote);
+//! // or, in one test: smart_store::conformance::check_clinical_store(Remote);
 //! ```
+//!
+//! `examples/vendor-store` shows a vendor's own store passing the suite.
 
 pub mod cases;
 pub mod fixtures;
 
+use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -131,11 +141,12 @@ mod embedded {
 }
 
 /// Instantiates every conformance case as a `#[test]` for a backend: the argument is an
-/// expression building a fresh [`Backend`], evaluated once per test.
+/// expression building a fresh [`Backend`], evaluated once per test. (The `@` forms are
+/// internal: the list of cases is written once, here, and also builds [`CASES`].)
 #[macro_export]
 macro_rules! clinical_store_conformance {
-    ($backend:expr) => {
-        $crate::clinical_store_conformance!(@cases $backend;
+    (@list [$($then:tt)*]) => {
+        $crate::clinical_store_conformance!($($then)*;
             date_filters_at_year_boundaries,
             date_filters_at_month_boundaries,
             date_filters_at_day_boundaries,
@@ -162,7 +173,7 @@ macro_rules! clinical_store_conformance {
             search_pages_and_hostile_values,
         );
     };
-    (@cases $backend:expr; $($case:ident),* $(,)?) => {
+    (@tests $backend:expr; $($case:ident),* $(,)?) => {
         $(
             #[test]
             fn $case() {
@@ -170,4 +181,117 @@ macro_rules! clinical_store_conformance {
             }
         )*
     };
+    (@table; $($case:ident),* $(,)?) => {
+        /// Every case of the suite, in order.
+        pub const CASES: &[Case] = &[
+            $(
+                Case {
+                    name: stringify!($case),
+                    run: |backend| Box::pin($crate::conformance::cases::$case(backend)),
+                },
+            )*
+        ];
+    };
+    ($backend:expr) => {
+        $crate::clinical_store_conformance!(@list [@tests $backend]);
+    };
+}
+
+crate::clinical_store_conformance!(@list [@table]);
+
+/// What a case returns: the test, as a future that panics on a failure.
+pub type CaseFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// One case of the suite: its name and how to run it against a backend.
+#[derive(Clone, Copy)]
+pub struct Case {
+    /// The case's name (that of its function in [`cases`]).
+    pub name: &'static str,
+    /// Runs the case; the future panics, naming what differed, if the backend fails it.
+    pub run: fn(Arc<dyn Backend>) -> CaseFuture,
+}
+
+impl fmt::Debug for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Case").field("name", &self.name).finish()
+    }
+}
+
+/// The outcome of [`run_suite`]: which cases passed and which failed, with the failure.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SuiteReport {
+    /// The cases that passed.
+    pub passed: Vec<&'static str>,
+    /// The cases that failed, each with its panic message.
+    pub failed: Vec<(&'static str, String)>,
+}
+
+impl SuiteReport {
+    /// Panics, listing every failed case and why, unless all passed.
+    pub fn assert_all_passed(&self) {
+        if self.failed.is_empty() {
+            return;
+        }
+        let mut message = format!(
+            "{} of {} clinical store conformance cases failed:",
+            self.failed.len(),
+            self.failed.len() + self.passed.len()
+        );
+        for (name, why) in &self.failed {
+            message.push_str(&format!("\n- {name}: {why}"));
+        }
+        panic!("{message}");
+    }
+}
+
+/// Runs every case of the suite against `backend`, one after the other, and reports
+/// which passed. A failing case does not stop the others. Call it from an async test
+/// (any tokio runtime); [`check_clinical_store`] is the one-call form for a plain
+/// `#[test]`.
+pub async fn run_suite(backend: Arc<dyn Backend>) -> SuiteReport {
+    use futures::FutureExt as _;
+    let mut report = SuiteReport::default();
+    for case in CASES {
+        let outcome = std::panic::AssertUnwindSafe((case.run)(Arc::clone(&backend)))
+            .catch_unwind()
+            .await;
+        match outcome {
+            Ok(()) => report.passed.push(case.name),
+            Err(payload) => report
+                .failed
+                .push((case.name, panic_message(payload.as_ref()))),
+        }
+    }
+    report
+}
+
+/// The whole clinical suite against a vendor's backend, in one call: runs every case on
+/// a fresh multi-threaded runtime (so the concurrency cases really run concurrently) and
+/// panics, naming each failed case, unless all pass. Call it from a plain `#[test]`, not
+/// from inside a runtime:
+///
+/// ```no_run
+/// // In a vendor's tests, with its own `Backend` in place of the in-memory one:
+/// smart_store::conformance::check_clinical_store(smart_store::conformance::MemoryBackend);
+/// ```
+pub fn check_clinical_store<B: Backend>(backend: B) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime for the conformance suite");
+    runtime
+        .block_on(run_suite(Arc::new(backend)))
+        .assert_all_passed();
+}
+
+/// The text of a panic payload (`panic!` with a string or a format).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_owned()
+    }
 }
