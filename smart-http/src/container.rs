@@ -392,6 +392,9 @@ fn build_provider(
     )
     .lifetimes(lifetimes)
     .admin_credential(admin.clone());
+    if config.ui.self_signup {
+        builder = builder.allow_self_registration();
+    }
     for a in &config.admins {
         builder = builder.admin_credential(MachineCredential::new(
             a.key.clone(),

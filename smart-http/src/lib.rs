@@ -19,6 +19,7 @@
 //! | `auth_cache` | the app and token look-ups of the embedded default, cached until the next write |
 //! | `cache` | record answers cached until the next write to the clinical store |
 //! | `response` | RDF, JSON and form replies, `api:ResponseSummary`, ETag |
+//! | `ui` | the web UI: login, patient list, record view, account, SMART Connect launch and relay |
 
 #![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 
@@ -32,6 +33,7 @@ mod oauth;
 mod response;
 pub mod routes;
 pub mod server;
+mod ui;
 
 pub use config::{ConfigError, ServerConfig};
 pub use container::{Container, ContainerError};
