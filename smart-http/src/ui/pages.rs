@@ -162,19 +162,18 @@ fn login_csrf(req: &UiRequest) -> (String, bool) {
     }
 }
 
+/// The login form (also shown to a signed-in visitor, who may sign in as someone else:
+/// the new session then replaces the old one).
 async fn login_page(ui: &Ui, req: &UiRequest, failed: Option<&str>) -> Response {
-    if failed.is_none() && ui.session(&req.headers).await.is_some() {
-        return redirect(ui, "/");
-    }
-    let next = req
-        .param("next")
-        .or_else(|| field(&req.form(), "next").map(|_| ""))
-        .unwrap_or("/");
+    // Where to go after login: the query's `next`, or the failed form's.
+    let form = req.form();
     let next = if failed.is_some() {
-        field(&req.form(), "next").unwrap_or("/").to_owned()
+        field(&form, "next")
     } else {
-        next.to_owned()
-    };
+        req.param("next")
+    }
+    .unwrap_or("/")
+    .to_owned();
     let next = if safe_next(&next) {
         next
     } else {
