@@ -799,17 +799,50 @@
   }
 
   var loggingOut = false;
-  document.addEventListener(
-    "submit",
-    function (e) {
-      var form = e.target;
-      var action = form && form.getAttribute ? form.getAttribute("action") || "" : "";
-      if (/\/logout$/.test(action)) {
-        loggingOut = true;
-      }
-    },
-    true
-  );
+
+  function hasOpenInstances() {
+    return Object.keys(instances).some(function (uuid) {
+      return !instances[uuid].closing;
+    });
+  }
+
+  // Links and forms that leave the record view: `destroyed` goes out first, and the
+  // navigation follows once the apps had a moment to handle it (a message posted while
+  // the page unloads may never be delivered).
+  document.addEventListener("click", function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) {
+      return;
+    }
+    var link = e.target && e.target.closest ? e.target.closest("a[href]") : null;
+    if (!link || (link.target && link.target !== "_self") || link.hasAttribute("download")) {
+      return;
+    }
+    var href = link.href;
+    if (!hasOpenInstances() || href.split("#")[0] === location.href.split("#")[0]) {
+      return;
+    }
+    e.preventDefault();
+    leave(false);
+    window.setTimeout(function () {
+      window.location.assign(href);
+    }, DESTROY_GRACE_MS);
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !form || form.tagName !== "FORM" || (form.target && form.target !== "_self")) {
+      return;
+    }
+    var action = form.getAttribute("action") || "";
+    loggingOut = /\/logout$/.test(action);
+    if (!hasOpenInstances()) {
+      return;
+    }
+    e.preventDefault();
+    leave(loggingOut);
+    window.setTimeout(function () {
+      HTMLFormElement.prototype.submit.call(form);
+    }, DESTROY_GRACE_MS);
+  });
   window.addEventListener("beforeunload", function () {
     leave(loggingOut);
   });
