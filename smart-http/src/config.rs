@@ -19,6 +19,10 @@
 //! origins = ["http://127.0.0.1:7001"]     # CORS origins allowed to call the API
 //! consumer_key = "smart-ui"
 //! # consumer_secret = "..."               # generated into data_dir/secrets.toml if absent
+//! idle_timeout_secs = 1800                # web UI: a session unused this long ends
+//! absolute_timeout_secs = 28800           # web UI: a session ends this long after login
+//!                                         # (and never after [lifetimes] session)
+//! self_signup = false                     # web UI: visitors may create their own account
 //!
 //! [[admins]]                              # machine credentials with the admin role
 //! key = "smart-admin"
@@ -69,6 +73,13 @@ pub struct UiConfig {
     pub consumer_key: String,
     /// The UI's consumer secret; generated and kept in `data_dir/secrets.toml` if absent.
     pub consumer_secret: Option<String>,
+    /// The web UI signs a session out after this many seconds without a request.
+    pub idle_timeout_secs: u64,
+    /// The web UI signs a session out this many seconds after login, active or not (the
+    /// session token's own lifetime, `[lifetimes] session`, also applies).
+    pub absolute_timeout_secs: u64,
+    /// Whether visitors may create their own account at `/signup` (off by default).
+    pub self_signup: bool,
 }
 
 impl Default for UiConfig {
@@ -77,6 +88,9 @@ impl Default for UiConfig {
             origins: Vec::new(),
             consumer_key: "smart-ui".to_owned(),
             consumer_secret: None,
+            idle_timeout_secs: 30 * 60,
+            absolute_timeout_secs: 8 * 3600,
+            self_signup: false,
         }
     }
 }
@@ -289,6 +303,11 @@ impl ServerConfig {
                 ));
             }
         }
+        if self.ui.idle_timeout_secs == 0 || self.ui.absolute_timeout_secs == 0 {
+            return invalid(
+                "ui.idle_timeout_secs and ui.absolute_timeout_secs must be positive".to_owned(),
+            );
+        }
         if self.limits.max_body_bytes == 0 {
             return invalid("limits must be positive".to_owned());
         }
@@ -316,6 +335,7 @@ impl ServerConfig {
         c.lifetimes = self.lifetimes.clone();
         c.name = self.name.clone();
         c.admin_email = self.admin_email.clone();
+        c.self_signup = self.ui.self_signup;
         c
     }
 

@@ -11,6 +11,7 @@
 //! | [`error`] | [`ApiError`]: the only place errors become HTTP statuses |
 //! | `oauth` | the container endpoints: tokens, login, authorization, launch, app registry |
 //! | `response` | answers as responses: content type, ETag and `If-None-Match`, Last-Modified |
+//! | `ui` | the web UI: login, patient list, record view, account, SMART Connect launch and relay |
 
 #![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 
@@ -21,6 +22,7 @@ mod oauth;
 mod response;
 pub mod routes;
 pub mod server;
+mod ui;
 
 pub use config::{ConfigError, ServerConfig};
 pub use container::{Container, ContainerError};

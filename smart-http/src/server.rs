@@ -87,9 +87,15 @@ pub fn router(container: Arc<Container>) -> Router {
         ])
         .expose_headers([header::ETAG, header::LAST_MODIFIED])
         .max_age(Duration::from_secs(60));
+    // The web UI (crate::ui) answers its own paths before the API pipeline sees them.
+    let ui = crate::ui::Ui::new(container.clone());
     Router::new()
         .fallback(dispatch)
         .with_state(container)
+        .layer(axum::middleware::from_fn_with_state(
+            ui,
+            crate::ui::intercept,
+        ))
         .layer(CompressionLayer::new().gzip(true))
         .layer(cors)
 }
@@ -129,7 +135,7 @@ async fn dispatch(State(container): State<Arc<Container>>, request: Request<Body
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = match handle(&container, request, started).await {
+    let response = match handle(&container, request, started, Caller::OAuth).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     };
@@ -137,10 +143,22 @@ async fn dispatch(State(container): State<Arc<Container>>, request: Request<Body
     response
 }
 
-async fn handle(
+/// Who a request comes from: whoever signed it (OAuth 1.0a), or a principal the web UI
+/// already established (its SMART Connect relay), which then meets the same policy.
+#[derive(Debug)]
+pub(crate) enum Caller {
+    /// Authenticate the request's OAuth signature.
+    OAuth,
+    /// Already authenticated in process (the UI relay of a launch token).
+    Relayed(Box<Authenticated>),
+}
+
+/// The pipeline for one request: route, body limit, authentication, policy, handler.
+pub(crate) async fn handle(
     container: &Container,
     request: Request<Body>,
     started: Instant,
+    caller: Caller,
 ) -> Result<Response, ApiError> {
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
@@ -185,12 +203,17 @@ async fn handle(
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let mut oauth =
-        smart_auth::oauth::Request::new(&method, path_and_query).with_body(content_type, &body);
-    if let Some(a) = authorization {
-        oauth = oauth.with_authorization(a);
-    }
-    let who = container.provider().authenticate(&oauth).await?;
+    let who = match caller {
+        Caller::Relayed(who) => Some(*who),
+        Caller::OAuth => {
+            let mut oauth = smart_auth::oauth::Request::new(&method, path_and_query)
+                .with_body(content_type, &body);
+            if let Some(a) = authorization {
+                oauth = oauth.with_authorization(a);
+            }
+            container.provider().authenticate(&oauth).await?
+        }
+    };
     let request = AuthenticatedRequest {
         route,
         path,

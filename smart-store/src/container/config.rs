@@ -212,6 +212,8 @@ pub struct ContainerConfig {
     pub name: String,
     /// The support address in its manifest.
     pub admin_email: String,
+    /// Whether people may create their own accounts (the UI's sign-up page); off by default.
+    pub self_signup: bool,
 }
 
 impl Default for ContainerConfig {
@@ -227,6 +229,7 @@ impl Default for ContainerConfig {
             lifetimes: LifetimeConfig::default(),
             name: "smart-rs reference container".to_owned(),
             admin_email: "admin@localhost".to_owned(),
+            self_signup: false,
         }
     }
 }

@@ -211,6 +211,9 @@ pub(super) fn build_provider(
     )
     .lifetimes(lifetimes)
     .admin_credential(admin.clone());
+    if config.self_signup {
+        builder = builder.allow_self_registration();
+    }
     for a in &config.admins {
         builder = builder.admin_credential(MachineCredential::new(
             a.key.clone(),

@@ -1,0 +1,264 @@
+//! Every call the web UI makes into the rest of the container (provider flows, stores,
+//! the API pipeline), in one place, so the UI's coupling to them stays narrow.
+
+use crate::container::Container;
+use crate::error::ApiError;
+use crate::server::{Caller, handle};
+use axum::body::Body;
+use axum::http::Request;
+use axum::response::Response;
+use oxrdf::Graph;
+use smart_auth::provider::{LaunchCredentials, SessionGrant};
+use smart_auth::store::TokenFilter;
+use smart_auth::{AppId, AuthError, Authenticated, Secret, UnixTime, UserId};
+use smart_core::RecordId;
+use smart_core::manifest::AppManifest;
+use smart_store::clinical::{RecordSearch, SearchPage, StatementQuery};
+use smart_store::directory::{AccountId, TokenKind as DirTokenKind};
+use std::time::Instant;
+
+/// An app as the UI shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct UiApp {
+    /// The manifest as registered.
+    pub(crate) manifest: AppManifest,
+    /// Whether it is on for this user (their sidebar).
+    pub(crate) chosen: bool,
+}
+
+/// Password login through the provider's login flow (throttling, lockout, hashing).
+pub(crate) async fn login(
+    container: &Container,
+    user: &str,
+    password: &str,
+) -> Result<SessionGrant, AuthError> {
+    let provider = container.provider();
+    provider
+        .login(&provider.internal_ui(), user, password)
+        .await
+}
+
+/// The session behind a cookie's token and secret (constant-time secret check, expiry,
+/// account state), with when it was issued.
+pub(crate) async fn resume(
+    container: &Container,
+    token: &str,
+    secret: &str,
+) -> Option<(Authenticated, UnixTime)> {
+    let provider = container.provider();
+    let who = provider
+        .resume_session(token, &Secret::new(secret))
+        .await
+        .ok()?;
+    let issued = provider
+        .stores()
+        .tokens
+        .token(token)
+        .await
+        .ok()
+        .flatten()?
+        .issued_at;
+    Some((who, issued))
+}
+
+/// The provider's clock.
+pub(crate) fn now(container: &Container) -> UnixTime {
+    container.provider().now()
+}
+
+/// Ends a session and everything launched from it.
+pub(crate) async fn logout(container: &Container, who: &Authenticated) -> Result<(), AuthError> {
+    container.provider().logout(who).await
+}
+
+/// Revokes one session token (an idle or expired one found at a request).
+pub(crate) async fn revoke_session(container: &Container, token: &str) {
+    let tokens = &container.provider().stores().tokens;
+    let _ = tokens.revoke_tokens(&TokenFilter::children_of(token)).await;
+    let _ = tokens.revoke_tokens(&TokenFilter::token(token)).await;
+}
+
+/// Changes the user's password (the current one is checked by the provider).
+pub(crate) async fn change_password(
+    container: &Container,
+    who: &Authenticated,
+    user: &UserId,
+    current: &str,
+    new: &str,
+) -> Result<(), AuthError> {
+    container
+        .provider()
+        .change_password(who, user, current, new)
+        .await
+}
+
+/// Signs out every session of the user (and their SMART Connect tokens), the current one
+/// included; the caller then logs in again for a fresh session.
+pub(crate) async fn revoke_all_sessions(
+    container: &Container,
+    user: &UserId,
+    current: &str,
+) -> Result<(), ApiError> {
+    let account = AccountId::new(user.as_str())?;
+    let directory = container.directory();
+    directory
+        .revoke_account_tokens_of_kind(&account, DirTokenKind::Session)
+        .await?;
+    directory
+        .revoke_account_tokens_of_kind(&account, DirTokenKind::AccessConnect)
+        .await?;
+    // Last, through the provider's own token store: that write also empties any cache of
+    // token look-ups in front of the directory, so the revocations above are seen at once.
+    container
+        .provider()
+        .stores()
+        .tokens
+        .revoke_tokens(&TokenFilter::token(current))
+        .await
+        .map_err(AuthError::from)?;
+    Ok(())
+}
+
+/// Self-service sign-up (the provider refuses unless the configuration allows it).
+pub(crate) async fn register(
+    container: &Container,
+    email: &str,
+    password: &str,
+) -> Result<UserId, AuthError> {
+    let provider = container.provider();
+    provider
+        .register_account(&provider.internal_ui(), email, password)
+        .await
+}
+
+/// The user's display name: given and family name, or the e-mail.
+pub(crate) async fn full_name(container: &Container, user: &UserId) -> String {
+    let Ok(id) = AccountId::new(user.as_str()) else {
+        return user.as_str().to_owned();
+    };
+    match container.directory().get_account(&id).await {
+        Ok(Some(a)) => {
+            let name = format!("{} {}", a.given_name, a.family_name);
+            let name = name.trim();
+            if name.is_empty() {
+                user.as_str().to_owned()
+            } else {
+                name.to_owned()
+            }
+        }
+        _ => user.as_str().to_owned(),
+    }
+}
+
+/// Every enabled, launchable (not background) app, with whether the user chose it.
+pub(crate) async fn apps_for(container: &Container, user: &UserId) -> Result<Vec<UiApp>, ApiError> {
+    let directory = container.directory();
+    let account = AccountId::new(user.as_str())?;
+    let chosen: Vec<String> = directory
+        .enabled_apps(&account)
+        .await?
+        .into_iter()
+        .map(|a| a.id.as_str().to_owned())
+        .collect();
+    Ok(directory
+        .list_apps()
+        .await?
+        .into_iter()
+        .filter(|a| a.enabled && a.mode != smart_core::manifest::AppMode::Background)
+        .map(|a| UiApp {
+            chosen: chosen.iter().any(|c| c == a.id.as_str()),
+            manifest: a.manifest,
+        })
+        .collect())
+}
+
+/// Switches an app on or off in the user's sidebar.
+pub(crate) async fn choose_app(
+    container: &Container,
+    user: &UserId,
+    app: &str,
+    on: bool,
+) -> Result<(), ApiError> {
+    let account = AccountId::new(user.as_str())?;
+    let app = smart_store::directory::AppId::new(app)?;
+    container
+        .directory()
+        .set_app_enabled(&account, &app, on, smart_store::directory::Timestamp::now())
+        .await?;
+    Ok(())
+}
+
+/// The registered manifest of an enabled app.
+pub(crate) async fn manifest(container: &Container, app: &str) -> Option<AppManifest> {
+    let id = smart_store::directory::AppId::new(app).ok()?;
+    match container.directory().get_app(&id).await {
+        Ok(Some(a)) if a.enabled => Some(a.manifest),
+        _ => None,
+    }
+}
+
+/// One page of the store's record search.
+pub(crate) async fn search(
+    container: &Container,
+    search: &RecordSearch,
+) -> Result<SearchPage, ApiError> {
+    Ok(container.clinical().search_records(search).await?)
+}
+
+/// A record's demographics graph (storage form); `None` if there is no such record.
+pub(crate) async fn demographics(
+    container: &Container,
+    record: &RecordId,
+) -> Result<Option<Graph>, ApiError> {
+    let query = StatementQuery::all(smart_core::sp!("Demographics"));
+    match container.clinical().query(record, &query).await {
+        Ok(page) => Ok(Some(page.graph)),
+        Err(e) if e.kind() == smart_store::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The SMART Connect launch flow of the provider, for this session.
+pub(crate) async fn launch(
+    container: &Container,
+    who: &Authenticated,
+    user: &UserId,
+    app: &str,
+    record: Option<RecordId>,
+) -> Result<LaunchCredentials, AuthError> {
+    let app = AppId::new(app).map_err(|_| AuthError::NotFound("app"))?;
+    container.provider().launch(who, user, &app, record).await
+}
+
+/// The app principal of a launch token, which must come from this very session.
+pub(crate) async fn resume_launch(
+    container: &Container,
+    session: &Authenticated,
+    launch_token: &str,
+) -> Result<Authenticated, AuthError> {
+    container
+        .provider()
+        .resume_connect(session, launch_token)
+        .await
+}
+
+/// Runs an API request through the server's pipeline (routing, body limit, the access
+/// policy, the handlers) as `who`, exactly as if `who` had signed it.
+pub(crate) async fn relay(
+    container: &Container,
+    request: Request<Body>,
+    who: Authenticated,
+) -> Response {
+    use axum::response::IntoResponse;
+    match handle(
+        container,
+        request,
+        Instant::now(),
+        Caller::Relayed(Box::new(who)),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
