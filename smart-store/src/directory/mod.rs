@@ -122,12 +122,15 @@ pub use memory::MemoryDirectory;
 pub use nonces::NonceStore;
 pub use records::{AuditLog, LaunchEvent, LaunchKind, RecordEntry, RecordRegistry};
 pub use shares::{Share, ShareStore};
+/// The directory's former name for [`UserId`] (the same type, validated once, in
+/// smart-auth).
+pub use smart_auth::UserId as AccountId;
 #[cfg(feature = "postgres")]
 pub use sql::postgres::PgDirectory;
 #[cfg(feature = "sqlite")]
 pub use sql::sqlite::SqliteDirectory;
 pub use tokens::{OAuthToken, TokenKind, TokenStore};
-pub use types::{AccountId, AppId, DirectoryConfig, Page, Paged, Timestamp};
+pub use types::{AppId, DirectoryConfig, Page, Paged, Timestamp, UserId};
 
 /// Everything relational a container stores: the union of the role traits, implemented by
 /// every type that implements them all.

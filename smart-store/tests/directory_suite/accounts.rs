@@ -336,7 +336,7 @@ pub(crate) async fn malformed_input_is_invalid(h: &mut Harness) {
         assert_error(
             s.create_account(NewAccount::new(bad, "A", "B"), T0).await,
             ErrorKind::Invalid,
-            "account id",
+            "user id",
         );
     }
     assert_error(
