@@ -15,10 +15,8 @@
 //!   newer last login is also counted as a login by the directory
 //!   ([`crate::directory::AccountStore::record_login_success`]). Clearing a password hash
 //!   is refused (the directory has no way to, and smart-auth never does).
-//! * **Reset tickets** are directory tokens of kind [`TokenKind::PasswordReset`] named
-//!   `reset.<hex digest>`, bound to the account: putting one revokes the account's earlier
-//!   tickets; taking one deletes it, and only the caller whose delete removed the row gets
-//!   the ticket (single use). Revoking a user's tokens also revokes pending tickets.
+//! * **Reset tickets** are the directory's own (`password_resets`, keyed by the digest):
+//!   putting one replaces the account's earlier ticket, taking one deletes it (single use).
 //! * **Apps.** The consumer secret and manifest map directly; smart-auth's container-wide
 //!   `enabled` switch is the directory's [`App::enabled`]. `insert_app` checks the id is free
 //!   before registering (two concurrent inserts of one id may both succeed, the later one
@@ -53,7 +51,6 @@ use smart_auth::store as auth;
 use smart_auth::{Secret, Stores, UnixTime, UserId};
 use smart_core::RecordId;
 use std::fmt;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// A [`DirectoryStore`] seen through smart-auth's storage traits ([`auth::AccountStore`],
@@ -223,15 +220,6 @@ fn auth_share(s: Share) -> Result<auth::Share, StorageError> {
     ))
 }
 
-fn reset_token_name(digest: &[u8; 32]) -> String {
-    let mut s = String::with_capacity(6 + 64);
-    s.push_str("reset.");
-    for b in digest {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
 // ---------------------------------------------------------------------------------------
 // The traits
 
@@ -299,47 +287,14 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::AccountStore for AuthDirectory<
     }
 
     async fn put_reset_ticket(&self, ticket: auth::ResetTicket) -> Result<(), StorageError> {
-        let id = ticket.user.clone();
-        self.dir
-            .revoke_account_tokens_of_kind(&id, TokenKind::PasswordReset)
-            .await?;
-        // The issue time is not known; the epoch keeps "created before expiry" true.
-        let token = OAuthToken::new(
-            reset_token_name(&ticket.digest),
-            "-",
-            TokenKind::PasswordReset,
-            None,
-            Timestamp::EPOCH,
-            ts(ticket.expires_at),
-        )
-        .with_account(id);
-        self.dir.insert_token(token).await?;
-        Ok(())
+        self.dir.put_reset_ticket(ticket).await
     }
 
     async fn take_reset_ticket(
         &self,
         digest: &[u8; 32],
     ) -> Result<Option<auth::ResetTicket>, StorageError> {
-        let name = reset_token_name(digest);
-        let Some(t) = self.dir.get_token(&name, BEGINNING).await? else {
-            return Ok(None);
-        };
-        let Some(account) = t
-            .account
-            .as_ref()
-            .filter(|_| t.kind == TokenKind::PasswordReset)
-        else {
-            return Ok(None);
-        };
-        if !self.dir.revoke_token(&name).await? {
-            return Ok(None);
-        }
-        Ok(Some(auth::ResetTicket::new(
-            *digest,
-            account.clone(),
-            unix(t.expires_at),
-        )))
+        self.dir.take_reset_ticket(digest).await
     }
 }
 
@@ -600,17 +555,5 @@ impl<D: ?Sized + DirectoryStore + 'static> smart_auth::nonce::NonceStore for Aut
 
     fn remembers_since(&self) -> Option<UnixTime> {
         self.remembers_since
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reset_names_are_hex() {
-        let name = reset_token_name(&[0xab; 32]);
-        assert_eq!(name.len(), 70);
-        assert!(name.starts_with("reset.abab"));
     }
 }

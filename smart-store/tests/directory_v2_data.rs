@@ -245,6 +245,11 @@ async fn check_auth_view(dir: Arc<dyn DirectoryStore>) {
         ))
     );
     assert_eq!(a.take_reset_ticket(&[0xab; 32]).await.unwrap(), None);
+    let old_name = format!("reset.{}", "ab".repeat(32));
+    assert!(
+        a.token(&old_name).await.unwrap().is_none(),
+        "no longer a token"
+    );
 }
 
 /// What only the directory keeps reads back through the directory's traits.
@@ -495,6 +500,14 @@ async fn a_postgres_directory_written_before_the_change_reads_back_identically()
             .await
             .unwrap();
     }
+    let ticket = format!("reset.{}", "ab".repeat(32));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO oauth_tokens (token, secret, kind, account_id, created_at, expires_at) \
+         VALUES ('{ticket}', '-', 'password_reset', 'new@example.org', 0, 1900000000000)"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
     pool.close().await;
 
     let dir = Arc::new(PgDirectory::connect(db.url()).await.unwrap());
@@ -509,6 +522,18 @@ async fn a_postgres_directory_written_before_the_change_reads_back_identically()
         .unwrap()
         .unwrap();
     assert_eq!((dora.total_login_count, dora.failed_login_count), (1, 0));
+    assert_eq!(
+        a.take_reset_ticket(&[0xab; 32]).await.unwrap(),
+        Some(auth::ResetTicket::new(
+            [0xab; 32],
+            user("new@example.org"),
+            t(1_900_000_000)
+        ))
+    );
+    assert!(
+        a.token(&ticket).await.unwrap().is_none(),
+        "no longer a token"
+    );
     drop(a);
     dir.close().await;
     // Connecting again runs nothing twice.

@@ -21,3 +21,18 @@ UPDATE accounts SET
 WHERE auth_state ~ '^v1;admin=[01];failed=[0-9]+;locked=(?:[0-9]+|-);last=(?:[0-9]+|-);limited=';
 
 ALTER TABLE accounts DROP COLUMN auth_state;
+
+-- Pending password resets get their own table. The translation layer kept them as tokens
+-- of kind 'password_reset' named 'reset.<hex digest>' with a dummy secret; they move here.
+CREATE TABLE password_resets (
+    digest     TEXT COLLATE "C" NOT NULL PRIMARY KEY,               -- lower-case hex SHA-256 of the code
+    account_id TEXT COLLATE "C" NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX password_resets_by_account ON password_resets (account_id);
+INSERT INTO password_resets (digest, account_id, expires_at)
+    SELECT substr(token, 7), account_id, expires_at
+    FROM oauth_tokens
+    WHERE kind = 'password_reset' AND account_id IS NOT NULL AND token LIKE 'reset.%'
+      AND length(token) = 70;
+DELETE FROM oauth_tokens WHERE kind = 'password_reset' AND token LIKE 'reset.%';

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use smart_core::RecordId;
 use std::fmt;
 
-pub use smart_auth::store::AccountState;
+pub use smart_auth::store::{AccountState, ResetTicket};
 
 /// A stored account.
 #[derive(Clone, PartialEq, Eq)]
@@ -414,6 +414,15 @@ pub trait AccountStore: Send + Sync + fmt::Debug {
         now: Timestamp,
         lock_after: Option<u32>,
     ) -> StoreResult<Account>;
+
+    /// Stores a pending password reset (the SHA-256 digest of the code, never the code),
+    /// replacing any earlier ticket of the same account in the same step. `NotFound` if
+    /// the account does not exist; deleting the account deletes its ticket.
+    async fn put_reset_ticket(&self, ticket: ResetTicket) -> StoreResult<()>;
+
+    /// Removes and returns the ticket with this digest, whether or not it has expired (the
+    /// caller checks): single use, so of concurrent calls at most one gets it.
+    async fn take_reset_ticket(&self, digest: &[u8; 32]) -> StoreResult<Option<ResetTicket>>;
 }
 
 /// The error for an account that does not exist.

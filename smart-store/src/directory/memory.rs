@@ -36,6 +36,7 @@ struct State {
     preferences: BTreeMap<(UserId, AppId), AppData>,
     records: BTreeMap<RecordId, RecordEntry>,
     launches: Vec<LaunchEvent>,
+    resets: HashMap<[u8; 32], ResetTicket>,
 }
 
 impl MemoryDirectory {
@@ -193,7 +194,22 @@ impl AccountStore for MemoryDirectory {
         state.tokens.retain(|_, t| t.account.as_ref() != Some(id));
         state.shares.retain(|(a, _, _), _| a != id);
         state.preferences.retain(|(a, _), _| a != id);
+        state.resets.retain(|_, t| &t.user != id);
         Ok(true)
+    }
+
+    async fn put_reset_ticket(&self, ticket: ResetTicket) -> StoreResult<()> {
+        let mut state = self.state();
+        if !state.accounts.contains_key(&ticket.user) {
+            return Err(account_not_found(&ticket.user));
+        }
+        state.resets.retain(|_, t| t.user != ticket.user);
+        state.resets.insert(ticket.digest, ticket);
+        Ok(())
+    }
+
+    async fn take_reset_ticket(&self, digest: &[u8; 32]) -> StoreResult<Option<ResetTicket>> {
+        Ok(self.state().resets.remove(digest))
     }
 
     async fn search_accounts(

@@ -50,6 +50,7 @@
 //! | `accounts` | `id` (lower-cased e-mail) | profile, password hash (PHC string), state, login counters; lower-cased name keys for search |
 //! | `apps` | `id` (manifest id = consumer key) | manifest JSON, consumer secret, mode, `enabled_by_default` |
 //! | `account_apps` | (`account_id`, `app_id`) | a user's own on/off choice for an app |
+//! | `password_resets` | `digest` (hex SHA-256 of the code) | account, `expires_at` |
 //! | `oauth_tokens` | `token` | secret, kind, app, account, record, verifier, callback, `created_at`, `expires_at` |
 //! | `shares` | (`account_id`, `record_id`, `app_id`) | approvals; `record_id` is `''` for container scope |
 //! | `oauth_nonces` | (`consumer`, `token`, `nonce`, `request_ts`) | nonces seen inside the window |
@@ -115,7 +116,9 @@ pub(crate) mod sql;
 mod tokens;
 pub(crate) mod types;
 
-pub use accounts::{Account, AccountQuery, AccountState, AccountStore, AccountUpdate, NewAccount};
+pub use accounts::{
+    Account, AccountQuery, AccountState, AccountStore, AccountUpdate, NewAccount, ResetTicket,
+};
 pub use app_data::{AppData, AppDataStore};
 pub use apps::{App, AppStore, NewApp, SecretPolicy};
 pub use memory::MemoryDirectory;

@@ -20,8 +20,9 @@ pub enum TokenKind {
     Session,
     /// A background app's per-record access token (no account).
     Background,
-    /// A pending password reset: the token is the hex SHA-256 of the code sent to the
-    /// account holder, and the account is whose password it resets.
+    /// A one-off token bound to an account, for callers' own use (the provider's password
+    /// reset tickets no longer use it: they have their own table, see
+    /// [`AccountStore::put_reset_ticket`](super::AccountStore::put_reset_ticket)).
     PasswordReset,
 }
 

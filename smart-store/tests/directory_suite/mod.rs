@@ -97,6 +97,7 @@ macro_rules! conformance {
             accounts::concurrent_failed_logins_are_all_counted,
             accounts::delete_cascades_to_what_the_account_owns,
             accounts::malformed_input_is_invalid,
+            accounts::reset_tickets_are_single_use_and_one_per_account,
             apps::register_and_read_back,
             apps::reregistration_keeps_secret_and_data,
             apps::delete_cascades_to_what_the_app_owns,

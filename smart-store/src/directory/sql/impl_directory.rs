@@ -4,11 +4,12 @@
 //! both.
 
 use super::{Db, Store};
+use crate::blobs::lower_hex;
 use crate::directory::accounts::{account_exists, account_not_found};
 use crate::directory::apps::app_not_found;
 use crate::directory::nonces::{check_nonce_key, in_window};
 use crate::directory::sql::rows::{
-    AccountRow, AppRow, ShareRow, TokenRow, convert_all, record_key,
+    AccountRow, AppRow, ShareRow, TokenRow, convert_all, record_key, stored_account_id,
 };
 use crate::directory::sql::{
     db_error, is_foreign_key_violation, is_unique_violation, limit_plus_one, offset,
@@ -151,6 +152,53 @@ impl AccountStore for Store {
             .await
             .map_err(|e| db_error(e, format!("deleting account {id}")))?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn put_reset_ticket(&self, ticket: ResetTicket) -> StoreResult<()> {
+        let id = &ticket.user;
+        let what = || format!("storing a password reset of account {id}");
+        let mut tx = self.pool.begin().await.map_err(|e| db_error(e, what()))?;
+        query::<Db>("DELETE FROM password_resets WHERE account_id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| db_error(e, what()))?;
+        let inserted = query::<Db>(
+            "INSERT INTO password_resets (digest, account_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(lower_hex(&ticket.digest))
+        .bind(id.as_str())
+        .bind(unix_millis(ticket.expires_at))
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => tx.commit().await.map_err(|e| db_error(e, what())),
+            Err(e) if is_foreign_key_violation(&e) => Err(account_not_found(id)),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::conflict(
+                "a reset ticket with this digest exists already",
+            )),
+            Err(e) => Err(db_error(e, what())),
+        }
+    }
+
+    async fn take_reset_ticket(&self, digest: &[u8; 32]) -> StoreResult<Option<ResetTicket>> {
+        let row: Option<(String, i64)> = query_as::<Db, (String, i64)>(
+            "DELETE FROM password_resets WHERE digest = $1 RETURNING account_id, expires_at",
+        )
+        .bind(lower_hex(digest))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_error(e, "taking a password reset ticket"))?;
+        row.map(|(account, expires)| {
+            Ok(ResetTicket::new(
+                *digest,
+                stored_account_id(&account)?,
+                smart_auth::UnixTime::from_secs(
+                    u64::try_from(expires.div_euclid(1000)).unwrap_or(0),
+                ),
+            ))
+        })
+        .transpose()
     }
 
     async fn search_accounts(
@@ -662,4 +710,11 @@ impl NonceStore for Store {
             .map_err(|e| db_error(e, "purging nonces"))?;
         Ok(done.rows_affected())
     }
+}
+
+/// Seconds since the epoch as the stored milliseconds.
+fn unix_millis(t: smart_auth::UnixTime) -> i64 {
+    i64::try_from(t.as_secs())
+        .unwrap_or(i64::MAX / 1000)
+        .saturating_mul(1000)
 }
