@@ -6,24 +6,47 @@
 //! 404, `Conflict` → 409, `Locked` → 429, `Unavailable` → 503, `Internal` → 500).
 
 use crate::oauth::{SignatureError, SignatureErrorKind};
+use crate::principal::IdError;
 use crate::random::RandomError;
 use crate::time::UnixTime;
 use std::error::Error as StdError;
 use std::fmt;
 
-/// What kind of failure a [`StorageError`] is.
+/// What kind of failure a [`StorageError`] is, whatever the backend: callers (the
+/// provider, the HTTP adapter, vendors' code) branch on it without downcasting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StorageErrorKind {
-    /// The write conflicts with what is stored (the key exists).
+    /// The thing asked for does not exist.
+    NotFound,
+    /// The write conflicts with what is stored (duplicate key, concurrent change).
     Conflict,
+    /// The request itself is invalid (bad id, malformed value, limit exceeded).
+    Invalid,
     /// The backend cannot be reached, timed out, or is full; retrying later may work.
     Unavailable,
-    /// Anything else (damaged data, bugs).
+    /// Stored data is damaged or does not have the expected shape.
+    Corrupt,
+    /// Anything else.
     Other,
 }
 
-/// A failure of a storage backend behind one of this crate's traits.
+impl fmt::Display for StorageErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NotFound => "not found",
+            Self::Conflict => "conflict",
+            Self::Invalid => "invalid",
+            Self::Unavailable => "unavailable",
+            Self::Corrupt => "corrupt",
+            Self::Other => "other",
+        })
+    }
+}
+
+/// A storage failure, the one error type of every storage trait (this crate's and
+/// smart-store's, which calls it `StoreError`): a kind, a message naming what failed, and
+/// the backend's own error as the `source()` when there is one.
 #[derive(Debug)]
 pub struct StorageError {
     kind: StorageErrorKind,
@@ -47,15 +70,77 @@ impl StorageError {
         self
     }
 
+    /// Shorthand for a [`StorageErrorKind::NotFound`] error.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StorageErrorKind::NotFound, message)
+    }
+
+    /// Shorthand for a [`StorageErrorKind::Conflict`] error.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StorageErrorKind::Conflict, message)
+    }
+
+    /// Shorthand for a [`StorageErrorKind::Invalid`] error.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(StorageErrorKind::Invalid, message)
+    }
+
+    /// Shorthand for a [`StorageErrorKind::Unavailable`] error.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StorageErrorKind::Unavailable, message)
+    }
+
+    /// Shorthand for a [`StorageErrorKind::Corrupt`] error.
+    pub fn corrupt(message: impl Into<String>) -> Self {
+        Self::new(StorageErrorKind::Corrupt, message)
+    }
+
+    /// Shorthand for a [`StorageErrorKind::Other`] error.
+    pub fn other(message: impl Into<String>) -> Self {
+        Self::new(StorageErrorKind::Other, message)
+    }
+
     /// The kind.
     pub fn kind(&self) -> StorageErrorKind {
         self.kind
+    }
+
+    /// The message, without the source.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 
 impl fmt::Display for StorageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "storage error: {}", self.message)
+        match &self.source {
+            Some(source) => write!(f, "{}: {source}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl From<std::io::Error> for StorageError {
+    fn from(e: std::io::Error) -> Self {
+        let kind = match e.kind() {
+            std::io::ErrorKind::NotFound => StorageErrorKind::NotFound,
+            std::io::ErrorKind::AlreadyExists => StorageErrorKind::Conflict,
+            std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData => {
+                StorageErrorKind::Corrupt
+            }
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::ConnectionRefused => {
+                StorageErrorKind::Unavailable
+            }
+            _ => StorageErrorKind::Other,
+        };
+        Self::new(kind, "I/O error").with_source(e)
+    }
+}
+
+/// An identifier refused at construction is invalid input.
+impl From<IdError> for StorageError {
+    fn from(e: IdError) -> Self {
+        Self::invalid(e.to_string())
     }
 }
 
@@ -198,5 +283,13 @@ mod tests {
             .with_source(std::io::Error::other("x"));
         assert!(e.source().is_some());
         assert_eq!(AuthError::from(e).kind(), AuthErrorKind::Unavailable);
+    }
+
+    #[test]
+    fn io_errors_map_to_kinds_and_keep_their_source() {
+        let e: StorageError = std::io::Error::new(std::io::ErrorKind::NotFound, "gone").into();
+        assert_eq!(e.kind(), StorageErrorKind::NotFound);
+        assert!(e.source().is_some());
+        assert_eq!(e.to_string(), "I/O error: gone");
     }
 }

@@ -11,13 +11,13 @@
 //! |---|---|
 //! | [`oauth`] | RFC 5849 signatures: header parsing, base string, HMAC-SHA1/-SHA256, PLAINTEXT (opt-in), body hash, signing |
 //! | [`nonce`] | replay protection: the [`nonce::NonceStore`] trait and a bounded in-memory cache |
-//! | [`principal`] | [`AppId`], [`UserId`], [`Principal`] and its policy kinds |
+//! | [`principal`] | [`Principal`] and its policy kinds; [`AppId`] and [`UserId`] (defined once, in smart-core) |
 //! | [`policy`] | the static access table and [`policy::decide`] |
 //! | [`provider`] | [`Provider`]: authentication and the flows (login, 3-legged, launch, background, admin) |
 //! | [`password`] | argon2id hashing, password rules, login throttling |
 //! | [`store`] | the storage traits and records; [`memory`] implements them in memory |
 //! | [`config`] | checked configuration ([`ProviderConfig`], [`MachineCredential`], [`Lifetimes`]) |
-//! | [`error`] | [`AuthError`] with [`AuthErrorKind`], [`StorageError`] |
+//! | [`error`] | [`AuthError`] with [`AuthErrorKind`]; [`StorageError`] with [`StorageErrorKind`], the one storage error of every backend |
 //! | [`time`], [`random`] | the [`Clock`] and [`SecureRandom`] seams, [`Secret`] |
 //! | [`manual`] | documentation only: the access policy and the OAuth choices, with reasons |
 //!

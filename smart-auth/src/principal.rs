@@ -1,93 +1,10 @@
-//! Who is calling: identifiers ([`AppId`], [`UserId`]) and [`Principal`], the result of
-//! authentication that the access policy and the flows work with.
+//! Who is calling: [`Principal`], the result of authentication that the access policy and
+//! the flows work with, and the identifiers it names ([`AppId`], [`UserId`], defined once in
+//! smart-core and re-exported here).
 
 use smart_core::RecordId;
+pub use smart_core::ids::{AppId, IdError, UserId};
 use smart_core::manifest::AppMode;
-use std::fmt;
-
-/// Why an identifier was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} {value:?} is not valid: {reason}")]
-pub struct IdError {
-    what: &'static str,
-    value: String,
-    reason: &'static str,
-}
-
-fn check_id(what: &'static str, value: &str, max: usize) -> Result<(), IdError> {
-    let err = |reason| IdError {
-        what,
-        value: value.chars().take(64).collect(),
-        reason,
-    };
-    if value.is_empty() {
-        return Err(err("it is empty"));
-    }
-    if value.len() > max {
-        return Err(err("it is too long"));
-    }
-    if !value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@' | b'+' | b'~'))
-    {
-        return Err(err("only letters, digits and . _ - @ + ~ are allowed"));
-    }
-    if value == "." || value == ".." {
-        return Err(err("it is a dot segment"));
-    }
-    Ok(())
-}
-
-/// An app id: the manifest's `id`, which is also the app's OAuth consumer key (usually
-/// e-mail-like, `med-list@apps.smartplatforms.org`). Safe in a URL path segment.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AppId(String);
-
-impl AppId {
-    /// Validates an app id: 1 to 200 characters from `A-Z a-z 0-9 . _ - @ + ~`.
-    pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
-        let value = value.into();
-        check_id("app id", &value, 200)?;
-        Ok(Self(value))
-    }
-
-    /// The id.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AppId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A user (account) id: the login e-mail, ASCII-lower-cased so that one person cannot hold
-/// two accounts differing only by case. Safe in a URL path segment.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UserId(String);
-
-impl UserId {
-    /// Validates a user id: 1 to 254 characters from `A-Z a-z 0-9 . _ - @ + ~`, stored
-    /// lower-cased.
-    pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
-        let value = value.into().to_ascii_lowercase();
-        check_id("user id", &value, 254)?;
-        Ok(Self(value))
-    }
-
-    /// The id.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// What an access token was issued for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

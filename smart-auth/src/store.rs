@@ -14,7 +14,8 @@ use smart_core::RecordId;
 use smart_core::manifest::AppManifest;
 use std::fmt;
 
-/// An account's administrative state.
+/// An account's administrative state (one enum for the provider and every directory
+/// backend; stored as [`AccountState::as_str`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountState {
@@ -25,8 +26,43 @@ pub enum AccountState {
     /// Disabled by an administrator. Only an administrator re-enables it; login throttling
     /// never does.
     Disabled,
+    /// Locked by a directory's own failed-login counter (smart-store's
+    /// `record_login_failure`); only an explicit update unlocks it. The provider treats it
+    /// as disabled (its own lockout is time-based and never changes the state).
+    Locked,
     /// Retired for good.
     Retired,
+}
+
+impl AccountState {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Uninitialized => "uninitialized",
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Locked => "locked",
+            Self::Retired => "retired",
+        }
+    }
+
+    /// Reads the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "uninitialized" => Self::Uninitialized,
+            "active" => Self::Active,
+            "disabled" => Self::Disabled,
+            "locked" => Self::Locked,
+            "retired" => Self::Retired,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for AccountState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// What this crate stores about an account (profile data lives elsewhere).

@@ -1,4 +1,5 @@
-//! Identifiers that appear in paths: record ids and statement ids.
+//! Identifiers that appear in paths: record ids, statement ids, app ids and user ids. Each
+//! is validated once, when it is constructed, and every crate uses these types.
 
 use std::fmt;
 
@@ -31,6 +32,18 @@ pub enum IdError {
         value: String,
         /// The first offending character.
         found: char,
+    },
+    /// The identifier contains a character outside its own allowed set (app and user ids).
+    #[error("{what} {value:?} contains {found:?}; only {allowed} are allowed")]
+    Disallowed {
+        /// What kind of identifier.
+        what: &'static str,
+        /// The refused value (at most 64 characters of it).
+        value: String,
+        /// The first offending character.
+        found: char,
+        /// The allowed characters, in words.
+        allowed: &'static str,
     },
 }
 
@@ -128,11 +141,169 @@ mod tests {
     }
 
     #[test]
+    fn app_and_user_ids_are_checked_once_at_construction() {
+        assert_eq!(
+            AppId::new("Med-List@apps").unwrap().as_str(),
+            "Med-List@apps"
+        );
+        assert_eq!(
+            UserId::new("Demo@Example.ORG").unwrap().as_str(),
+            "demo@example.org"
+        );
+        assert_eq!("a@x".parse::<AppId>().unwrap(), AppId::new("a@x").unwrap());
+        assert!(matches!(AppId::new(""), Err(IdError::Empty { .. })));
+        assert!(matches!(
+            UserId::new("a b@x"),
+            Err(IdError::Disallowed { found: ' ', .. })
+        ));
+        assert_eq!(
+            UserId::new("ÉLODIE@exemple.fr").unwrap().as_str(),
+            "élodie@exemple.fr"
+        );
+        assert!(matches!(
+            AppId::new("élodie@apps"),
+            Err(IdError::Disallowed { found: 'é', .. })
+        ));
+        // A combining accent (decomposed form) is not a letter: one spelling per address.
+        assert!(matches!(
+            UserId::new("e\u{301}lodie@exemple.fr"),
+            Err(IdError::Disallowed {
+                found: '\u{301}',
+                ..
+            })
+        ));
+        for bad in ["a/b@x", "a%2Fb@x", "tab\t@x", "a\u{0}b"] {
+            assert!(UserId::new(bad).is_err(), "{bad:?}");
+        }
+        assert!(matches!(
+            AppId::new("x".repeat(201)),
+            Err(IdError::TooLong { max: 200, .. })
+        ));
+        assert!(matches!(
+            UserId::new(".."),
+            Err(IdError::BadCharacter { found: '.', .. })
+        ));
+    }
+
+    #[test]
     fn record_id_from_file_name_keeps_digits() {
         assert_eq!(
             RecordId::from_file_name("p967332.xml").unwrap().as_str(),
             "967332"
         );
         assert!(RecordId::from_file_name("patient.xml").is_none());
+    }
+}
+
+/// Checks an app or user id: 1..=`max` bytes from `A-Z a-z 0-9 . _ - @ + ~` (user ids
+/// also take non-ASCII letters and digits, for international e-mail addresses), not a dot
+/// segment. Never whitespace, control characters, `/`, `%` or combining marks, so the id is
+/// one unambiguous URL path segment (percent-encoded as UTF-8 where it is not ASCII).
+fn check_principal_id(
+    what: &'static str,
+    value: &str,
+    max: usize,
+    international: bool,
+) -> Result<(), IdError> {
+    if value.is_empty() {
+        return Err(IdError::Empty { what });
+    }
+    if value.len() > max {
+        return Err(IdError::TooLong { what, max });
+    }
+    let allowed = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '.' | '_' | '-' | '@' | '+' | '~')
+            || (international && !c.is_ascii() && c.is_alphanumeric())
+    };
+    if let Some(found) = value.chars().find(|c| !allowed(*c)) {
+        return Err(IdError::Disallowed {
+            what,
+            value: value.chars().take(64).collect(),
+            found,
+            allowed: if international {
+                "letters, digits and . _ - @ + ~"
+            } else {
+                "ASCII letters, digits and . _ - @ + ~"
+            },
+        });
+    }
+    if value == "." || value == ".." {
+        return Err(IdError::BadCharacter {
+            what,
+            value: value.to_owned(),
+            found: '.',
+        });
+    }
+    Ok(())
+}
+
+/// An app id: the manifest's `id`, which is also the app's OAuth consumer key (usually
+/// e-mail-like, `med-list@apps.smartplatforms.org`). Safe in a URL path segment. Case is
+/// kept and significant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AppId(String);
+
+impl AppId {
+    /// Validates an app id: 1 to 200 characters from `A-Z a-z 0-9 . _ - @ + ~`.
+    pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
+        let value = value.into();
+        check_principal_id("app id", &value, 200, false)?;
+        Ok(Self(value))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AppId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for AppId {
+    type Err = IdError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+/// A user (account) id: the login e-mail, lower-cased so that one person cannot hold
+/// two accounts differing only by case. Safe in a URL path segment. The address as the
+/// user typed it is kept separately by the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UserId(String);
+
+impl UserId {
+    /// Validates a user id: 1 to 254 bytes of letters (any script), digits and
+    /// `. _ - @ + ~`, stored lower-cased (`Zoë@Example.org` and `zoë@example.org` are one
+    /// account).
+    pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
+        let value = value.into().to_lowercase();
+        check_principal_id("user id", &value, 254, true)?;
+        Ok(Self(value))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for UserId {
+    type Err = IdError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
     }
 }

@@ -10,5 +10,5 @@ pub mod model;
 pub mod vocab;
 
 pub use catalog::{ApiCall, CallCardinality, CallId, Category, HttpMethod};
-pub use ids::{IdError, RecordId};
+pub use ids::{AppId, IdError, RecordId, UserId};
 pub use model::{Cardinality, ClassDef, CodeList, CodeMember, CodeSystem, PropertyDef, Range};

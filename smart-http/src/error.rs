@@ -160,3 +160,10 @@ impl From<AuthError> for ApiError {
         ServiceError::from(e).into()
     }
 }
+
+/// An identifier that fails its validation is the client's mistake: a 400 naming it.
+impl From<smart_core::IdError> for ApiError {
+    fn from(e: smart_core::IdError) -> Self {
+        Self::bad_request(e.to_string())
+    }
+}

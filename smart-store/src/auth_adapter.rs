@@ -3,27 +3,20 @@
 //!
 //! # Mapping decisions
 //!
-//! * **Errors.** [`StoreError`] kinds map to [`StorageErrorKind`]: `Conflict` → `Conflict`,
-//!   `Unavailable` → `Unavailable`, everything else → `Other` (the store error is kept as the
-//!   source). "Not found" never becomes an error where smart-auth expects absence: it maps to
-//!   `Ok(None)` / `Ok(false)` at those call sites.
+//! * **Errors and ids** are the same types on both sides ([`StorageError`], [`UserId`],
+//!   [`smart_auth::AppId`]): nothing is converted. "Not found" never becomes an error where
+//!   smart-auth expects absence: it maps to `Ok(None)` / `Ok(false)` at those call sites.
 //! * **Time.** smart-auth counts whole seconds ([`UnixTime`]), the directory milliseconds
 //!   ([`Timestamp`]); values written by this adapter are whole seconds and read back exactly.
 //!   Bookkeeping times that smart-auth does not supply (an app's `created_at`) use the system
 //!   clock.
-//! * **Accounts.** The user id is the directory's account id (both lower-case e-mails); the
-//!   password hash and state map to the directory's columns (the directory's own `locked`
-//!   state reads as `Disabled`: smart-auth's lockout is time-based and never changes state).
-//!   smart-auth's administrator flag, record limit, failed-login count, lockout and last
-//!   login are kept together in the directory's opaque [`Account::auth_state`] column, so a
-//!   replace is one atomic row update; a newer last login is also reported to the directory
-//!   ([`crate::directory::AccountStore::record_login_success`]) so its login statistics stay meaningful.
-//!   Clearing a password hash is refused (the directory has no way to, and smart-auth never
-//!   does).
-//! * **Reset tickets** are directory tokens of kind [`TokenKind::PasswordReset`] named
-//!   `reset.<hex digest>`, bound to the account: putting one revokes the account's earlier
-//!   tickets; taking one deletes it, and only the caller whose delete removed the row gets
-//!   the ticket (single use). Revoking a user's tokens also revokes pending tickets.
+//! * **Accounts.** One account record, typed columns for every field (state, password
+//!   hash, administrator role, record limit, failed-login count, lockout, last login); a
+//!   newer last login is also counted as a login by the directory
+//!   ([`crate::directory::AccountStore::record_login_success`]). Clearing a password hash
+//!   is refused (the directory has no way to, and smart-auth never does).
+//! * **Reset tickets** are the directory's own (`password_resets`, keyed by the digest):
+//!   putting one replaces the account's earlier ticket, taking one deletes it (single use).
 //! * **Apps.** The consumer secret and manifest map directly; smart-auth's container-wide
 //!   `enabled` switch is the directory's [`App::enabled`]. `insert_app` checks the id is free
 //!   before registering (two concurrent inserts of one id may both succeed, the later one
@@ -47,8 +40,8 @@
 //!   purged by the directory's housekeeping, not by `keep_until`.
 
 use crate::directory::{
-    Account, AccountId, AccountState, AccountUpdate, App, AppId, DirectoryStore, NewAccount,
-    NewApp, OAuthToken, Page, SecretPolicy, Share, Timestamp, TokenKind,
+    Account, AccountUpdate, App, DirectoryStore, NewAccount, NewApp, OAuthToken, Page,
+    SecretPolicy, Share, Timestamp, TokenKind,
 };
 use crate::error::{ErrorKind, StoreError};
 use async_trait::async_trait;
@@ -58,7 +51,6 @@ use smart_auth::store as auth;
 use smart_auth::{Secret, Stores, UnixTime, UserId};
 use smart_core::RecordId;
 use std::fmt;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// A [`DirectoryStore`] seen through smart-auth's storage traits ([`auth::AccountStore`],
@@ -118,15 +110,6 @@ impl<D: ?Sized + DirectoryStore + 'static> AuthDirectory<D> {
 // ---------------------------------------------------------------------------------------
 // Conversions
 
-fn storage(e: StoreError) -> StorageError {
-    let kind = match e.kind() {
-        ErrorKind::Conflict => StorageErrorKind::Conflict,
-        ErrorKind::Unavailable => StorageErrorKind::Unavailable,
-        _ => StorageErrorKind::Other,
-    };
-    StorageError::new(kind, e.message().to_owned()).with_source(e)
-}
-
 fn unsupported(what: &str) -> StorageError {
     StorageError::new(
         StorageErrorKind::Other,
@@ -143,7 +126,7 @@ fn found<T>(r: Result<T, StoreError>) -> Result<bool, StorageError> {
     match r {
         Ok(_) => Ok(true),
         Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(storage(e)),
+        Err(e) => Err(e),
     }
 }
 
@@ -158,138 +141,14 @@ fn unix(t: Timestamp) -> UnixTime {
 /// Reads that must not filter by expiry.
 const BEGINNING: Timestamp = Timestamp::from_unix_millis(i64::MIN);
 
-fn account_id(user: &UserId) -> Result<AccountId, StorageError> {
-    AccountId::new(user.as_str()).map_err(storage)
-}
-
-fn user_id(account: &AccountId) -> Result<UserId, StorageError> {
-    UserId::new(account.as_str()).map_err(|e| corrupt("stored account id", e))
-}
-
-fn dir_app(app: &smart_auth::AppId) -> Result<AppId, StorageError> {
-    AppId::new(app.as_str()).map_err(storage)
-}
-
-fn auth_app(app: &AppId) -> Result<smart_auth::AppId, StorageError> {
-    smart_auth::AppId::new(app.as_str()).map_err(|e| corrupt("stored app id", e))
-}
-
-fn dir_state(s: auth::AccountState) -> Result<AccountState, StorageError> {
-    Ok(match s {
-        auth::AccountState::Uninitialized => AccountState::Uninitialized,
-        auth::AccountState::Active => AccountState::Active,
-        auth::AccountState::Disabled => AccountState::Disabled,
-        auth::AccountState::Retired => AccountState::Retired,
-        _ => return Err(unsupported("this account state")),
-    })
-}
-
-fn auth_state_of(s: AccountState) -> auth::AccountState {
-    match s {
-        AccountState::Uninitialized => auth::AccountState::Uninitialized,
-        AccountState::Active => auth::AccountState::Active,
-        AccountState::Retired => auth::AccountState::Retired,
-        _ => auth::AccountState::Disabled,
-    }
-}
-
-/// smart-auth's own account fields, as stored in [`Account::auth_state`]:
-/// `v1;admin=0|1;failed=N;locked=SECS|-;last=SECS|-;limited=RECORD|-` (the record id last,
-/// so that it may hold any character).
-#[derive(Debug, Default, PartialEq, Eq)]
-struct AuthFields {
-    admin: bool,
-    failed_logins: u32,
-    locked_until: Option<UnixTime>,
-    last_login: Option<UnixTime>,
-    limited_to: Option<RecordId>,
-}
-
-impl AuthFields {
-    fn of(a: &auth::Account) -> Self {
-        Self {
-            admin: a.admin,
-            failed_logins: a.failed_logins,
-            locked_until: a.locked_until,
-            last_login: a.last_login,
-            limited_to: a.limited_to.clone(),
-        }
-    }
-
-    fn encode(&self) -> String {
-        let opt = |t: Option<UnixTime>| t.map_or("-".to_owned(), |t| t.as_secs().to_string());
-        let mut s = String::new();
-        let _ = write!(
-            s,
-            "v1;admin={};failed={};locked={};last={};limited={}",
-            u8::from(self.admin),
-            self.failed_logins,
-            opt(self.locked_until),
-            opt(self.last_login),
-            self.limited_to.as_ref().map_or("-", RecordId::as_str),
-        );
-        s
-    }
-
-    fn decode(s: &str) -> Result<Self, StorageError> {
-        let bad = || corrupt("stored auth state", format!("{s:?} is malformed"));
-        let mut parts = s.splitn(6, ';');
-        if parts.next() != Some("v1") {
-            return Err(bad());
-        }
-        let mut field = |name: &str| -> Result<&str, StorageError> {
-            parts
-                .next()
-                .and_then(|p| p.strip_prefix(name))
-                .and_then(|p| p.strip_prefix('='))
-                .ok_or_else(bad)
-        };
-        let time = |v: &str| -> Result<Option<UnixTime>, StorageError> {
-            match v {
-                "-" => Ok(None),
-                v => v
-                    .parse()
-                    .map(|n| Some(UnixTime::from_secs(n)))
-                    .map_err(|_| bad()),
-            }
-        };
-        let admin = match field("admin")? {
-            "0" => false,
-            "1" => true,
-            _ => return Err(bad()),
-        };
-        let failed_logins = field("failed")?.parse().map_err(|_| bad())?;
-        let locked_until = time(field("locked")?)?;
-        let last_login = time(field("last")?)?;
-        let limited_to = match field("limited")? {
-            "-" => None,
-            r => Some(RecordId::new(r).map_err(|e| corrupt("stored record limit", e))?),
-        };
-        Ok(Self {
-            admin,
-            failed_logins,
-            locked_until,
-            last_login,
-            limited_to,
-        })
-    }
-}
-
 fn auth_account(a: Account) -> Result<auth::Account, StorageError> {
-    let fields = match &a.auth_state {
-        Some(s) => AuthFields::decode(s)?,
-        None => AuthFields {
-            last_login: a.last_login_at.map(unix),
-            ..AuthFields::default()
-        },
-    };
-    let mut out = auth::Account::new(user_id(&a.id)?, auth_state_of(a.state));
-    out.admin = fields.admin;
-    out.limited_to = fields.limited_to;
+    let mut out = auth::Account::new(a.id, a.state);
+    out.admin = a.admin;
+    out.limited_to = a.limited_to;
     out.password_hash = a.password_hash;
-    out.failed_logins = fields.failed_logins;
-    out.locked_until = fields.locked_until;
-    out.last_login = fields.last_login;
+    out.failed_logins = a.failed_login_count;
+    out.locked_until = a.locked_until.map(unix);
+    out.last_login = a.last_login_at.map(unix);
     Ok(out)
 }
 
@@ -317,7 +176,7 @@ fn auth_kind(k: TokenKind) -> Option<auth::TokenKind> {
 }
 
 fn dir_token(t: &auth::TokenRecord) -> Result<OAuthToken, StorageError> {
-    let app = t.app.as_ref().map(dir_app).transpose()?;
+    let app = t.app.clone();
     let mut out = OAuthToken::new(
         t.token.clone(),
         t.secret.expose(),
@@ -326,7 +185,7 @@ fn dir_token(t: &auth::TokenRecord) -> Result<OAuthToken, StorageError> {
         ts(t.issued_at),
         ts(t.expires_at),
     );
-    out.account = t.user.as_ref().map(account_id).transpose()?;
+    out.account = t.user.clone();
     out.record = t.record.clone();
     out.verifier = t.verifier.as_ref().map(|v| v.expose().to_owned());
     out.parent = t.parent.clone();
@@ -344,8 +203,8 @@ fn auth_token(t: OAuthToken) -> Result<Option<auth::TokenRecord>, StorageError> 
         unix(t.created_at),
         unix(t.expires_at),
     );
-    out.app = t.app.as_ref().map(auth_app).transpose()?;
-    out.user = t.account.as_ref().map(user_id).transpose()?;
+    out.app = t.app.clone();
+    out.user = t.account.clone();
     out.record = t.record;
     out.parent = t.parent;
     out.verifier = t.verifier.map(Secret::new);
@@ -354,20 +213,11 @@ fn auth_token(t: OAuthToken) -> Result<Option<auth::TokenRecord>, StorageError> 
 
 fn auth_share(s: Share) -> Result<auth::Share, StorageError> {
     Ok(auth::Share::new(
-        user_id(&s.account)?,
+        s.account,
         s.record,
-        auth_app(&s.app)?,
+        s.app,
         unix(s.created_at),
     ))
-}
-
-fn reset_token_name(digest: &[u8; 32]) -> String {
-    let mut s = String::with_capacity(6 + 64);
-    s.push_str("reset.");
-    for b in digest {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }
 
 // ---------------------------------------------------------------------------------------
@@ -376,8 +226,8 @@ fn reset_token_name(digest: &[u8; 32]) -> String {
 #[async_trait]
 impl<D: ?Sized + DirectoryStore + 'static> auth::AccountStore for AuthDirectory<D> {
     async fn account(&self, user: &UserId) -> Result<Option<auth::Account>, StorageError> {
-        let id = account_id(user)?;
-        match self.dir.get_account(&id).await.map_err(storage)? {
+        let id = user.clone();
+        match self.dir.get_account(&id).await? {
             Some(a) => auth_account(a).map(Some),
             None => Ok(None),
         }
@@ -385,90 +235,66 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::AccountStore for AuthDirectory<
 
     async fn insert_account(&self, account: auth::Account) -> Result<(), StorageError> {
         let mut new = NewAccount::new(account.user.as_str(), "", "")
-            .with_state(dir_state(account.state)?)
-            .with_auth_state(AuthFields::of(&account).encode());
+            .with_state(account.state)
+            .with_admin(account.admin)
+            .with_limited_to(account.limited_to.clone());
         if let Some(hash) = &account.password_hash {
             new = new.with_password_hash(hash.clone());
         }
-        self.dir
-            .create_account(new, Timestamp::now())
-            .await
-            .map_err(storage)?;
+        let now = Timestamp::now();
+        let created = self.dir.create_account(new, now).await?;
+        // Login history comes with a full account record only when one is copied in.
+        if account.failed_logins != 0
+            || account.locked_until.is_some()
+            || account.last_login.is_some()
+        {
+            let mut update = AccountUpdate::default()
+                .failed_login_count(account.failed_logins)
+                .locked_until(account.locked_until.map(ts));
+            if let Some(last) = account.last_login {
+                update = update.last_login_at(ts(last));
+            }
+            self.dir.update_account(&created.id, update, now).await?;
+        }
         Ok(())
     }
 
     async fn update_account(&self, account: auth::Account) -> Result<bool, StorageError> {
-        let id = account_id(&account.user)?;
-        let Some(old) = self.dir.get_account(&id).await.map_err(storage)? else {
+        let id = &account.user;
+        let Some(old) = self.dir.get_account(id).await? else {
             return Ok(false);
         };
         if account.password_hash.is_none() && old.password_hash.is_some() {
             return Err(unsupported("clearing a password hash"));
         }
-        let old_last = auth_account(old)?.last_login;
-        let mut update = AccountUpdate::default()
-            .state(dir_state(account.state)?)
-            .auth_state(AuthFields::of(&account).encode());
-        if let Some(hash) = &account.password_hash {
-            update = update.password_hash(hash.clone());
-        }
+        let old_last = old.last_login_at.map(unix);
         if let Some(last) = account.last_login.filter(|l| Some(*l) > old_last) {
-            // Keeps the directory's login statistics; smart-auth reads its own copy.
-            if !found(self.dir.record_login_success(&id, ts(last)).await)? {
+            // A newer last login is a successful login: the directory counts it.
+            if !found(self.dir.record_login_success(id, ts(last)).await)? {
                 return Ok(false);
             }
         }
-        found(self.dir.update_account(&id, update, Timestamp::now()).await)
+        let mut update = AccountUpdate::default()
+            .state(account.state)
+            .admin(account.admin)
+            .limited_to(account.limited_to.clone())
+            .locked_until(account.locked_until.map(ts))
+            .failed_login_count(account.failed_logins);
+        if let Some(hash) = &account.password_hash {
+            update = update.password_hash(hash.clone());
+        }
+        found(self.dir.update_account(id, update, Timestamp::now()).await)
     }
 
     async fn put_reset_ticket(&self, ticket: auth::ResetTicket) -> Result<(), StorageError> {
-        let id = account_id(&ticket.user)?;
-        self.dir
-            .revoke_account_tokens_of_kind(&id, TokenKind::PasswordReset)
-            .await
-            .map_err(storage)?;
-        // The issue time is not known; the epoch keeps "created before expiry" true.
-        let token = OAuthToken::new(
-            reset_token_name(&ticket.digest),
-            "-",
-            TokenKind::PasswordReset,
-            None,
-            Timestamp::EPOCH,
-            ts(ticket.expires_at),
-        )
-        .with_account(id);
-        self.dir.insert_token(token).await.map_err(storage)?;
-        Ok(())
+        self.dir.put_reset_ticket(ticket).await
     }
 
     async fn take_reset_ticket(
         &self,
         digest: &[u8; 32],
     ) -> Result<Option<auth::ResetTicket>, StorageError> {
-        let name = reset_token_name(digest);
-        let Some(t) = self
-            .dir
-            .get_token(&name, BEGINNING)
-            .await
-            .map_err(storage)?
-        else {
-            return Ok(None);
-        };
-        let Some(account) = t
-            .account
-            .as_ref()
-            .filter(|_| t.kind == TokenKind::PasswordReset)
-        else {
-            return Ok(None);
-        };
-        if !self.dir.revoke_token(&name).await.map_err(storage)? {
-            return Ok(None);
-        }
-        Ok(Some(auth::ResetTicket::new(
-            *digest,
-            user_id(account)?,
-            unix(t.expires_at),
-        )))
+        self.dir.take_reset_ticket(digest).await
     }
 }
 
@@ -479,8 +305,7 @@ impl<D: ?Sized + DirectoryStore + 'static> AuthDirectory<D> {
             .enabled_by_default(old.is_some_and(|o| o.enabled_by_default));
         self.dir
             .register_app(new, SecretPolicy::Rotate, Timestamp::now())
-            .await
-            .map_err(storage)?;
+            .await?;
         Ok(())
     }
 }
@@ -488,14 +313,10 @@ impl<D: ?Sized + DirectoryStore + 'static> AuthDirectory<D> {
 #[async_trait]
 impl<D: ?Sized + DirectoryStore + 'static> auth::AppStore for AuthDirectory<D> {
     async fn app(&self, id: &smart_auth::AppId) -> Result<Option<auth::AppRecord>, StorageError> {
-        let Some(app) = self.dir.get_app(&dir_app(id)?).await.map_err(storage)? else {
+        let Some(app) = self.dir.get_app(id).await? else {
             return Ok(None);
         };
-        let mut out = auth::AppRecord::new(
-            auth_app(&app.id)?,
-            app.manifest,
-            Secret::new(app.consumer_secret),
-        );
+        let mut out = auth::AppRecord::new(app.id, app.manifest, Secret::new(app.consumer_secret));
         out.enabled = app.enabled;
         Ok(Some(out))
     }
@@ -504,13 +325,7 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::AppStore for AuthDirectory<D> {
         if app.manifest.id != app.id.as_str() {
             return Err(corrupt("app record", "its id differs from its manifest's"));
         }
-        if self
-            .dir
-            .get_app(&dir_app(&app.id)?)
-            .await
-            .map_err(storage)?
-            .is_some()
-        {
+        if self.dir.get_app(&app.id).await?.is_some() {
             return Err(StorageError::new(
                 StorageErrorKind::Conflict,
                 format!("app {} exists already", app.id),
@@ -523,12 +338,7 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::AppStore for AuthDirectory<D> {
         if app.manifest.id != app.id.as_str() {
             return Err(corrupt("app record", "its id differs from its manifest's"));
         }
-        let Some(old) = self
-            .dir
-            .get_app(&dir_app(&app.id)?)
-            .await
-            .map_err(storage)?
-        else {
+        let Some(old) = self.dir.get_app(&app.id).await? else {
             return Ok(false);
         };
         self.register(app, Some(&old)).await?;
@@ -536,18 +346,17 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::AppStore for AuthDirectory<D> {
     }
 
     async fn delete_app(&self, id: &smart_auth::AppId) -> Result<bool, StorageError> {
-        self.dir.delete_app(&dir_app(id)?).await.map_err(storage)
+        self.dir.delete_app(id).await
     }
 
     async fn app_ids(&self) -> Result<Vec<smart_auth::AppId>, StorageError> {
         let mut ids = self
             .dir
             .list_apps()
-            .await
-            .map_err(storage)?
+            .await?
             .iter()
-            .map(|a| auth_app(&a.id))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|a| a.id.clone())
+            .collect::<Vec<_>>();
         ids.sort();
         Ok(ids)
     }
@@ -556,32 +365,19 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::AppStore for AuthDirectory<D> {
 #[async_trait]
 impl<D: ?Sized + DirectoryStore + 'static> auth::TokenStore for AuthDirectory<D> {
     async fn insert_token(&self, token: auth::TokenRecord) -> Result<(), StorageError> {
-        self.dir
-            .insert_token(dir_token(&token)?)
-            .await
-            .map_err(storage)?;
+        self.dir.insert_token(dir_token(&token)?).await?;
         Ok(())
     }
 
     async fn token(&self, token: &str) -> Result<Option<auth::TokenRecord>, StorageError> {
-        match self
-            .dir
-            .get_token(token, BEGINNING)
-            .await
-            .map_err(storage)?
-        {
+        match self.dir.get_token(token, BEGINNING).await? {
             Some(t) => auth_token(t),
             None => Ok(None),
         }
     }
 
     async fn update_token(&self, token: auth::TokenRecord) -> Result<bool, StorageError> {
-        let Some(old) = self
-            .dir
-            .get_token(&token.token, BEGINNING)
-            .await
-            .map_err(storage)?
-        else {
+        let Some(old) = self.dir.get_token(&token.token, BEGINNING).await? else {
             return Ok(false);
         };
         let Some(old) = auth_token(old)? else {
@@ -606,29 +402,19 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::TokenStore for AuthDirectory<D>
         };
         found(
             self.dir
-                .authorize_request_token(
-                    &token.token,
-                    &account_id(user)?,
-                    verifier.expose(),
-                    BEGINNING,
-                )
+                .authorize_request_token(&token.token, user, verifier.expose(), BEGINNING)
                 .await,
         )
     }
 
     async fn take_token(&self, token: &str) -> Result<Option<auth::TokenRecord>, StorageError> {
-        let Some(t) = self
-            .dir
-            .get_token(token, BEGINNING)
-            .await
-            .map_err(storage)?
-        else {
+        let Some(t) = self.dir.get_token(token, BEGINNING).await? else {
             return Ok(None);
         };
         let Some(t) = auth_token(t)? else {
             return Ok(None);
         };
-        if self.dir.revoke_token(token).await.map_err(storage)? {
+        if self.dir.revoke_token(token).await? {
             Ok(Some(t))
         } else {
             Ok(None)
@@ -645,32 +431,19 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::TokenStore for AuthDirectory<D>
             &filter.record,
         ) {
             (None, None, None, None, None) => 0,
-            (Some(t), None, None, None, None) => {
-                u64::from(d.revoke_token(t).await.map_err(storage)?)
-            }
-            (None, Some(p), None, None, None) => d.revoke_child_tokens(p).await.map_err(storage)?,
-            (None, None, Some(a), None, None) => {
-                d.revoke_app_tokens(&dir_app(a)?).await.map_err(storage)?
-            }
-            (None, None, None, Some(u), None) => d
-                .revoke_account_tokens(&account_id(u)?)
-                .await
-                .map_err(storage)?,
-            (None, None, Some(a), Some(u), None) => d
-                .revoke_app_account_tokens(&dir_app(a)?, &account_id(u)?)
-                .await
-                .map_err(storage)?,
-            (None, None, Some(a), Some(u), Some(r)) => d
-                .revoke_grant_tokens(&dir_app(a)?, &account_id(u)?, Some(r))
-                .await
-                .map_err(storage)?,
+            (Some(t), None, None, None, None) => u64::from(d.revoke_token(t).await?),
+            (None, Some(p), None, None, None) => d.revoke_child_tokens(p).await?,
+            (None, None, Some(a), None, None) => d.revoke_app_tokens(a).await?,
+            (None, None, None, Some(u), None) => d.revoke_account_tokens(u).await?,
+            (None, None, Some(a), Some(u), None) => d.revoke_app_account_tokens(a, u).await?,
+            (None, None, Some(a), Some(u), Some(r)) => d.revoke_grant_tokens(a, u, Some(r)).await?,
             _ => return Err(unsupported("this token filter")),
         };
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
     async fn remove_expired_tokens(&self, now: UnixTime) -> Result<usize, StorageError> {
-        let n = self.dir.cleanup_expired(ts(now)).await.map_err(storage)?;
+        let n = self.dir.cleanup_expired(ts(now)).await?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 }
@@ -684,9 +457,8 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::ShareStore for AuthDirectory<D>
         app: &smart_auth::AppId,
     ) -> Result<Option<auth::Share>, StorageError> {
         self.dir
-            .get_share(&account_id(user)?, record, &dir_app(app)?)
-            .await
-            .map_err(storage)?
+            .get_share(user, record, app)
+            .await?
             .map(auth_share)
             .transpose()
     }
@@ -694,13 +466,12 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::ShareStore for AuthDirectory<D>
     async fn put_share(&self, share: auth::Share) -> Result<(), StorageError> {
         self.dir
             .grant_share(
-                &account_id(&share.user)?,
+                &share.user,
                 share.record.as_ref(),
-                &dir_app(&share.app)?,
+                &share.app,
                 ts(share.authorized_at),
             )
-            .await
-            .map_err(storage)?;
+            .await?;
         Ok(())
     }
 
@@ -710,15 +481,12 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::ShareStore for AuthDirectory<D>
         record: Option<&RecordId>,
         app: &smart_auth::AppId,
     ) -> Result<bool, StorageError> {
-        self.dir
-            .revoke_share(&account_id(user)?, record, &dir_app(app)?)
-            .await
-            .map_err(storage)
+        self.dir.revoke_share(user, record, app).await
     }
 
     async fn remove_shares_of_app(&self, app: &smart_auth::AppId) -> Result<usize, StorageError> {
         // Deleting an app deletes its shares in the directory; this is only asked after that.
-        match self.dir.get_app(&dir_app(app)?).await.map_err(storage)? {
+        match self.dir.get_app(app).await? {
             None => Ok(0),
             Some(_) => Err(unsupported("removing the shares of a registered app")),
         }
@@ -726,9 +494,8 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::ShareStore for AuthDirectory<D>
 
     async fn shares_of_user(&self, user: &UserId) -> Result<Vec<auth::Share>, StorageError> {
         self.dir
-            .list_account_shares(&account_id(user)?)
-            .await
-            .map_err(storage)?
+            .list_account_shares(user)
+            .await?
             .into_iter()
             .map(auth_share)
             .collect()
@@ -738,15 +505,11 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::ShareStore for AuthDirectory<D>
 #[async_trait]
 impl<D: ?Sized + DirectoryStore + 'static> auth::RecordDirectory for AuthDirectory<D> {
     async fn record_exists(&self, id: &RecordId) -> Result<bool, StorageError> {
-        Ok(self.dir.get_record(id).await.map_err(storage)?.is_some())
+        Ok(self.dir.get_record(id).await?.is_some())
     }
 
     async fn first_record(&self) -> Result<Option<RecordId>, StorageError> {
-        let page = self
-            .dir
-            .list_records(Page::first(1))
-            .await
-            .map_err(storage)?;
+        let page = self.dir.list_records(Page::first(1)).await?;
         Ok(page.items.into_iter().next().map(|r| r.id))
     }
 
@@ -755,7 +518,7 @@ impl<D: ?Sized + DirectoryStore + 'static> auth::RecordDirectory for AuthDirecto
         // have been deleted meanwhile).
         let mut page = Some(Page::first(Page::MAX_LIMIT));
         while let Some(p) = page {
-            let listed = self.dir.list_records(p).await.map_err(storage)?;
+            let listed = self.dir.list_records(p).await?;
             if let Some(r) = listed.items.into_iter().find(|r| &r.id > after) {
                 return Ok(Some(r.id));
             }
@@ -782,8 +545,7 @@ impl<D: ?Sized + DirectoryStore + 'static> smart_auth::nonce::NonceStore for Aut
                 ts(key.timestamp),
                 ts(now),
             )
-            .await
-            .map_err(storage)?;
+            .await?;
         Ok(if fresh {
             NonceOutcome::Fresh
         } else {
@@ -793,32 +555,5 @@ impl<D: ?Sized + DirectoryStore + 'static> smart_auth::nonce::NonceStore for Aut
 
     fn remembers_since(&self) -> Option<UnixTime> {
         self.remembers_since
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn auth_fields_round_trip() {
-        let f = AuthFields {
-            admin: true,
-            failed_logins: 3,
-            locked_until: Some(UnixTime::from_secs(17)),
-            last_login: None,
-            limited_to: Some(RecordId::new("rec-1").unwrap()),
-        };
-        assert_eq!(AuthFields::decode(&f.encode()).unwrap(), f);
-        let d = AuthFields::default();
-        assert_eq!(AuthFields::decode(&d.encode()).unwrap(), d);
-        assert!(AuthFields::decode("v2;admin=0").is_err());
-    }
-
-    #[test]
-    fn reset_names_are_hex() {
-        let name = reset_token_name(&[0xab; 32]);
-        assert_eq!(name.len(), 70);
-        assert!(name.starts_with("reset.abab"));
     }
 }

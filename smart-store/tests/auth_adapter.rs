@@ -583,11 +583,14 @@ async fn lockout_and_reset(w: World) {
         .unwrap()
         .unwrap();
     let ui = w.get(&w.ui, "/reset").await.unwrap();
-    assert!(
+    assert_eq!(
         w.provider
             .reset_password(&ui, first.code.expose(), "new frank password")
             .await
-            .is_err()
+            .unwrap_err()
+            .kind(),
+        AuthErrorKind::BadRequest,
+        "a second request replaced the first code"
     );
     let ui = w.get(&w.ui, "/reset").await.unwrap();
     w.provider
@@ -595,11 +598,14 @@ async fn lockout_and_reset(w: World) {
         .await
         .unwrap();
     let ui = w.get(&w.ui, "/reset").await.unwrap();
-    assert!(
+    assert_eq!(
         w.provider
             .reset_password(&ui, code.code.expose(), "another password")
             .await
-            .is_err()
+            .unwrap_err()
+            .kind(),
+        AuthErrorKind::BadRequest,
+        "a reset code is single use"
     );
     assert!(
         w.login("frank@example.org", "new frank password")

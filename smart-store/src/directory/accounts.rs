@@ -1,63 +1,19 @@
 //! Accounts: the people who log in to the container.
 
-use super::types::{AccountId, Page, Paged, Timestamp, check_opaque, check_text};
+use super::types::{Page, Paged, Timestamp, UserId, check_opaque, check_text};
 use crate::error::{StoreError, StoreResult};
 use async_trait::async_trait;
+use smart_core::RecordId;
 use std::fmt;
 
-/// Where an account is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccountState {
-    /// Created, but the user has not set a password yet.
-    Uninitialized,
-    /// May log in.
-    Active,
-    /// Switched off by an administrator; only an administrator switches it back on.
-    Disabled,
-    /// Locked after too many failed logins; only an explicit update unlocks it.
-    Locked,
-    /// No longer in use, kept for history.
-    Retired,
-}
-
-impl AccountState {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Uninitialized => "uninitialized",
-            Self::Active => "active",
-            Self::Disabled => "disabled",
-            Self::Locked => "locked",
-            Self::Retired => "retired",
-        }
-    }
-
-    /// Reads the stored spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "uninitialized" => Self::Uninitialized,
-            "active" => Self::Active,
-            "disabled" => Self::Disabled,
-            "locked" => Self::Locked,
-            "retired" => Self::Retired,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for AccountState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use smart_auth::store::{AccountState, ResetTicket};
 
 /// A stored account.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Account {
     /// The lower-cased e-mail address: unique, case-insensitively.
-    pub id: AccountId,
+    pub id: UserId,
     /// The e-mail address as it was entered at creation.
     pub email: String,
     /// Given name (may be empty).
@@ -85,9 +41,13 @@ pub struct Account {
     pub created_at: Timestamp,
     /// When the profile, password or state last changed.
     pub updated_at: Timestamp,
-    /// State kept on behalf of the authentication layer (smart-auth's role, record limit and
-    /// lockout), opaque to the directory: see `crate::auth_adapter`.
-    pub auth_state: Option<String>,
+    /// True for the administrator role (app registry, accounts).
+    pub admin: bool,
+    /// For a limited account (direct links): the one record it may see.
+    pub limited_to: Option<RecordId>,
+    /// Until when logins are refused without checking the password (smart-auth's
+    /// time-based throttling; the state is not changed by it).
+    pub locked_until: Option<Timestamp>,
 }
 
 impl fmt::Debug for Account {
@@ -107,7 +67,9 @@ impl fmt::Debug for Account {
             .field("last_failed_login_at", &self.last_failed_login_at)
             .field("created_at", &self.created_at)
             .field("updated_at", &self.updated_at)
-            .field("auth_state", &self.auth_state)
+            .field("admin", &self.admin)
+            .field("limited_to", &self.limited_to)
+            .field("locked_until", &self.locked_until)
             .finish()
     }
 }
@@ -131,8 +93,10 @@ pub struct NewAccount {
     pub password_hash: Option<String>,
     /// Initial state.
     pub state: AccountState,
-    /// Initial authentication-layer state (see [`Account::auth_state`]).
-    pub auth_state: Option<String>,
+    /// The administrator role.
+    pub admin: bool,
+    /// The one record a limited account may see.
+    pub limited_to: Option<RecordId>,
 }
 
 impl fmt::Debug for NewAccount {
@@ -162,7 +126,8 @@ impl NewAccount {
             role: String::new(),
             password_hash: None,
             state: AccountState::Uninitialized,
-            auth_state: None,
+            admin: false,
+            limited_to: None,
         }
     }
 
@@ -178,15 +143,21 @@ impl NewAccount {
         self
     }
 
-    /// Sets the initial authentication-layer state.
-    pub fn with_auth_state(mut self, auth_state: impl Into<String>) -> Self {
-        self.auth_state = Some(auth_state.into());
+    /// Gives the account the administrator role.
+    pub fn with_admin(mut self, admin: bool) -> Self {
+        self.admin = admin;
+        self
+    }
+
+    /// Limits the account to one record.
+    pub fn with_limited_to(mut self, record: Option<RecordId>) -> Self {
+        self.limited_to = record;
         self
     }
 
     /// Checks every field and derives the id.
-    pub(crate) fn validate(&self) -> StoreResult<AccountId> {
-        let id = AccountId::new(&self.email)?;
+    pub(crate) fn validate(&self) -> StoreResult<UserId> {
+        let id = UserId::new(&self.email)?;
         check_profile(
             &id,
             Some(&self.given_name),
@@ -195,7 +166,6 @@ impl NewAccount {
             Some(&self.role),
             self.password_hash.as_deref(),
         )?;
-        check_auth_state(&id, self.auth_state.as_deref())?;
         Ok(id)
     }
 }
@@ -205,7 +175,7 @@ const MAX_LABEL: usize = 100;
 const MAX_HASH: usize = 1024;
 
 fn check_profile(
-    id: &AccountId,
+    id: &UserId,
     given: Option<&str>,
     family: Option<&str>,
     department: Option<&str>,
@@ -229,13 +199,6 @@ fn check_profile(
     Ok(())
 }
 
-fn check_auth_state(id: &AccountId, auth_state: Option<&str>) -> StoreResult<()> {
-    match auth_state {
-        Some(s) => check_text(&format!("account {id}: auth state"), s, MAX_HASH),
-        None => Ok(()),
-    }
-}
-
 /// A change to an account: each `Some` field replaces the stored value, `None` keeps it.
 #[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -253,8 +216,18 @@ pub struct AccountUpdate {
     /// New state. Moving an account into [`AccountState::Active`] from any other state
     /// also resets its failed-login counter (this is how a locked account is unlocked).
     pub state: Option<AccountState>,
-    /// New authentication-layer state (see [`Account::auth_state`]).
-    pub auth_state: Option<String>,
+    /// New administrator role.
+    pub admin: Option<bool>,
+    /// New record limit (`Some(None)`: no limit).
+    pub limited_to: Option<Option<RecordId>>,
+    /// New lockout end (`Some(None)`: not locked out).
+    pub locked_until: Option<Option<Timestamp>>,
+    /// New failed-login count, applied after the state (so it wins over the reset that
+    /// moving into [`AccountState::Active`] does).
+    pub failed_login_count: Option<u32>,
+    /// New last successful login (does not count a login; see
+    /// [`AccountStore::record_login_success`] for that).
+    pub last_login_at: Option<Timestamp>,
 }
 
 impl fmt::Debug for AccountUpdate {
@@ -266,7 +239,11 @@ impl fmt::Debug for AccountUpdate {
             .field("role", &self.role)
             .field("password_hash", &self.password_hash.as_ref().map(|_| "…"))
             .field("state", &self.state)
-            .field("auth_state", &self.auth_state)
+            .field("admin", &self.admin)
+            .field("limited_to", &self.limited_to)
+            .field("locked_until", &self.locked_until)
+            .field("failed_login_count", &self.failed_login_count)
+            .field("last_login_at", &self.last_login_at)
             .finish()
     }
 }
@@ -303,14 +280,38 @@ impl AccountUpdate {
         self
     }
 
-    /// Replaces the authentication-layer state.
-    pub fn auth_state(mut self, auth_state: impl Into<String>) -> Self {
-        self.auth_state = Some(auth_state.into());
+    /// Sets the administrator role.
+    pub fn admin(mut self, admin: bool) -> Self {
+        self.admin = Some(admin);
+        self
+    }
+
+    /// Sets (or, with `None`, removes) the record limit.
+    pub fn limited_to(mut self, record: Option<RecordId>) -> Self {
+        self.limited_to = Some(record);
+        self
+    }
+
+    /// Sets (or, with `None`, ends) the lockout.
+    pub fn locked_until(mut self, until: Option<Timestamp>) -> Self {
+        self.locked_until = Some(until);
+        self
+    }
+
+    /// Sets the failed-login count.
+    pub fn failed_login_count(mut self, count: u32) -> Self {
+        self.failed_login_count = Some(count);
+        self
+    }
+
+    /// Sets the last successful login.
+    pub fn last_login_at(mut self, at: Timestamp) -> Self {
+        self.last_login_at = Some(at);
         self
     }
 
     /// Checks every field that is set.
-    pub(crate) fn validate(&self, id: &AccountId) -> StoreResult<()> {
+    pub(crate) fn validate(&self, id: &UserId) -> StoreResult<()> {
         check_profile(
             id,
             self.given_name.as_deref(),
@@ -318,8 +319,7 @@ impl AccountUpdate {
             self.department.as_deref(),
             self.role.as_deref(),
             self.password_hash.as_deref(),
-        )?;
-        check_auth_state(id, self.auth_state.as_deref())
+        )
     }
 }
 
@@ -375,20 +375,20 @@ pub trait AccountStore: Send + Sync + fmt::Debug {
     async fn create_account(&self, account: NewAccount, now: Timestamp) -> StoreResult<Account>;
 
     /// The account with this id, or `None`.
-    async fn get_account(&self, id: &AccountId) -> StoreResult<Option<Account>>;
+    async fn get_account(&self, id: &UserId) -> StoreResult<Option<Account>>;
 
     /// Applies `update` and returns the account as stored; `NotFound` if there is no such
     /// account. `updated_at` becomes `now`.
     async fn update_account(
         &self,
-        id: &AccountId,
+        id: &UserId,
         update: AccountUpdate,
         now: Timestamp,
     ) -> StoreResult<Account>;
 
     /// Deletes the account and, with it, its tokens, shares, app enablement and
     /// preferences. Returns whether it existed. Launch audit entries are kept.
-    async fn delete_account(&self, id: &AccountId) -> StoreResult<bool>;
+    async fn delete_account(&self, id: &UserId) -> StoreResult<bool>;
 
     /// Accounts matching `query`, ordered by (lower-cased family name, lower-cased given
     /// name, id), one page at a time.
@@ -401,7 +401,7 @@ pub trait AccountStore: Send + Sync + fmt::Debug {
     /// Records a successful login, in one atomic step: the failed-login counter goes to
     /// zero, the total count goes up by one, `last_login_at` becomes `now`. The state is
     /// not changed: check it before calling. `NotFound` if there is no such account.
-    async fn record_login_success(&self, id: &AccountId, now: Timestamp) -> StoreResult<Account>;
+    async fn record_login_success(&self, id: &UserId, now: Timestamp) -> StoreResult<Account>;
 
     /// Records a failed login, in one atomic step: the failed-login counter goes up by one
     /// and `last_failed_login_at` becomes `now`; if `lock_after` is given and the counter
@@ -410,18 +410,27 @@ pub trait AccountStore: Send + Sync + fmt::Debug {
     /// no such account.
     async fn record_login_failure(
         &self,
-        id: &AccountId,
+        id: &UserId,
         now: Timestamp,
         lock_after: Option<u32>,
     ) -> StoreResult<Account>;
+
+    /// Stores a pending password reset (the SHA-256 digest of the code, never the code),
+    /// replacing any earlier ticket of the same account in the same step. `NotFound` if
+    /// the account does not exist; deleting the account deletes its ticket.
+    async fn put_reset_ticket(&self, ticket: ResetTicket) -> StoreResult<()>;
+
+    /// Removes and returns the ticket with this digest, whether or not it has expired (the
+    /// caller checks): single use, so of concurrent calls at most one gets it.
+    async fn take_reset_ticket(&self, digest: &[u8; 32]) -> StoreResult<Option<ResetTicket>>;
 }
 
 /// The error for an account that does not exist.
-pub(crate) fn account_not_found(id: &AccountId) -> StoreError {
+pub(crate) fn account_not_found(id: &UserId) -> StoreError {
     StoreError::not_found(format!("account {id} does not exist"))
 }
 
 /// The error for an account that exists already.
-pub(crate) fn account_exists(id: &AccountId) -> StoreError {
+pub(crate) fn account_exists(id: &UserId) -> StoreError {
     StoreError::conflict(format!("account {id} already exists"))
 }

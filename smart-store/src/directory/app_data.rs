@@ -1,7 +1,7 @@
 //! Scratchpads (per record and app) and preferences (per user and app): opaque bodies
 //! with a MIME type.
 
-use super::types::{AccountId, AppId, Timestamp, check_content_type};
+use super::types::{AppId, Timestamp, UserId, check_content_type};
 use crate::error::{StoreError, StoreResult};
 use async_trait::async_trait;
 use smart_core::ids::RecordId;
@@ -55,17 +55,13 @@ pub trait AppDataStore: Send + Sync + fmt::Debug {
     async fn delete_scratchpad(&self, record: &RecordId, app: &AppId) -> StoreResult<bool>;
 
     /// The preferences of `account` for `app`, if written.
-    async fn get_preferences(
-        &self,
-        account: &AccountId,
-        app: &AppId,
-    ) -> StoreResult<Option<AppData>>;
+    async fn get_preferences(&self, account: &UserId, app: &AppId) -> StoreResult<Option<AppData>>;
 
     /// Writes the preferences and returns what was stored. `NotFound` if the account or
     /// the app does not exist.
     async fn put_preferences(
         &self,
-        account: &AccountId,
+        account: &UserId,
         app: &AppId,
         content_type: &str,
         data: &[u8],
@@ -73,7 +69,7 @@ pub trait AppDataStore: Send + Sync + fmt::Debug {
     ) -> StoreResult<AppData>;
 
     /// Deletes the preferences. Returns whether they existed.
-    async fn delete_preferences(&self, account: &AccountId, app: &AppId) -> StoreResult<bool>;
+    async fn delete_preferences(&self, account: &UserId, app: &AppId) -> StoreResult<bool>;
 }
 
 /// Checks a body before it is written; `what` names it in errors.
@@ -99,6 +95,6 @@ pub(crate) fn scratchpad_name(record: &RecordId, app: &AppId) -> String {
 }
 
 /// How errors name preferences.
-pub(crate) fn preferences_name(account: &AccountId, app: &AppId) -> String {
+pub(crate) fn preferences_name(account: &UserId, app: &AppId) -> String {
     format!("preferences of account {account} for app {app}")
 }

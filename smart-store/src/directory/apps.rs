@@ -1,6 +1,6 @@
 //! Apps (registered from their manifests) and which accounts have them switched on.
 
-use super::types::{AccountId, AppId, Timestamp, check_opaque};
+use super::types::{AppId, Timestamp, UserId, check_opaque};
 use crate::error::{StoreError, StoreResult};
 use async_trait::async_trait;
 use smart_core::manifest::{AppManifest, AppMode};
@@ -148,7 +148,7 @@ pub trait AppStore: Send + Sync + fmt::Debug {
     /// `NotFound` if the account or the app does not exist.
     async fn set_app_enabled(
         &self,
-        account: &AccountId,
+        account: &UserId,
         app: &AppId,
         enabled: bool,
         now: Timestamp,
@@ -156,10 +156,10 @@ pub trait AppStore: Send + Sync + fmt::Debug {
 
     /// Whether the app is on for the account: the account's own choice if it made one,
     /// otherwise the app's `enabled_by_default`. `false` for an app that does not exist.
-    async fn is_app_enabled(&self, account: &AccountId, app: &AppId) -> StoreResult<bool>;
+    async fn is_app_enabled(&self, account: &UserId, app: &AppId) -> StoreResult<bool>;
 
     /// The apps that are on for the account (see [`AppStore::is_app_enabled`]), by id.
-    async fn enabled_apps(&self, account: &AccountId) -> StoreResult<Vec<App>>;
+    async fn enabled_apps(&self, account: &UserId) -> StoreResult<Vec<App>>;
 }
 
 /// The error for an app that does not exist.

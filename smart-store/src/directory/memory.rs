@@ -26,16 +26,17 @@ type NonceKey = (String, String, String, Timestamp);
 
 #[derive(Debug, Default)]
 struct State {
-    accounts: BTreeMap<AccountId, Account>,
+    accounts: BTreeMap<UserId, Account>,
     apps: BTreeMap<AppId, App>,
-    enablement: BTreeMap<(AccountId, AppId), bool>,
+    enablement: BTreeMap<(UserId, AppId), bool>,
     tokens: HashMap<String, OAuthToken>,
-    shares: BTreeMap<(AccountId, Option<RecordId>, AppId), Share>,
+    shares: BTreeMap<(UserId, Option<RecordId>, AppId), Share>,
     nonces: HashSet<NonceKey>,
     scratchpads: BTreeMap<(RecordId, AppId), AppData>,
-    preferences: BTreeMap<(AccountId, AppId), AppData>,
+    preferences: BTreeMap<(UserId, AppId), AppData>,
     records: BTreeMap<RecordId, RecordEntry>,
     launches: Vec<LaunchEvent>,
+    resets: HashMap<[u8; 32], ResetTicket>,
 }
 
 impl MemoryDirectory {
@@ -60,13 +61,13 @@ impl MemoryDirectory {
 }
 
 impl State {
-    fn account_mut(&mut self, id: &AccountId) -> StoreResult<&mut Account> {
+    fn account_mut(&mut self, id: &UserId) -> StoreResult<&mut Account> {
         self.accounts
             .get_mut(id)
             .ok_or_else(|| account_not_found(id))
     }
 
-    fn require_account(&self, id: &AccountId) -> StoreResult<()> {
+    fn require_account(&self, id: &UserId) -> StoreResult<()> {
         if self.accounts.contains_key(id) {
             Ok(())
         } else {
@@ -110,19 +111,21 @@ impl AccountStore for MemoryDirectory {
             last_failed_login_at: None,
             created_at: now,
             updated_at: now,
-            auth_state: new.auth_state,
+            admin: new.admin,
+            limited_to: new.limited_to,
+            locked_until: None,
         };
         state.accounts.insert(id, account.clone());
         Ok(account)
     }
 
-    async fn get_account(&self, id: &AccountId) -> StoreResult<Option<Account>> {
+    async fn get_account(&self, id: &UserId) -> StoreResult<Option<Account>> {
         Ok(self.state().accounts.get(id).cloned())
     }
 
     async fn update_account(
         &self,
-        id: &AccountId,
+        id: &UserId,
         update: AccountUpdate,
         now: Timestamp,
     ) -> StoreResult<Account> {
@@ -136,7 +139,11 @@ impl AccountStore for MemoryDirectory {
             role,
             password_hash,
             state: new_state,
-            auth_state,
+            admin,
+            limited_to,
+            locked_until,
+            failed_login_count,
+            last_login_at,
         } = update;
         if let Some(v) = given_name {
             account.given_name = v;
@@ -153,8 +160,14 @@ impl AccountStore for MemoryDirectory {
         if password_hash.is_some() {
             account.password_hash = password_hash;
         }
-        if auth_state.is_some() {
-            account.auth_state = auth_state;
+        if let Some(v) = admin {
+            account.admin = v;
+        }
+        if let Some(v) = limited_to {
+            account.limited_to = v;
+        }
+        if let Some(v) = locked_until {
+            account.locked_until = v;
         }
         if let Some(s) = new_state {
             if s == AccountState::Active && account.state != AccountState::Active {
@@ -162,11 +175,17 @@ impl AccountStore for MemoryDirectory {
             }
             account.state = s;
         }
+        if let Some(v) = failed_login_count {
+            account.failed_login_count = v;
+        }
+        if last_login_at.is_some() {
+            account.last_login_at = last_login_at;
+        }
         account.updated_at = now;
         Ok(account.clone())
     }
 
-    async fn delete_account(&self, id: &AccountId) -> StoreResult<bool> {
+    async fn delete_account(&self, id: &UserId) -> StoreResult<bool> {
         let mut state = self.state();
         if state.accounts.remove(id).is_none() {
             return Ok(false);
@@ -175,7 +194,22 @@ impl AccountStore for MemoryDirectory {
         state.tokens.retain(|_, t| t.account.as_ref() != Some(id));
         state.shares.retain(|(a, _, _), _| a != id);
         state.preferences.retain(|(a, _), _| a != id);
+        state.resets.retain(|_, t| &t.user != id);
         Ok(true)
+    }
+
+    async fn put_reset_ticket(&self, ticket: ResetTicket) -> StoreResult<()> {
+        let mut state = self.state();
+        if !state.accounts.contains_key(&ticket.user) {
+            return Err(account_not_found(&ticket.user));
+        }
+        state.resets.retain(|_, t| t.user != ticket.user);
+        state.resets.insert(ticket.digest, ticket);
+        Ok(())
+    }
+
+    async fn take_reset_ticket(&self, digest: &[u8; 32]) -> StoreResult<Option<ResetTicket>> {
+        Ok(self.state().resets.remove(digest))
     }
 
     async fn search_accounts(
@@ -201,7 +235,7 @@ impl AccountStore for MemoryDirectory {
         Ok(Paged::from_overfetch(items, page))
     }
 
-    async fn record_login_success(&self, id: &AccountId, now: Timestamp) -> StoreResult<Account> {
+    async fn record_login_success(&self, id: &UserId, now: Timestamp) -> StoreResult<Account> {
         let mut state = self.state();
         let account = state.account_mut(id)?;
         account.failed_login_count = 0;
@@ -212,7 +246,7 @@ impl AccountStore for MemoryDirectory {
 
     async fn record_login_failure(
         &self,
-        id: &AccountId,
+        id: &UserId,
         now: Timestamp,
         lock_after: Option<u32>,
     ) -> StoreResult<Account> {
@@ -291,7 +325,7 @@ impl AppStore for MemoryDirectory {
 
     async fn set_app_enabled(
         &self,
-        account: &AccountId,
+        account: &UserId,
         app: &AppId,
         enabled: bool,
         _now: Timestamp,
@@ -305,7 +339,7 @@ impl AppStore for MemoryDirectory {
         Ok(())
     }
 
-    async fn is_app_enabled(&self, account: &AccountId, app: &AppId) -> StoreResult<bool> {
+    async fn is_app_enabled(&self, account: &UserId, app: &AppId) -> StoreResult<bool> {
         let state = self.state();
         Ok(state.apps.get(app).is_some_and(|a| {
             state
@@ -316,7 +350,7 @@ impl AppStore for MemoryDirectory {
         }))
     }
 
-    async fn enabled_apps(&self, account: &AccountId) -> StoreResult<Vec<App>> {
+    async fn enabled_apps(&self, account: &UserId) -> StoreResult<Vec<App>> {
         let state = self.state();
         Ok(state
             .apps
@@ -363,7 +397,7 @@ impl TokenStore for MemoryDirectory {
     async fn authorize_request_token(
         &self,
         token: &str,
-        account: &AccountId,
+        account: &UserId,
         verifier: &str,
         now: Timestamp,
     ) -> StoreResult<OAuthToken> {
@@ -416,7 +450,7 @@ impl TokenStore for MemoryDirectory {
         Ok(count(before - state.tokens.len()))
     }
 
-    async fn revoke_account_tokens(&self, account: &AccountId) -> StoreResult<u64> {
+    async fn revoke_account_tokens(&self, account: &UserId) -> StoreResult<u64> {
         let mut state = self.state();
         let before = state.tokens.len();
         state
@@ -427,7 +461,7 @@ impl TokenStore for MemoryDirectory {
 
     async fn revoke_account_tokens_of_kind(
         &self,
-        account: &AccountId,
+        account: &UserId,
         kind: TokenKind,
     ) -> StoreResult<u64> {
         let mut state = self.state();
@@ -447,11 +481,7 @@ impl TokenStore for MemoryDirectory {
         Ok(count(before - state.tokens.len()))
     }
 
-    async fn revoke_app_account_tokens(
-        &self,
-        app: &AppId,
-        account: &AccountId,
-    ) -> StoreResult<u64> {
+    async fn revoke_app_account_tokens(&self, app: &AppId, account: &UserId) -> StoreResult<u64> {
         let mut state = self.state();
         let before = state.tokens.len();
         state
@@ -463,7 +493,7 @@ impl TokenStore for MemoryDirectory {
     async fn revoke_grant_tokens(
         &self,
         app: &AppId,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
     ) -> StoreResult<u64> {
         let mut state = self.state();
@@ -481,7 +511,7 @@ impl TokenStore for MemoryDirectory {
 fn remove_grant_tokens(
     state: &mut State,
     app: &AppId,
-    account: &AccountId,
+    account: &UserId,
     record: Option<&RecordId>,
 ) -> u64 {
     let before = state.tokens.len();
@@ -497,7 +527,7 @@ fn remove_grant_tokens(
 impl ShareStore for MemoryDirectory {
     async fn grant_share(
         &self,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
         app: &AppId,
         now: Timestamp,
@@ -519,7 +549,7 @@ impl ShareStore for MemoryDirectory {
 
     async fn get_share(
         &self,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
         app: &AppId,
     ) -> StoreResult<Option<Share>> {
@@ -527,7 +557,7 @@ impl ShareStore for MemoryDirectory {
         Ok(self.state().shares.get(&key).cloned())
     }
 
-    async fn list_account_shares(&self, account: &AccountId) -> StoreResult<Vec<Share>> {
+    async fn list_account_shares(&self, account: &UserId) -> StoreResult<Vec<Share>> {
         Ok(self
             .state()
             .shares
@@ -539,7 +569,7 @@ impl ShareStore for MemoryDirectory {
 
     async fn revoke_share(
         &self,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
         app: &AppId,
     ) -> StoreResult<bool> {
@@ -621,18 +651,14 @@ impl AppDataStore for MemoryDirectory {
         Ok(self.state().scratchpads.remove(&key).is_some())
     }
 
-    async fn get_preferences(
-        &self,
-        account: &AccountId,
-        app: &AppId,
-    ) -> StoreResult<Option<AppData>> {
+    async fn get_preferences(&self, account: &UserId, app: &AppId) -> StoreResult<Option<AppData>> {
         let key = (account.clone(), app.clone());
         Ok(self.state().preferences.get(&key).cloned())
     }
 
     async fn put_preferences(
         &self,
-        account: &AccountId,
+        account: &UserId,
         app: &AppId,
         content_type: &str,
         data: &[u8],
@@ -650,7 +676,7 @@ impl AppDataStore for MemoryDirectory {
         Ok(stored)
     }
 
-    async fn delete_preferences(&self, account: &AccountId, app: &AppId) -> StoreResult<bool> {
+    async fn delete_preferences(&self, account: &UserId, app: &AppId) -> StoreResult<bool> {
         let key = (account.clone(), app.clone());
         Ok(self.state().preferences.remove(&key).is_some())
     }
@@ -716,7 +742,7 @@ impl AuditLog for MemoryDirectory {
 
     async fn recent_launches(
         &self,
-        account: Option<&AccountId>,
+        account: Option<&UserId>,
         limit: u32,
     ) -> StoreResult<Vec<LaunchEvent>> {
         let state = self.state();

@@ -50,6 +50,7 @@
 //! | `accounts` | `id` (lower-cased e-mail) | profile, password hash (PHC string), state, login counters; lower-cased name keys for search |
 //! | `apps` | `id` (manifest id = consumer key) | manifest JSON, consumer secret, mode, `enabled_by_default` |
 //! | `account_apps` | (`account_id`, `app_id`) | a user's own on/off choice for an app |
+//! | `password_resets` | `digest` (hex SHA-256 of the code) | account, `expires_at` |
 //! | `oauth_tokens` | `token` | secret, kind, app, account, record, verifier, callback, `created_at`, `expires_at` |
 //! | `shares` | (`account_id`, `record_id`, `app_id`) | approvals; `record_id` is `''` for container scope |
 //! | `oauth_nonces` | (`consumer`, `token`, `nonce`, `request_ts`) | nonces seen inside the window |
@@ -115,19 +116,24 @@ pub(crate) mod sql;
 mod tokens;
 pub(crate) mod types;
 
-pub use accounts::{Account, AccountQuery, AccountState, AccountStore, AccountUpdate, NewAccount};
+pub use accounts::{
+    Account, AccountQuery, AccountState, AccountStore, AccountUpdate, NewAccount, ResetTicket,
+};
 pub use app_data::{AppData, AppDataStore};
 pub use apps::{App, AppStore, NewApp, SecretPolicy};
 pub use memory::MemoryDirectory;
 pub use nonces::NonceStore;
 pub use records::{AuditLog, LaunchEvent, LaunchKind, RecordEntry, RecordRegistry};
 pub use shares::{Share, ShareStore};
+/// The directory's former name for [`UserId`] (the same type, validated once, in
+/// smart-auth).
+pub use smart_auth::UserId as AccountId;
 #[cfg(feature = "postgres")]
 pub use sql::postgres::PgDirectory;
 #[cfg(feature = "sqlite")]
 pub use sql::sqlite::SqliteDirectory;
 pub use tokens::{OAuthToken, TokenKind, TokenStore};
-pub use types::{AccountId, AppId, DirectoryConfig, Page, Paged, Timestamp};
+pub use types::{AppId, DirectoryConfig, Page, Paged, Timestamp, UserId};
 
 /// Everything relational a container stores: the union of the role traits, implemented by
 /// every type that implements them all.

@@ -1,7 +1,7 @@
 //! The records registry (the relational trace of each patient record) and the launch
 //! audit log.
 
-use super::types::{AccountId, AppId, Page, Paged, Timestamp, check_text};
+use super::types::{AppId, Page, Paged, Timestamp, UserId, check_text};
 use crate::error::StoreResult;
 use async_trait::async_trait;
 use smart_core::ids::RecordId;
@@ -95,7 +95,7 @@ pub struct LaunchEvent {
     /// When.
     pub at: Timestamp,
     /// By whom, if a user launched it.
-    pub account: Option<AccountId>,
+    pub account: Option<UserId>,
     /// Which app.
     pub app: AppId,
     /// On which record, if any.
@@ -108,7 +108,7 @@ impl LaunchEvent {
     /// A launch event.
     pub fn new(
         at: Timestamp,
-        account: Option<AccountId>,
+        account: Option<UserId>,
         app: AppId,
         record: Option<RecordId>,
         kind: LaunchKind,
@@ -134,7 +134,7 @@ pub trait AuditLog: Send + Sync + fmt::Debug {
     /// most `limit` (clamped to `1..=`[`Page::MAX_LIMIT`]); only the account's if given.
     async fn recent_launches(
         &self,
-        account: Option<&AccountId>,
+        account: Option<&UserId>,
         limit: u32,
     ) -> StoreResult<Vec<LaunchEvent>>;
 

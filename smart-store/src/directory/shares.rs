@@ -1,6 +1,6 @@
 //! Shares: a user's approval that an app may access a record on their behalf.
 
-use super::types::{AccountId, AppId, Timestamp};
+use super::types::{AppId, Timestamp, UserId};
 use crate::error::StoreResult;
 use async_trait::async_trait;
 use smart_core::ids::RecordId;
@@ -12,7 +12,7 @@ use std::fmt;
 #[non_exhaustive]
 pub struct Share {
     /// Who approved.
-    pub account: AccountId,
+    pub account: UserId,
     /// Which record; `None` for container-scope apps.
     pub record: Option<RecordId>,
     /// Which app.
@@ -28,7 +28,7 @@ pub trait ShareStore: Send + Sync + fmt::Debug {
     /// `created_at`). `NotFound` if the account or the app does not exist.
     async fn grant_share(
         &self,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
         app: &AppId,
         now: Timestamp,
@@ -37,21 +37,21 @@ pub trait ShareStore: Send + Sync + fmt::Debug {
     /// The approval, if given.
     async fn get_share(
         &self,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
         app: &AppId,
     ) -> StoreResult<Option<Share>>;
 
     /// Every approval the account gave, ordered by record (container scope first), then
     /// app.
-    async fn list_account_shares(&self, account: &AccountId) -> StoreResult<Vec<Share>>;
+    async fn list_account_shares(&self, account: &UserId) -> StoreResult<Vec<Share>>;
 
     /// Withdraws the approval and, in the same transaction, deletes the tokens of that
     /// grant (as [`TokenStore::revoke_grant_tokens`](super::TokenStore::revoke_grant_tokens)).
     /// Returns whether the approval existed.
     async fn revoke_share(
         &self,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
         app: &AppId,
     ) -> StoreResult<bool>;

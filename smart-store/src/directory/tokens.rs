@@ -1,6 +1,6 @@
 //! OAuth tokens: request tokens, REST and SMART Connect access tokens, UI sessions.
 
-use super::types::{AccountId, AppId, Timestamp, check_opaque, check_text};
+use super::types::{AppId, Timestamp, UserId, check_opaque, check_text};
 use crate::error::{StoreError, StoreResult};
 use async_trait::async_trait;
 use smart_core::ids::RecordId;
@@ -20,8 +20,9 @@ pub enum TokenKind {
     Session,
     /// A background app's per-record access token (no account).
     Background,
-    /// A pending password reset: the token is the hex SHA-256 of the code sent to the
-    /// account holder, and the account is whose password it resets.
+    /// A one-off token bound to an account, for callers' own use (the provider's password
+    /// reset tickets no longer use it: they have their own table, see
+    /// [`AccountStore::put_reset_ticket`](super::AccountStore::put_reset_ticket)).
     PasswordReset,
 }
 
@@ -72,7 +73,7 @@ pub struct OAuthToken {
     /// The app (consumer) the token belongs to; `None` for UI sessions.
     pub app: Option<AppId>,
     /// The account the token acts for, if any (set on a request token when authorized).
-    pub account: Option<AccountId>,
+    pub account: Option<UserId>,
     /// The record the token is bound to, if any.
     pub record: Option<RecordId>,
     /// A request token's verifier, once authorized.
@@ -137,7 +138,7 @@ impl OAuthToken {
     }
 
     /// Sets the account.
-    pub fn with_account(mut self, account: AccountId) -> Self {
+    pub fn with_account(mut self, account: UserId) -> Self {
         self.account = Some(account);
         self
     }
@@ -203,7 +204,7 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     async fn authorize_request_token(
         &self,
         token: &str,
-        account: &AccountId,
+        account: &UserId,
         verifier: &str,
         now: Timestamp,
     ) -> StoreResult<OAuthToken>;
@@ -227,13 +228,13 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
 
     /// Deletes every token acting for an account (e.g. at logout or password change).
     /// Returns how many.
-    async fn revoke_account_tokens(&self, account: &AccountId) -> StoreResult<u64>;
+    async fn revoke_account_tokens(&self, account: &UserId) -> StoreResult<u64>;
 
     /// Deletes the tokens of one kind acting for an account (e.g. earlier password-reset
     /// tickets when a new one is issued). Returns how many.
     async fn revoke_account_tokens_of_kind(
         &self,
-        account: &AccountId,
+        account: &UserId,
         kind: TokenKind,
     ) -> StoreResult<u64>;
 
@@ -243,15 +244,14 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
 
     /// Deletes every token of `app` acting for `account`, whatever record it is bound to
     /// (all the grants of one app by one account). Returns how many.
-    async fn revoke_app_account_tokens(&self, app: &AppId, account: &AccountId)
-    -> StoreResult<u64>;
+    async fn revoke_app_account_tokens(&self, app: &AppId, account: &UserId) -> StoreResult<u64>;
 
     /// Deletes the tokens of one grant: this app, this account, this record (`None`: the
     /// tokens bound to no record). Returns how many.
     async fn revoke_grant_tokens(
         &self,
         app: &AppId,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
     ) -> StoreResult<u64>;
 

@@ -2,6 +2,7 @@
 //! the input checks that every backend applies in the same way.
 
 use crate::error::{StoreError, StoreResult};
+pub use smart_auth::{AppId, UserId};
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -83,94 +84,6 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}ms", self.0)
     }
-}
-
-/// The identifier of an account: its e-mail address, lower-cased.
-///
-/// Accounts are unique case-insensitively: `Alice@Example.org` and `alice@example.org` are
-/// the same [`AccountId`]. The address as the user typed it is kept separately in
-/// [`Account::email`](crate::directory::Account::email).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AccountId(String);
-
-impl AccountId {
-    /// Validates and normalises an account id: 1 to 254 characters, no whitespace, no
-    /// control characters, no `/`; stored lower-cased.
-    pub fn new(email: &str) -> StoreResult<Self> {
-        check_identifier("account id", email, 254)?;
-        Ok(Self(email.to_lowercase()))
-    }
-
-    /// The normalised (lower-case) id.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AccountId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::str::FromStr for AccountId {
-    type Err = StoreError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-
-/// The identifier of an app: its manifest `id`, which is also its OAuth consumer key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AppId(String);
-
-impl AppId {
-    /// Validates an app id: 1 to 255 characters, no whitespace, no control characters, no
-    /// `/`. Case is kept and significant.
-    pub fn new(id: &str) -> StoreResult<Self> {
-        check_identifier("app id", id, 255)?;
-        Ok(Self(id.to_owned()))
-    }
-
-    /// The id.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AppId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::str::FromStr for AppId {
-    type Err = StoreError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-
-fn check_identifier(what: &str, value: &str, max_chars: usize) -> StoreResult<()> {
-    if value.is_empty() {
-        return Err(StoreError::invalid(format!("{what} is empty")));
-    }
-    if value.chars().count() > max_chars {
-        return Err(StoreError::invalid(format!(
-            "{what} {value:?} is longer than {max_chars} characters"
-        )));
-    }
-    if let Some(c) = value
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || *c == '/')
-    {
-        return Err(StoreError::invalid(format!(
-            "{what} {value:?} contains {c:?}; whitespace, control characters and '/' are not allowed"
-        )));
-    }
-    Ok(())
 }
 
 /// Checks a free-text field: at most `max_chars` characters and no control characters
@@ -360,19 +273,26 @@ mod tests {
     }
 
     #[test]
-    fn account_ids_are_lower_cased_and_checked() {
+    fn ids_are_checked_once_at_construction_and_refusals_are_invalid() {
+        // The directory uses smart-auth's ids: one validation for every layer.
         assert_eq!(
-            AccountId::new("Alice@Example.ORG").unwrap().as_str(),
+            UserId::new("Alice@Example.ORG").unwrap().as_str(),
             "alice@example.org"
         );
         assert_eq!(
-            AccountId::new("ÉLODIE@exemple.fr").unwrap().as_str(),
+            UserId::new("ÉLODIE@exemple.fr").unwrap().as_str(),
             "élodie@exemple.fr"
         );
         for bad in ["", "a b@x", "a/b", "a\u{0}b"] {
-            assert!(AccountId::new(bad).is_err(), "{bad:?}");
+            let e = StoreError::from(UserId::new(bad).unwrap_err());
+            assert_eq!(e.kind(), crate::ErrorKind::Invalid, "{bad:?}");
         }
-        assert!(AccountId::new(&"x".repeat(255)).is_err());
+        assert!(UserId::new("x".repeat(255)).is_err());
+        assert!(AppId::new("a b").is_err());
+        assert_eq!(
+            AppId::new("Med-List@apps").unwrap().as_str(),
+            "Med-List@apps"
+        );
     }
 
     #[test]

@@ -336,7 +336,7 @@ pub(crate) async fn malformed_input_is_invalid(h: &mut Harness) {
         assert_error(
             s.create_account(NewAccount::new(bad, "A", "B"), T0).await,
             ErrorKind::Invalid,
-            "account id",
+            "user id",
         );
     }
     assert_error(
@@ -363,4 +363,44 @@ pub(crate) async fn malformed_input_is_invalid(h: &mut Harness) {
             .await
             .is_ok()
     );
+}
+
+pub(crate) async fn reset_tickets_are_single_use_and_one_per_account(h: &mut Harness) {
+    use smart_auth::UnixTime;
+    use smart_store::directory::ResetTicket;
+    let s = h.store();
+    let dana = make_account(s, "dana@example.org").await.id;
+    let erin = make_account(s, "erin@example.org").await.id;
+    let until = UnixTime::from_secs(1_700_003_600);
+    s.put_reset_ticket(ResetTicket::new([1; 32], dana.clone(), until))
+        .await
+        .unwrap();
+    // A second ticket of the same account replaces the first.
+    s.put_reset_ticket(ResetTicket::new([2; 32], dana.clone(), until))
+        .await
+        .unwrap();
+    s.put_reset_ticket(ResetTicket::new([3; 32], erin.clone(), until))
+        .await
+        .unwrap();
+    assert_eq!(s.take_reset_ticket(&[1; 32]).await.unwrap(), None);
+    h.reopen().await;
+    let s = h.store();
+    assert_eq!(
+        s.take_reset_ticket(&[2; 32]).await.unwrap(),
+        Some(ResetTicket::new([2; 32], dana.clone(), until))
+    );
+    assert_eq!(
+        s.take_reset_ticket(&[2; 32]).await.unwrap(),
+        None,
+        "single use"
+    );
+    assert_error(
+        s.put_reset_ticket(ResetTicket::new([4; 32], account_id("nobody@x.org"), until))
+            .await,
+        ErrorKind::NotFound,
+        "nobody@x.org",
+    );
+    // Deleting the account deletes its ticket.
+    assert!(s.delete_account(&erin).await.unwrap());
+    assert_eq!(s.take_reset_ticket(&[3; 32]).await.unwrap(), None);
 }

@@ -95,7 +95,7 @@ pub(crate) async fn register_and_read_back(h: &mut Harness) {
 }
 
 /// Fills in one of everything that belongs to `app`, and checks it is all there.
-async fn populate(s: &dyn DirectoryStore, app: &AppId, who: &AccountId, tag: &str) {
+async fn populate(s: &dyn DirectoryStore, app: &AppId, who: &UserId, tag: &str) {
     let r = record("42");
     s.insert_token(
         OAuthToken::new(
@@ -121,12 +121,7 @@ async fn populate(s: &dyn DirectoryStore, app: &AppId, who: &AccountId, tag: &st
         .unwrap();
 }
 
-async fn has_everything(
-    s: &dyn DirectoryStore,
-    app: &AppId,
-    who: &AccountId,
-    tag: &str,
-) -> [bool; 5] {
+async fn has_everything(s: &dyn DirectoryStore, app: &AppId, who: &UserId, tag: &str) -> [bool; 5] {
     let r = record("42");
     [
         s.get_token(&format!("tok-{tag}"), at(1))

@@ -16,7 +16,7 @@ pub(crate) mod tokens;
 use smart_core::ids::RecordId;
 use smart_core::manifest::AppManifest;
 use smart_store::directory::{
-    Account, AccountId, App, AppId, DirectoryStore, NewAccount, NewApp, SecretPolicy, Timestamp,
+    Account, App, AppId, DirectoryStore, NewAccount, NewApp, SecretPolicy, Timestamp, UserId,
 };
 use smart_store::{ErrorKind, StoreResult};
 
@@ -32,8 +32,8 @@ pub(crate) fn record(id: &str) -> RecordId {
     RecordId::new(id).expect("valid record id")
 }
 
-pub(crate) fn account_id(email: &str) -> AccountId {
-    AccountId::new(email).expect("valid account id")
+pub(crate) fn account_id(email: &str) -> UserId {
+    UserId::new(email).expect("valid account id")
 }
 
 pub(crate) fn app_id(id: &str) -> AppId {
@@ -97,6 +97,7 @@ macro_rules! conformance {
             accounts::concurrent_failed_logins_are_all_counted,
             accounts::delete_cascades_to_what_the_account_owns,
             accounts::malformed_input_is_invalid,
+            accounts::reset_tickets_are_single_use_and_one_per_account,
             apps::register_and_read_back,
             apps::reregistration_keeps_secret_and_data,
             apps::delete_cascades_to_what_the_app_owns,

@@ -99,7 +99,7 @@ pub(crate) async fn launch_audit_newest_first_and_purge(h: &mut Harness) {
     let s = h.store();
     let (ann, ben) = (account_id("ann@x.org"), account_id("ben@x.org"));
     let app = app_id("a@apps");
-    let event = |secs, who: Option<&AccountId>, kind| {
+    let event = |secs, who: Option<&UserId>, kind| {
         LaunchEvent::new(at(secs), who.cloned(), app.clone(), Some(record("5")), kind)
     };
     let events = [

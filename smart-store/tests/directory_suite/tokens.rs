@@ -265,7 +265,7 @@ pub(crate) async fn revocation_by_token_app_account_and_grant(h: &mut Harness) {
     let u2 = make_account(s, "u2@x.org").await.id;
     let r = record("9");
     let mut n = 0;
-    let mut add = async |app: &AppId, who: Option<&AccountId>, rec: Option<&RecordId>| {
+    let mut add = async |app: &AppId, who: Option<&UserId>, rec: Option<&RecordId>| {
         n += 1;
         let mut t = token(&format!("K{n}"), TokenKind::AccessRest, app, at(600));
         t.account = who.cloned();
@@ -357,19 +357,55 @@ pub(crate) async fn auth_additions(h: &mut Harness) {
     assert_eq!(s.revoke_app_account_tokens(&app, &u1).await.unwrap(), 2);
     assert!(s.get_token("B", at(1)).await.unwrap().is_some());
 
+    // smart-auth's account fields are typed columns of the one account record.
     let updated = s
-        .update_account(&u2, AccountUpdate::default().auth_state("v1;x"), at(5))
+        .update_account(
+            &u2,
+            AccountUpdate::default()
+                .admin(true)
+                .limited_to(Some(record("r-9")))
+                .locked_until(Some(at(900)))
+                .failed_login_count(4)
+                .last_login_at(at(3)),
+            at(5),
+        )
         .await
         .unwrap();
-    assert_eq!(updated.auth_state.as_deref(), Some("v1;x"));
+    assert!(updated.admin);
+    assert_eq!(updated.limited_to, Some(record("r-9")));
+    assert_eq!(updated.locked_until, Some(at(900)));
+    assert_eq!(updated.failed_login_count, 4);
+    assert_eq!(updated.last_login_at, Some(at(3)));
+    assert_eq!(
+        updated.total_login_count, 0,
+        "setting the last login counts no login"
+    );
     let created = s
         .create_account(
-            NewAccount::new("u3@x.org", "G", "F").with_auth_state("v1;y"),
+            NewAccount::new("u3@x.org", "G", "F")
+                .with_admin(true)
+                .with_limited_to(Some(record("r-8"))),
             T0,
         )
         .await
         .unwrap();
-    assert_eq!(created.auth_state.as_deref(), Some("v1;y"));
+    assert!(created.admin);
+    assert_eq!(created.limited_to, Some(record("r-8")));
+    assert_eq!(created.locked_until, None);
+    let cleared = s
+        .update_account(
+            &created.id,
+            AccountUpdate::default()
+                .admin(false)
+                .limited_to(None)
+                .locked_until(None),
+            at(6),
+        )
+        .await
+        .unwrap();
+    assert!(!cleared.admin);
+    assert_eq!(cleared.limited_to, None);
+    assert_eq!(cleared.given_name, "G", "fields not in the update are kept");
     assert!(s.get_app(&app).await.unwrap().unwrap().enabled);
     let off = s
         .register_app(
@@ -384,5 +420,9 @@ pub(crate) async fn auth_additions(h: &mut Harness) {
     let s = h.store();
     assert!(!s.get_app(&app).await.unwrap().unwrap().enabled);
     let u2 = s.get_account(&u2).await.unwrap().unwrap();
-    assert_eq!(u2.auth_state.as_deref(), Some("v1;x"));
+    assert!(u2.admin);
+    assert_eq!(u2.limited_to, Some(record("r-9")));
+    assert_eq!(u2.locked_until, Some(at(900)));
+    assert_eq!(u2.failed_login_count, 4);
+    assert_eq!(u2.last_login_at, Some(at(3)));
 }

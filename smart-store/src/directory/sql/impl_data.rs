@@ -186,11 +186,7 @@ impl AppDataStore for Store {
         .await
     }
 
-    async fn get_preferences(
-        &self,
-        account: &AccountId,
-        app: &AppId,
-    ) -> StoreResult<Option<AppData>> {
+    async fn get_preferences(&self, account: &UserId, app: &AppId) -> StoreResult<Option<AppData>> {
         let what = preferences_name(account, app);
         self.get_slot(SlotKey {
             slot: Slot::Preferences,
@@ -203,7 +199,7 @@ impl AppDataStore for Store {
 
     async fn put_preferences(
         &self,
-        account: &AccountId,
+        account: &UserId,
         app: &AppId,
         content_type: &str,
         data: &[u8],
@@ -229,7 +225,7 @@ impl AppDataStore for Store {
         }
     }
 
-    async fn delete_preferences(&self, account: &AccountId, app: &AppId) -> StoreResult<bool> {
+    async fn delete_preferences(&self, account: &UserId, app: &AppId) -> StoreResult<bool> {
         let what = preferences_name(account, app);
         self.delete_slot(SlotKey {
             slot: Slot::Preferences,
@@ -317,7 +313,7 @@ impl AuditLog for Store {
              VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(event.at.as_unix_millis())
-        .bind(event.account.as_ref().map(AccountId::as_str))
+        .bind(event.account.as_ref().map(UserId::as_str))
         .bind(event.app.as_str())
         .bind(event.record.as_ref().map(RecordId::as_str))
         .bind(event.kind.as_str())
@@ -329,14 +325,14 @@ impl AuditLog for Store {
 
     async fn recent_launches(
         &self,
-        account: Option<&AccountId>,
+        account: Option<&UserId>,
         limit: u32,
     ) -> StoreResult<Vec<LaunchEvent>> {
         let rows = query_as::<Db, LaunchRow>(
             "SELECT * FROM launch_audit WHERE ($1 IS NULL OR account_id = $1) \
              ORDER BY launched_at DESC, seq DESC LIMIT $2",
         )
-        .bind(account.map(AccountId::as_str))
+        .bind(account.map(UserId::as_str))
         .bind(i64::from(Page::first(limit).effective_limit()))
         .fetch_all(&self.pool)
         .await

@@ -4,11 +4,12 @@
 //! both.
 
 use super::{Db, Store};
+use smart_core::encoding::hex_lower as lower_hex;
 use crate::directory::accounts::{account_exists, account_not_found};
 use crate::directory::apps::app_not_found;
 use crate::directory::nonces::{check_nonce_key, in_window};
 use crate::directory::sql::rows::{
-    AccountRow, AppRow, ShareRow, TokenRow, convert_all, record_key,
+    AccountRow, AppRow, ShareRow, TokenRow, convert_all, record_key, stored_account_id,
 };
 use crate::directory::sql::{
     db_error, is_foreign_key_violation, is_unique_violation, limit_plus_one, offset,
@@ -26,7 +27,7 @@ impl Store {
     /// exist, otherwise the app.
     pub(super) async fn missing_reference(
         &self,
-        account: Option<&AccountId>,
+        account: Option<&UserId>,
         app: Option<&AppId>,
     ) -> StoreError {
         if let Some(account) = account {
@@ -54,8 +55,9 @@ impl AccountStore for Store {
         let row = query_as::<Db, AccountRow>(
             "INSERT INTO accounts (id, email, given_name, given_key, family_name, family_key, \
              department, role, password_hash, state, failed_login_count, total_login_count, \
-             created_at, updated_at, auth_state) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, 0, $11, $11, $12) RETURNING *",
+             created_at, updated_at, is_admin, limited_to) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, 0, $11, $11, $12, $13) \
+             RETURNING *",
         )
         .bind(id.as_str())
         .bind(&new.email)
@@ -68,7 +70,8 @@ impl AccountStore for Store {
         .bind(&new.password_hash)
         .bind(new.state.as_str())
         .bind(now.as_unix_millis())
-        .bind(&new.auth_state)
+        .bind(new.admin)
+        .bind(new.limited_to.as_ref().map(RecordId::as_str))
         .fetch_one(&self.pool)
         .await
         .map_err(|e| {
@@ -81,7 +84,7 @@ impl AccountStore for Store {
         row.try_into()
     }
 
-    async fn get_account(&self, id: &AccountId) -> StoreResult<Option<Account>> {
+    async fn get_account(&self, id: &UserId) -> StoreResult<Option<Account>> {
         query_as::<Db, AccountRow>("SELECT * FROM accounts WHERE id = $1")
             .bind(id.as_str())
             .fetch_optional(&self.pool)
@@ -93,7 +96,7 @@ impl AccountStore for Store {
 
     async fn update_account(
         &self,
-        id: &AccountId,
+        id: &UserId,
         update: AccountUpdate,
         now: Timestamp,
     ) -> StoreResult<Account> {
@@ -104,10 +107,13 @@ impl AccountStore for Store {
              family_name = COALESCE($4, family_name), family_key = COALESCE($5, family_key), \
              department = COALESCE($6, department), role = COALESCE($7, role), \
              password_hash = COALESCE($8, password_hash), \
-             failed_login_count = CASE WHEN $9 = 'active' AND state <> 'active' \
-                 THEN 0 ELSE failed_login_count END, \
+             failed_login_count = CASE WHEN $16 IS NOT NULL THEN $16 \
+                 WHEN $9 = 'active' AND state <> 'active' THEN 0 ELSE failed_login_count END, \
              state = COALESCE($9, state), updated_at = $10, \
-             auth_state = COALESCE($11, auth_state) \
+             is_admin = COALESCE($11, is_admin), \
+             limited_to = CASE WHEN $12 THEN $13 ELSE limited_to END, \
+             locked_until = CASE WHEN $14 THEN $15 ELSE locked_until END, \
+             last_login_at = COALESCE($17, last_login_at) \
              WHERE id = $1 RETURNING *",
         )
         .bind(id.as_str())
@@ -120,7 +126,18 @@ impl AccountStore for Store {
         .bind(&update.password_hash)
         .bind(update.state.map(AccountState::as_str))
         .bind(now.as_unix_millis())
-        .bind(&update.auth_state)
+        .bind(update.admin)
+        .bind(update.limited_to.is_some())
+        .bind(
+            update
+                .limited_to
+                .as_ref()
+                .and_then(|r| r.as_ref().map(RecordId::as_str)),
+        )
+        .bind(update.locked_until.is_some())
+        .bind(update.locked_until.flatten().map(Timestamp::as_unix_millis))
+        .bind(update.failed_login_count.map(i64::from))
+        .bind(update.last_login_at.map(Timestamp::as_unix_millis))
         .fetch_optional(&self.pool)
         .await
         .map_err(|e| db_error(e, format!("updating account {id}")))?
@@ -128,13 +145,60 @@ impl AccountStore for Store {
         .try_into()
     }
 
-    async fn delete_account(&self, id: &AccountId) -> StoreResult<bool> {
+    async fn delete_account(&self, id: &UserId) -> StoreResult<bool> {
         let done = query::<Db>("DELETE FROM accounts WHERE id = $1")
             .bind(id.as_str())
             .execute(&self.pool)
             .await
             .map_err(|e| db_error(e, format!("deleting account {id}")))?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn put_reset_ticket(&self, ticket: ResetTicket) -> StoreResult<()> {
+        let id = &ticket.user;
+        let what = || format!("storing a password reset of account {id}");
+        let mut tx = self.pool.begin().await.map_err(|e| db_error(e, what()))?;
+        query::<Db>("DELETE FROM password_resets WHERE account_id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| db_error(e, what()))?;
+        let inserted = query::<Db>(
+            "INSERT INTO password_resets (digest, account_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(lower_hex(&ticket.digest))
+        .bind(id.as_str())
+        .bind(unix_millis(ticket.expires_at))
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => tx.commit().await.map_err(|e| db_error(e, what())),
+            Err(e) if is_foreign_key_violation(&e) => Err(account_not_found(id)),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::conflict(
+                "a reset ticket with this digest exists already",
+            )),
+            Err(e) => Err(db_error(e, what())),
+        }
+    }
+
+    async fn take_reset_ticket(&self, digest: &[u8; 32]) -> StoreResult<Option<ResetTicket>> {
+        let row: Option<(String, i64)> = query_as::<Db, (String, i64)>(
+            "DELETE FROM password_resets WHERE digest = $1 RETURNING account_id, expires_at",
+        )
+        .bind(lower_hex(digest))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| db_error(e, "taking a password reset ticket"))?;
+        row.map(|(account, expires)| {
+            Ok(ResetTicket::new(
+                *digest,
+                stored_account_id(&account)?,
+                smart_auth::UnixTime::from_secs(
+                    u64::try_from(expires.div_euclid(1000)).unwrap_or(0),
+                ),
+            ))
+        })
+        .transpose()
     }
 
     async fn search_accounts(
@@ -159,7 +223,7 @@ impl AccountStore for Store {
         Ok(Paged::from_overfetch(convert_all(rows)?, page))
     }
 
-    async fn record_login_success(&self, id: &AccountId, now: Timestamp) -> StoreResult<Account> {
+    async fn record_login_success(&self, id: &UserId, now: Timestamp) -> StoreResult<Account> {
         query_as::<Db, AccountRow>(
             "UPDATE accounts SET failed_login_count = 0, \
              total_login_count = total_login_count + 1, last_login_at = $2 \
@@ -176,7 +240,7 @@ impl AccountStore for Store {
 
     async fn record_login_failure(
         &self,
-        id: &AccountId,
+        id: &UserId,
         now: Timestamp,
         lock_after: Option<u32>,
     ) -> StoreResult<Account> {
@@ -261,7 +325,7 @@ impl AppStore for Store {
 
     async fn set_app_enabled(
         &self,
-        account: &AccountId,
+        account: &UserId,
         app: &AppId,
         enabled: bool,
         now: Timestamp,
@@ -289,7 +353,7 @@ impl AppStore for Store {
         }
     }
 
-    async fn is_app_enabled(&self, account: &AccountId, app: &AppId) -> StoreResult<bool> {
+    async fn is_app_enabled(&self, account: &UserId, app: &AppId) -> StoreResult<bool> {
         let enabled = sqlx::query_scalar::<Db, bool>(
             "SELECT COALESCE(e.enabled, a.enabled_by_default) FROM apps a \
              LEFT JOIN account_apps e ON e.app_id = a.id AND e.account_id = $2 \
@@ -303,7 +367,7 @@ impl AppStore for Store {
         Ok(enabled.unwrap_or(false))
     }
 
-    async fn enabled_apps(&self, account: &AccountId) -> StoreResult<Vec<App>> {
+    async fn enabled_apps(&self, account: &UserId) -> StoreResult<Vec<App>> {
         let rows = query_as::<Db, AppRow>(
             "SELECT a.* FROM apps a \
              LEFT JOIN account_apps e ON e.app_id = a.id AND e.account_id = $1 \
@@ -330,7 +394,7 @@ impl TokenStore for Store {
         .bind(&token.secret)
         .bind(token.kind.as_str())
         .bind(token.app.as_ref().map(AppId::as_str))
-        .bind(token.account.as_ref().map(AccountId::as_str))
+        .bind(token.account.as_ref().map(UserId::as_str))
         .bind(token.record.as_ref().map(RecordId::as_str))
         .bind(&token.verifier)
         .bind(&token.callback)
@@ -363,7 +427,7 @@ impl TokenStore for Store {
     async fn authorize_request_token(
         &self,
         token: &str,
-        account: &AccountId,
+        account: &UserId,
         verifier: &str,
         now: Timestamp,
     ) -> StoreResult<OAuthToken> {
@@ -433,7 +497,7 @@ impl TokenStore for Store {
         Ok(done.rows_affected())
     }
 
-    async fn revoke_account_tokens(&self, account: &AccountId) -> StoreResult<u64> {
+    async fn revoke_account_tokens(&self, account: &UserId) -> StoreResult<u64> {
         let done = query::<Db>("DELETE FROM oauth_tokens WHERE account_id = $1")
             .bind(account.as_str())
             .execute(&self.pool)
@@ -444,7 +508,7 @@ impl TokenStore for Store {
 
     async fn revoke_account_tokens_of_kind(
         &self,
-        account: &AccountId,
+        account: &UserId,
         kind: TokenKind,
     ) -> StoreResult<u64> {
         let done = query::<Db>("DELETE FROM oauth_tokens WHERE account_id = $1 AND kind = $2")
@@ -470,11 +534,7 @@ impl TokenStore for Store {
         Ok(done.rows_affected())
     }
 
-    async fn revoke_app_account_tokens(
-        &self,
-        app: &AppId,
-        account: &AccountId,
-    ) -> StoreResult<u64> {
+    async fn revoke_app_account_tokens(&self, app: &AppId, account: &UserId) -> StoreResult<u64> {
         let done = query::<Db>("DELETE FROM oauth_tokens WHERE app_id = $1 AND account_id = $2")
             .bind(app.as_str())
             .bind(account.as_str())
@@ -492,7 +552,7 @@ impl TokenStore for Store {
     async fn revoke_grant_tokens(
         &self,
         app: &AppId,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
     ) -> StoreResult<u64> {
         let done = query::<Db>(GRANT_TOKENS_DELETE)
@@ -518,7 +578,7 @@ impl TokenStore for Store {
 const GRANT_TOKENS_DELETE: &str = "DELETE FROM oauth_tokens \
      WHERE app_id = $1 AND account_id = $2 AND record_id IS NOT DISTINCT FROM $3";
 
-fn grant_name(app: &AppId, account: &AccountId, record: Option<&RecordId>) -> String {
+fn grant_name(app: &AppId, account: &UserId, record: Option<&RecordId>) -> String {
     match record {
         Some(record) => format!("grant of app {app} by account {account} on record {record}"),
         None => format!("grant of app {app} by account {account} (no record)"),
@@ -529,7 +589,7 @@ fn grant_name(app: &AppId, account: &AccountId, record: Option<&RecordId>) -> St
 impl ShareStore for Store {
     async fn grant_share(
         &self,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
         app: &AppId,
         now: Timestamp,
@@ -556,7 +616,7 @@ impl ShareStore for Store {
 
     async fn get_share(
         &self,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
         app: &AppId,
     ) -> StoreResult<Option<Share>> {
@@ -573,7 +633,7 @@ impl ShareStore for Store {
         .transpose()
     }
 
-    async fn list_account_shares(&self, account: &AccountId) -> StoreResult<Vec<Share>> {
+    async fn list_account_shares(&self, account: &UserId) -> StoreResult<Vec<Share>> {
         let rows = query_as::<Db, ShareRow>(
             "SELECT * FROM shares WHERE account_id = $1 ORDER BY record_id, app_id",
         )
@@ -586,7 +646,7 @@ impl ShareStore for Store {
 
     async fn revoke_share(
         &self,
-        account: &AccountId,
+        account: &UserId,
         record: Option<&RecordId>,
         app: &AppId,
     ) -> StoreResult<bool> {
@@ -650,4 +710,11 @@ impl NonceStore for Store {
             .map_err(|e| db_error(e, "purging nonces"))?;
         Ok(done.rows_affected())
     }
+}
+
+/// Seconds since the epoch as the stored milliseconds.
+fn unix_millis(t: smart_auth::UnixTime) -> i64 {
+    i64::try_from(t.as_secs())
+        .unwrap_or(i64::MAX / 1000)
+        .saturating_mul(1000)
 }

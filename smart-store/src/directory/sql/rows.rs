@@ -3,8 +3,8 @@
 
 use crate::directory::LaunchKind;
 use crate::directory::{
-    Account, AccountId, AccountState, App, AppData, AppId, LaunchEvent, OAuthToken, RecordEntry,
-    Share, Timestamp, TokenKind,
+    Account, AccountState, App, AppData, AppId, LaunchEvent, OAuthToken, RecordEntry, Share,
+    Timestamp, TokenKind, UserId,
 };
 use crate::error::{StoreError, StoreResult};
 use smart_core::ids::RecordId;
@@ -39,8 +39,8 @@ fn ts(millis: i64) -> Timestamp {
     Timestamp::from_unix_millis(millis)
 }
 
-pub(crate) fn stored_account_id(s: &str) -> StoreResult<AccountId> {
-    AccountId::new(s).map_err(|e| StoreError::corrupt(format!("stored account id: {e}")))
+pub(crate) fn stored_account_id(s: &str) -> StoreResult<UserId> {
+    UserId::new(s).map_err(|e| StoreError::corrupt(format!("stored account id: {e}")))
 }
 
 pub(crate) fn stored_app_id(s: &str) -> StoreResult<AppId> {
@@ -86,7 +86,9 @@ pub(crate) struct AccountRow {
     last_failed_login_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
-    auth_state: Option<String>,
+    is_admin: bool,
+    limited_to: Option<String>,
+    locked_until: Option<i64>,
 }
 
 impl TryFrom<AccountRow> for Account {
@@ -118,7 +120,9 @@ impl TryFrom<AccountRow> for Account {
             last_failed_login_at: r.last_failed_login_at.map(ts),
             created_at: ts(r.created_at),
             updated_at: ts(r.updated_at),
-            auth_state: r.auth_state,
+            admin: r.is_admin,
+            limited_to: r.limited_to.as_deref().map(stored_record_id).transpose()?,
+            locked_until: r.locked_until.map(ts),
             id,
         })
     }

@@ -1,0 +1,551 @@
+//! A data directory written by the code before the one-directory-model change (migrations
+//! 0001 and 0002, smart-auth's account fields packed in an `auth_state` string by the former
+//! translation layer) opens with today's code: migration 0003 converts it, and everything
+//! reads back as it was written, through smart-auth's storage traits and the directory's own.
+//!
+//! `tests/fixtures/directory-v2.sqlite3` was produced by running a generator on that code
+//! (commit b9330ed, `tests/make_v2_fixture.rs`); this test only reads a copy of it. The
+//! PostgreSQL test applies the same two old migrations (byte-for-byte the same files) to a
+//! fresh database, writes rows as the old code did, and lets today's code migrate them.
+
+use smart_auth::store::{self as auth, AccountStore as _, AppStore as _, ShareStore as _};
+use smart_auth::store::{RecordDirectory as _, TokenStore as _};
+use smart_auth::{AppId, Secret, UnixTime, UserId};
+use smart_core::RecordId;
+use smart_core::manifest::{AppManifest, AppMode, Scope};
+use smart_store::auth_adapter::AuthDirectory;
+use smart_store::blobs::{BlobMeta, BlobStore, SqliteBlobs};
+use smart_store::directory::AccountStore as _;
+use smart_store::directory::{
+    AccountState, DirectoryStore, LaunchKind, Page, SqliteDirectory, Timestamp, TokenKind,
+};
+use std::sync::Arc;
+
+fn rid(s: &str) -> RecordId {
+    RecordId::new(s).unwrap()
+}
+fn app(s: &str) -> AppId {
+    AppId::new(s).unwrap()
+}
+fn user(s: &str) -> UserId {
+    UserId::new(s).unwrap()
+}
+fn t(secs: u64) -> UnixTime {
+    UnixTime::from_secs(secs)
+}
+fn ts(secs: i64) -> Timestamp {
+    Timestamp::from_unix_secs(secs)
+}
+
+const MED: &str = "med-list@apps.example.org";
+const CHARTS: &str = "growth-charts@apps.example.org";
+const REMINDER: &str = "reminder@apps.example.org";
+const CENSUS: &str = "census@apps.example.org";
+
+fn manifests() -> Vec<(AppManifest, &'static str, bool)> {
+    let mut med = AppManifest::new("Med List", "Shows medications", MED, AppMode::Ui);
+    med.index = Some("https://app.example.org/index.html".into());
+    med.icon = Some("https://app.example.org/icon.png".into());
+    med.oauth_callback = Some("https://app.example.org/after_auth".into());
+    med.scope = Some(Scope::Record);
+    let mut charts = AppManifest::new("Growth Charts", "Charts", CHARTS, AppMode::FrameUi);
+    charts.index = Some("https://charts.example.org/index.html?from=container".into());
+    charts.scope = Some(Scope::Record);
+    let reminder = AppManifest::new("Reminder", "Sends reminders", REMINDER, AppMode::Background);
+    let mut census = AppManifest::new("Census", "Counts", CENSUS, AppMode::Ui);
+    census.index = Some("https://census.example.org/".into());
+    census.scope = Some(Scope::Container);
+    vec![
+        (med, "med-secret", true),
+        (charts, "charts-secret", false),
+        (reminder, "reminder-secret", true),
+        (census, "census-secret", true),
+    ]
+}
+
+/// The accounts as the generator wrote them (smart-auth's view).
+fn accounts() -> Vec<auth::Account> {
+    let mut admin = auth::Account::new(user("admin@example.org"), AccountState::Active);
+    admin.admin = true;
+    admin.password_hash = Some("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo".into());
+    admin.last_login = Some(t(1_700_000_100));
+    let mut limited = auth::Account::new(user("patient@example.org"), AccountState::Active);
+    limited.limited_to = Some(rid("rec-3"));
+    limited.password_hash = Some("$argon2id$v=19$m=8,t=1,p=1$c2FsdDI$aGFzaDI".into());
+    limited.failed_logins = 2;
+    let mut locked = auth::Account::new(user("carol@example.org"), AccountState::Disabled);
+    locked.password_hash = Some("$argon2id$v=19$m=8,t=1,p=1$c2FsdDM$aGFzaDM".into());
+    locked.failed_logins = 7;
+    locked.locked_until = Some(t(1_700_003_600));
+    locked.last_login = Some(t(1_699_990_000));
+    let fresh = auth::Account::new(user("new@example.org"), AccountState::Uninitialized);
+    let mut dora = auth::Account::new(user("dora@example.org"), AccountState::Active);
+    dora.password_hash = Some("$argon2id$v=19$m=8,t=1,p=1$c2FsdDQ$aGFzaDQ".into());
+    dora.last_login = Some(t(1_700_000_020));
+    vec![admin, limited, locked, fresh, dora]
+}
+
+fn token(
+    name: &str,
+    secret: &str,
+    kind: auth::TokenKind,
+    issued: u64,
+    expires: u64,
+) -> auth::TokenRecord {
+    auth::TokenRecord::new(
+        name.into(),
+        Secret::new(secret),
+        kind,
+        t(issued),
+        t(expires),
+    )
+}
+
+/// The tokens as the generator wrote them (smart-auth's view).
+fn tokens() -> Vec<auth::TokenRecord> {
+    const EXP: u64 = 1_900_000_000;
+    let mut session = token(
+        "sess-tok",
+        "sess-sec",
+        auth::TokenKind::Session,
+        1_700_000_100,
+        EXP,
+    );
+    session.user = Some(user("admin@example.org"));
+    let mut open = token(
+        "req-open",
+        "req-open-sec",
+        auth::TokenKind::Request,
+        1_700_000_200,
+        EXP,
+    );
+    open.app = Some(app(MED));
+    open.record = Some(rid("1"));
+    let mut approved = token(
+        "req-ok",
+        "req-ok-sec",
+        auth::TokenKind::Request,
+        1_700_000_200,
+        EXP,
+    );
+    approved.app = Some(app(MED));
+    approved.user = Some(user("admin@example.org"));
+    approved.verifier = Some(Secret::new("verif-1"));
+    let mut rest = token(
+        "rest-tok",
+        "rest-sec",
+        auth::TokenKind::Rest,
+        1_700_000_300,
+        EXP,
+    );
+    rest.app = Some(app(MED));
+    rest.user = Some(user("admin@example.org"));
+    rest.record = Some(rid("1"));
+    rest.parent = Some("sess-tok".into());
+    let mut connect = token(
+        "conn-tok",
+        "conn-sec",
+        auth::TokenKind::Connect,
+        1_700_000_300,
+        EXP,
+    );
+    connect.app = Some(app(MED));
+    connect.user = Some(user("admin@example.org"));
+    connect.record = Some(rid("2"));
+    connect.parent = Some("sess-tok".into());
+    let mut background = token(
+        "bg-tok",
+        "bg-sec",
+        auth::TokenKind::Background,
+        1_700_000_400,
+        EXP,
+    );
+    background.app = Some(app(REMINDER));
+    background.record = Some(rid("2"));
+    let mut expired = token(
+        "old-sess",
+        "old-sec",
+        auth::TokenKind::Session,
+        1_600_000_000,
+        1_600_001_800,
+    );
+    expired.user = Some(user("carol@example.org"));
+    let mut callback = token(
+        "req-cb",
+        "req-cb-sec",
+        auth::TokenKind::Request,
+        1_700_000_500,
+        EXP,
+    );
+    callback.app = Some(app(CENSUS));
+    vec![
+        session, open, approved, rest, connect, background, expired, callback,
+    ]
+}
+
+/// Everything smart-auth stored reads back through its own traits.
+async fn check_auth_view(dir: Arc<dyn DirectoryStore>) {
+    let a = AuthDirectory::new(dir.clone());
+    for expected in accounts() {
+        let got = a.account(&expected.user).await.unwrap();
+        assert_eq!(got.as_ref(), Some(&expected), "account {}", expected.user);
+    }
+    let mut ids: Vec<AppId> = manifests().iter().map(|(m, _, _)| app(&m.id)).collect();
+    ids.sort();
+    assert_eq!(a.app_ids().await.unwrap(), ids);
+    for (manifest, secret, enabled) in manifests() {
+        let got = a.app(&app(&manifest.id)).await.unwrap().unwrap();
+        let mut expected = auth::AppRecord::new(app(&manifest.id), manifest, Secret::new(secret));
+        expected.enabled = enabled;
+        assert_eq!(got, expected);
+    }
+    for expected in tokens() {
+        let got = a.token(&expected.token).await.unwrap();
+        assert_eq!(got.as_ref(), Some(&expected), "token {}", expected.token);
+    }
+    let shares = a.shares_of_user(&user("admin@example.org")).await.unwrap();
+    assert_eq!(
+        shares,
+        vec![
+            auth::Share::new(
+                user("admin@example.org"),
+                None,
+                app(CENSUS),
+                t(1_700_000_601)
+            ),
+            auth::Share::new(
+                user("admin@example.org"),
+                Some(rid("1")),
+                app(MED),
+                t(1_700_000_600)
+            ),
+        ]
+    );
+    assert_eq!(
+        a.share(&user("patient@example.org"), Some(&rid("rec-3")), &app(MED))
+            .await
+            .unwrap(),
+        Some(auth::Share::new(
+            user("patient@example.org"),
+            Some(rid("rec-3")),
+            app(MED),
+            t(1_700_000_602)
+        ))
+    );
+    assert_eq!(a.first_record().await.unwrap(), Some(rid("1")));
+    assert_eq!(a.next_record(&rid("2")).await.unwrap(), Some(rid("rec-3")));
+    // The reset ticket is single use.
+    let ticket = a.take_reset_ticket(&[0xab; 32]).await.unwrap();
+    assert_eq!(
+        ticket,
+        Some(auth::ResetTicket::new(
+            [0xab; 32],
+            user("new@example.org"),
+            t(1_900_000_000)
+        ))
+    );
+    assert_eq!(a.take_reset_ticket(&[0xab; 32]).await.unwrap(), None);
+    let old_name = format!("reset.{}", "ab".repeat(32));
+    assert!(
+        a.token(&old_name).await.unwrap().is_none(),
+        "no longer a token"
+    );
+}
+
+/// What only the directory keeps reads back through the directory's traits.
+async fn check_directory_view(dir: &dyn DirectoryStore) {
+    let admin = dir
+        .get_account(&user("admin@example.org"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (admin.given_name.as_str(), admin.family_name.as_str()),
+        ("Ada", "Admin")
+    );
+    assert_eq!(
+        (admin.department.as_str(), admin.role.as_str()),
+        ("IT", "administrator")
+    );
+    assert_eq!(admin.total_login_count, 1);
+    assert_eq!(admin.last_login_at, Some(ts(1_700_000_100)));
+    assert_eq!(admin.updated_at, ts(1_700_000_050));
+    let dora = dir
+        .get_account(&user("dora@example.org"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(dora.email, "Dora@Example.org");
+    assert_eq!(
+        (dora.given_name.as_str(), dora.family_name.as_str()),
+        ("Dora", "Directory")
+    );
+    assert_eq!(dora.created_at, ts(1_700_000_010));
+    assert_eq!((dora.total_login_count, dora.failed_login_count), (1, 0));
+    assert!(!dora.admin);
+    let carol = dir
+        .get_account(&user("carol@example.org"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(carol.locked_until, Some(ts(1_700_003_600)));
+    assert_eq!(
+        carol.total_login_count, 0,
+        "a copied last login was never counted"
+    );
+
+    let admin_id = user("admin@example.org");
+    let patient = user("patient@example.org");
+    assert!(!dir.is_app_enabled(&admin_id, &app(CENSUS)).await.unwrap());
+    assert!(dir.is_app_enabled(&patient, &app(MED)).await.unwrap());
+    assert!(!dir.get_app(&app(CHARTS)).await.unwrap().unwrap().enabled);
+
+    let cb = dir
+        .get_token("req-cb", ts(1_700_000_600))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(cb.kind, TokenKind::Request);
+    assert_eq!(
+        cb.callback.as_deref(),
+        Some("https://census.example.org/cb?x=1")
+    );
+    assert!(
+        dir.get_token("old-sess", ts(1_700_000_600))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let prefs = dir
+        .get_preferences(&admin_id, &app(MED))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(prefs.content_type, "application/json");
+    assert_eq!(prefs.data, br#"{"sort":"name"}"#);
+    assert_eq!(prefs.updated_at, ts(1_700_000_700));
+    let pad = dir
+        .get_scratchpad(&rid("1"), &app(MED))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (pad.content_type.as_str(), pad.data.as_slice()),
+        ("text/plain", &b"remember the milk"[..])
+    );
+    let pad = dir
+        .get_scratchpad(&rid("2"), &app(REMINDER))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(pad.data, [0, 1, 2, 254, 255]);
+    assert_eq!(pad.updated_at, ts(1_700_000_702));
+
+    let records = dir.list_records(Page::first(10)).await.unwrap().items;
+    let labels: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r.id.as_str(), r.label.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [("1", "Amy Shaw"), ("2", "Bob Odenkirk"), ("rec-3", "")]
+    );
+
+    let launches = dir.recent_launches(None, 10).await.unwrap();
+    assert_eq!(launches.len(), 2);
+    assert_eq!(launches[0].kind, LaunchKind::Background);
+    assert_eq!(launches[1].account.as_ref(), Some(&admin_id));
+    assert_eq!(launches[1].record.as_ref(), Some(&rid("1")));
+
+    // The nonce seen before the upgrade is still a replay.
+    let replay = dir
+        .check_and_insert(
+            MED,
+            Some("rest-tok"),
+            "n-1",
+            ts(1_700_000_900),
+            ts(1_700_000_900),
+        )
+        .await
+        .unwrap();
+    assert!(!replay);
+}
+
+#[tokio::test]
+async fn a_sqlite_directory_written_before_the_change_reads_back_identically() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/directory-v2.sqlite3"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("directory.sqlite3");
+    std::fs::copy(fixture, &file).unwrap();
+
+    let dir = Arc::new(SqliteDirectory::open(&file).await.unwrap());
+    check_directory_view(dir.as_ref()).await;
+    let blobs = SqliteBlobs::new(&dir);
+    let (meta, bytes) = blobs.get(&rid("1"), "scan.pdf").await.unwrap().unwrap();
+    assert_eq!(
+        meta,
+        BlobMeta::of("scan.pdf", "application/pdf", b"%PDF-1.4 fixture")
+    );
+    assert_eq!(bytes, b"%PDF-1.4 fixture");
+    assert_eq!(
+        blobs.list(&rid("2")).await.unwrap(),
+        vec![BlobMeta::of(
+            "photo.jpg",
+            "image/jpeg",
+            &[0xff, 0xd8, 0xff, 0xe0]
+        )]
+    );
+    check_auth_view(dir.clone()).await;
+    dir.close().await;
+
+    // Opening again runs no migration twice and changes nothing.
+    let again = SqliteDirectory::open(&file).await.unwrap();
+    let admin = again
+        .get_account(&user("admin@example.org"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(admin.admin);
+    again.close().await;
+}
+
+#[cfg(feature = "postgres")]
+#[path = "directory_suite/postgres_db.rs"]
+mod postgres_db;
+
+/// The same conversion on PostgreSQL: the two old migrations (the very files, so that their
+/// checksums are the ones a deployed database holds), the account rows exactly as the old
+/// code wrote them, then today's `PgDirectory`.
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn a_postgres_directory_written_before_the_change_reads_back_identically() {
+    use smart_store::directory::PgDirectory;
+    let Some(db) = postgres_db::PgTestDb::create().await else {
+        return;
+    };
+    let old = tempfile::tempdir().unwrap();
+    for file in ["0001_directory.sql", "0002_auth_adapter.sql"] {
+        let from = format!("{}/migrations/postgres/{file}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(from, old.path().join(file)).unwrap();
+    }
+    let pool = sqlx::PgPool::connect(db.url()).await.unwrap();
+    sqlx::migrate::Migrator::new(old.path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    let hash = |s: &str| format!("'$argon2id$v=19$m=8,t=1,p=1${s}'");
+    let rows = [
+        (
+            "admin@example.org",
+            "active",
+            hash("c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"),
+            "0",
+            "1700000100000",
+            "1",
+            "'v1;admin=1;failed=0;locked=-;last=1700000100;limited=-'",
+        ),
+        (
+            "patient@example.org",
+            "active",
+            hash("c2FsdDI$aGFzaDI"),
+            "0",
+            "NULL",
+            "0",
+            "'v1;admin=0;failed=2;locked=-;last=-;limited=rec-3'",
+        ),
+        (
+            "carol@example.org",
+            "disabled",
+            hash("c2FsdDM$aGFzaDM"),
+            "0",
+            "NULL",
+            "0",
+            "'v1;admin=0;failed=7;locked=1700003600;last=1699990000;limited=-'",
+        ),
+        (
+            "new@example.org",
+            "uninitialized",
+            "NULL".to_owned(),
+            "0",
+            "NULL",
+            "0",
+            "'v1;admin=0;failed=0;locked=-;last=-;limited=-'",
+        ),
+        (
+            "dora@example.org",
+            "active",
+            hash("c2FsdDQ$aGFzaDQ"),
+            "0",
+            "1700000020000",
+            "1",
+            "NULL",
+        ),
+    ];
+    for (id, state, hash, failed, last, total, auth_state) in rows {
+        let sql = format!(
+            "INSERT INTO accounts (id, email, given_name, given_key, family_name, family_key, \
+             department, role, password_hash, state, failed_login_count, total_login_count, \
+             last_login_at, created_at, updated_at, auth_state) VALUES ('{id}', '{id}', '', '', \
+             '', '', '', '', {hash}, '{state}', {failed}, {total}, {last}, 1700000000000, \
+             1700000000000, {auth_state})"
+        );
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let ticket = format!("reset.{}", "ab".repeat(32));
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO oauth_tokens (token, secret, kind, account_id, created_at, expires_at) \
+         VALUES ('{ticket}', '-', 'password_reset', 'new@example.org', 0, 1900000000000)"
+    )))
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let dir = Arc::new(PgDirectory::connect(db.url()).await.unwrap());
+    let a = AuthDirectory::new(dir.clone());
+    for expected in accounts() {
+        let got = a.account(&expected.user).await.unwrap();
+        assert_eq!(got.as_ref(), Some(&expected), "account {}", expected.user);
+    }
+    let dora = dir
+        .get_account(&user("dora@example.org"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((dora.total_login_count, dora.failed_login_count), (1, 0));
+    assert_eq!(
+        a.take_reset_ticket(&[0xab; 32]).await.unwrap(),
+        Some(auth::ResetTicket::new(
+            [0xab; 32],
+            user("new@example.org"),
+            t(1_900_000_000)
+        ))
+    );
+    assert!(
+        a.token(&ticket).await.unwrap().is_none(),
+        "no longer a token"
+    );
+    drop(a);
+    dir.close().await;
+    // Connecting again runs nothing twice.
+    let again = PgDirectory::connect(db.url()).await.unwrap();
+    assert!(
+        again
+            .get_account(&user("admin@example.org"))
+            .await
+            .unwrap()
+            .unwrap()
+            .admin
+    );
+    again.close().await;
+    db.drop_database().await;
+}
