@@ -193,6 +193,7 @@ async fn print_banner(
         data_dir.display(),
         records.len()
     );
+    println!("  web UI:         {base}/  (sign in with an account, e.g. the demo user)");
     println!("  manifest:       curl {base}/manifest");
     if let Some(first) = first {
         println!();

@@ -84,6 +84,56 @@ fn stop(mut child: Child) -> String {
     out
 }
 
+/// The printed demo login signs in to the web UI, whose patient list shows the samples.
+fn demo_login_works_in_the_web_ui(url: &str, password: &str) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let first = http.get(format!("{url}/")).send().await.unwrap();
+        assert_eq!(first.status(), 303);
+        assert_eq!(first.headers()["location"], "/login?next=%2F");
+        let page = http.get(format!("{url}/login")).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let cookie = page.headers()["set-cookie"].to_str().unwrap();
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let html = page.text().await.unwrap();
+        let marker = "name=\"csrf\" value=\"";
+        let at = html.find(marker).unwrap() + marker.len();
+        let csrf = &html[at..at + html[at..].find('"').unwrap()];
+        let login = http
+            .post(format!("{url}/login"))
+            .header("cookie", &cookie)
+            .form(&[
+                ("csrf", csrf),
+                ("username", "demo@smart-rs.local"),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), 303);
+        let session = login
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .find(|c| c.starts_with("smart_session="))
+            .expect("a session cookie");
+        let list = http
+            .get(format!("{url}/"))
+            .header("cookie", session)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(list.status(), 200);
+        let html = list.text().await.unwrap();
+        assert_eq!(html.matches("data-record-id=").count(), 3, "{html}");
+    });
+}
+
 #[test]
 fn serve_first_start_call_and_restart() {
     let data = tempfile::tempdir().unwrap();
@@ -123,8 +173,16 @@ fn serve_first_start_call_and_restart() {
         .expect("an example record in the banner")
         .to_owned();
 
+    let password = banner
+        .split("password: ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .expect("the demo password in the banner")
+        .to_owned();
+
     // Restart on the same data: no second first start, data still there.
     let server = start(data.path(), port);
+    demo_login_works_in_the_web_ui(&url, &password);
     let out = smart(&[
         "call",
         "GET",

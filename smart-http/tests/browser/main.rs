@@ -58,6 +58,7 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         host::host_container_scope_app => "host_container_scope_app",
         host::host_standalone_app => "host_standalone_app",
         host::host_app_failed_to_load => "host_app_failed_to_load",
+        host::host_under_path_prefix => "host_under_path_prefix",
     ]
 }
 

@@ -81,7 +81,14 @@ pub struct World {
     pub browser: Browser,
 }
 
-fn manifest(id: &str, name: &str, index: &str, mode: &str, scope: &str, standalone: bool) -> Value {
+pub fn manifest(
+    id: &str,
+    name: &str,
+    index: &str,
+    mode: &str,
+    scope: &str,
+    standalone: bool,
+) -> Value {
     let origin = index.split('/').take(3).collect::<Vec<_>>().join("/");
     json!({
         "name": name,
@@ -396,7 +403,7 @@ impl World {
 }
 
 /// Imports a patient with demographics only.
-async fn import_patient(server: &TestServer, p: Patient) {
+pub async fn import_patient(server: &TestServer, p: Patient) {
     let turtle = format!(
         r#"
         @prefix sp: <http://smartplatforms.org/terms#> .
