@@ -5,7 +5,29 @@
 //! a container's stores open them through [`context`] (the same configuration the server
 //! reads): `import`, `apps`, `users`, `records`, `export`, `tokens`, and `reset`, which
 //! wipes a data directory without opening it. `serve` runs the container and `call` sends
-//! signed requests to one.
+//! signed requests to one; `verify` checks files or a running container against the
+//! specification.
+//!
+//! # Map
+//!
+//! | module | what |
+//! |---|---|
+//! | [`commands`] | catalog, ontology, conversion, validation |
+//! | [`generate`] | sample patients to files |
+//! | [`context`] | a container's stores, opened from the server's configuration |
+//! | [`serve`] | configuration, the stored admin credential, the server |
+//! | [`import`], [`records`], [`apps`], [`users`] | commands on a data directory |
+//! | [`call`] | a signed request, like curl for SMART |
+//! | [`verify`] | offline checks of files, online checks of a container |
+//!
+//! # Example
+//!
+//! ```text
+//! smart generate --help
+//! smart serve --help
+//! ```
+//!
+//! See the crate's README for the command list.
 
 /// `println!` that returns a closed pipe (`smart records list | head`) as an error
 /// instead of panicking; `main` treats that error as success.

@@ -136,8 +136,14 @@ mod tests {
             RecordId::new("a/b"),
             Err(IdError::BadCharacter { found: '/', .. })
         ));
-        assert!(RecordId::new("..").is_err());
-        assert!(RecordId::new("x".repeat(129)).is_err());
+        assert!(matches!(
+            RecordId::new(".."),
+            Err(IdError::BadCharacter { found: '.', .. })
+        ));
+        assert!(matches!(
+            RecordId::new("x".repeat(129)),
+            Err(IdError::TooLong { max: 128, .. })
+        ));
     }
 
     #[test]

@@ -276,8 +276,14 @@ mod tests {
             Ok(RdfFormat::JsonLd)
         );
         assert_eq!(pick("*/*, application/rdf+xml;q=0"), Ok(RdfFormat::Turtle));
-        assert!(pick("text/turtle;q=0").is_err());
-        assert!(pick("*/*;q=0").is_err());
+        assert_eq!(
+            pick("text/turtle;q=0").map_err(|e| e.accept().to_owned()),
+            Err("text/turtle;q=0".to_owned())
+        );
+        assert_eq!(
+            pick("*/*;q=0").map_err(|e| e.accept().to_owned()),
+            Err("*/*;q=0".to_owned())
+        );
     }
 
     #[test]
@@ -331,7 +337,10 @@ mod tests {
             Ok(RdfFormat::NTriples)
         );
         assert_eq!(pick("*/turtle, application/ld+json"), Ok(RdfFormat::JsonLd));
-        assert!(pick("garbage").is_err());
+        assert_eq!(
+            pick("garbage").map_err(|e| e.accept().to_owned()),
+            Err("garbage".to_owned())
+        );
     }
 
     #[test]

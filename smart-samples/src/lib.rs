@@ -1,40 +1,5 @@
-//! Synthetic SMART Classic sample patients.
-//!
-//! [`Generator::new`] takes a seed; [`Generator::generate_patient`] turns a patient index
-//! into a [`Patient`]: a record id, the patient's RDF graph in the shape of the original
-//! SMART sample patients (every node blank except code IRIs, one `sp:MedicalRecord`, every
-//! statement linked to it both ways), and the files its documents refer to.
-//!
-//! ```
-//! use smart_rdf::validate::{ValidationOptions, validate};
-//! let generator = smart_samples::Generator::new(42);
-//! let patient = generator.generate_patient(0);
-//! assert_eq!(patient.record_id.len(), 7);
-//! assert!(validate(&patient.graph, &ValidationOptions::strict()).is_valid());
-//! assert_eq!(patient, generator.generate_patient(0)); // deterministic
-//! let xml = patient.to_rdf(smart_rdf::RdfFormat::RdfXml);
-//! assert!(xml.starts_with(b"<?xml"));
-//! ```
-//!
-//! # What a patient contains
-//!
-//! Demographics; chronic conditions drawn by age and sex prevalence, each with its
-//! medications (and their pharmacy fulfillments) and monitoring labs whose values follow
-//! the condition and its treatment; acute illnesses with short courses, cultures and
-//! radiographs; visits as encounters with vital sign sets (children on steady growth
-//! centiles, with head circumference under three and a height beside every blood
-//! pressure); lab panels; immunizations on the US schedule (with some refusals);
-//! allergies or allergy exclusions; procedures; imaging studies with series of images;
-//! smoking status; family history; clinical notes; documents and a photograph.
-//!
-//! # Determinism
-//!
-//! A patient depends only on the seed and its index: generating patients in any order,
-//! or in parallel, gives the same graphs, and the same seed gives byte-identical files on
-//! every platform (the generator uses its own PRNG and no transcendental floating-point
-//! functions, and blank-node labels are per-patient counters). "Today", the end of every
-//! record, is derived from the seed, never from the clock.
-
+#![doc = include_str!("../README.md")]
+#![doc(test(attr(deny(warnings))))]
 #![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 
 mod codes;

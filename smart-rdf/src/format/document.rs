@@ -171,6 +171,9 @@ mod tests {
         ] {
             let _ = xml_structure_problem(doc.as_bytes());
         }
-        assert!(super::super::parse(b"", RdfFormat::Turtle, None).is_err());
+        assert!(matches!(
+            super::super::parse(b"", RdfFormat::Turtle, None),
+            Err(super::super::RdfParseError::Syntax { .. })
+        ));
     }
 }
