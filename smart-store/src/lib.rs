@@ -31,11 +31,11 @@
 //! )
 //! .unwrap();
 //! let who = container.local_admin().await.unwrap();
-//! let request = CallRequest::new(CallId::SearchRecords, "/records/search").unwrap();
+//! let request = CallRequest::new(CallId::SearchUsers, "/users/search").unwrap();
 //! let CallAnswer::Rdf(answer) = container.execute(Some(&who), request).await.unwrap() else {
-//!     panic!("a record search answers RDF");
+//!     panic!("a user search answers RDF");
 //! };
-//! // No record yet: the answer holds only its `api:ResponseSummary`.
+//! // No user yet: the answer holds only its `api:ResponseSummary`.
 //! let text = String::from_utf8(answer.body).unwrap();
 //! assert!(text.contains("ResponseSummary"));
 //! # });

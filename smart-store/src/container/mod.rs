@@ -48,10 +48,11 @@
 //! };
 //! assert!(manifest.contains("\"api_base\""));
 //!
-//! // ...and for a record that does not exist, which is a typed error, not a status code.
+//! // ...but may not read a record (only an app launched on it may): the access policy
+//! // runs before any handler, and its refusal is a typed error, not a status code.
 //! let request = CallRequest::new(CallId::GetDemographics, "/records/404/demographics").unwrap();
 //! let err = container.execute(Some(&admin), request).await.unwrap_err();
-//! assert_eq!(err.kind(), smart_store::container::ServiceErrorKind::NotFound);
+//! assert_eq!(err.kind(), smart_store::container::ServiceErrorKind::Forbidden);
 //! # });
 //! ```
 

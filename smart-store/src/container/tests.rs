@@ -153,10 +153,9 @@ async fn an_invalid_note_writes_nothing_and_names_the_problem() {
 #[tokio::test]
 async fn the_policy_comes_before_any_handler() {
     let c = Container::from_parts(
-        {
-            let mut config = ContainerConfig::default();
-            config.ui_consumer_secret = Some("a UI secret of at least thirty-two bytes".into());
-            config
+        ContainerConfig {
+            ui_consumer_secret: Some("a UI secret of at least thirty-two bytes".into()),
+            ..ContainerConfig::default()
         },
         Arc::new(MemoryClinicalStore::in_memory().unwrap()),
         Arc::new(crate::directory::MemoryDirectory::new()),
@@ -180,10 +179,9 @@ async fn the_policy_comes_before_any_handler() {
 #[tokio::test]
 async fn a_format_nobody_accepts_is_not_acceptable_only_for_rdf_answers() {
     let c = Container::from_parts(
-        {
-            let mut config = ContainerConfig::default();
-            config.ui_consumer_secret = Some("a UI secret of at least thirty-two bytes".into());
-            config
+        ContainerConfig {
+            ui_consumer_secret: Some("a UI secret of at least thirty-two bytes".into()),
+            ..ContainerConfig::default()
         },
         Arc::new(MemoryClinicalStore::in_memory().unwrap()),
         Arc::new(crate::directory::MemoryDirectory::new()),
