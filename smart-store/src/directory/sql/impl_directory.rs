@@ -4,7 +4,6 @@
 //! both.
 
 use super::{Db, Store};
-use smart_core::encoding::hex_lower as lower_hex;
 use crate::directory::accounts::{account_exists, account_not_found};
 use crate::directory::apps::app_not_found;
 use crate::directory::nonces::{check_nonce_key, in_window};
@@ -19,6 +18,7 @@ use crate::directory::types::{check_opaque, constant_time_eq, search_key};
 use crate::directory::*;
 use crate::error::{StoreError, StoreResult};
 use async_trait::async_trait;
+use smart_core::encoding::hex_lower as lower_hex;
 use smart_core::ids::RecordId;
 use sqlx::{query, query_as};
 
