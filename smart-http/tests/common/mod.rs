@@ -341,20 +341,8 @@ impl TestServer {
 }
 
 fn decode(s: &str) -> String {
-    let s = s.replace('+', " ");
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
+    use smart_core::encoding::{Decoding, percent_decode};
+    let bytes = percent_decode(s.as_bytes(), Decoding::lenient().plus_as_space())
+        .expect("lenient decoding never fails");
+    String::from_utf8(bytes).unwrap()
 }

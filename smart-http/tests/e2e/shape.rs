@@ -283,10 +283,7 @@ async fn documents_raw_metadata_combined_and_photograph() {
         let path = iri.strip_prefix(&server.base).unwrap().to_owned();
         let file = literal(&list, doc, sp!("fileName")).unwrap();
         let bytes = std::fs::read(docs_dir.join(&file)).unwrap();
-        let sha: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha = smart_core::encoding::hex_lower(&Sha256::digest(&bytes));
 
         // The list gives metadata by default: size and SHA-256 of the file.
         let check_metadata = |graph: &oxrdf::Graph, what: &str| {

@@ -162,10 +162,9 @@ impl Container {
         let subject = NamedOrBlankNode::from(statement.clone());
         // Blank nodes named after the statement (not random), so the same document gives the
         // same graph, and so the same ETag, on every request.
-        let stem: String = sha2::Sha256::digest(statement.as_str().as_bytes())[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let stem = smart_core::encoding::hex_lower(
+            &sha2::Sha256::digest(statement.as_str().as_bytes())[..8],
+        );
         let node = |part: &str| {
             NamedOrBlankNode::from(BlankNode::new_unchecked(format!("doc{stem}{part}")))
         };

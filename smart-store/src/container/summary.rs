@@ -138,11 +138,5 @@ pub(super) fn item_etag(validator: &Graph, format: RdfFormat) -> String {
         hasher.update(line.as_bytes());
     }
     let digest = hasher.finalize();
-    format!(
-        "\"{}\"",
-        digest[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    )
+    format!("\"{}\"", smart_core::encoding::hex_lower(&digest[..16]))
 }
