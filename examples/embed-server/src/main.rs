@@ -74,16 +74,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "mode": "background", "scope": "record"}"#,
     )?;
     let creds = container.provider().register_app(&admin, manifest).await?;
-    // The same use cases without HTTP (as a vendor's own transport would call them).
-    let path = format!("/records/{}/demographics", patient.record_id);
-    let request = CallRequest::new(CallId::GetDemographics, &path)?;
-    let CallAnswer::Rdf(demographics) = service.execute(Some(&admin), request).await? else {
-        return Err("demographics are RDF".into());
+    // The same use cases without HTTP (as a vendor's own transport would call them). The
+    // admin may read the container manifest; record data is only for apps launched on the
+    // record (the access policy runs first, as over HTTP).
+    let request = CallRequest::new(CallId::GetContainerManifest, "/manifest")?;
+    let CallAnswer::Json(manifest) = service.execute(Some(&admin), request).await? else {
+        return Err("the container manifest is JSON".into());
     };
     println!(
-        "demographics without HTTP: {} bytes of RDF/XML",
-        demographics.body.len()
+        "container manifest without HTTP: {} bytes of JSON",
+        manifest.len()
     );
+    let path = format!("/records/{}/demographics", patient.record_id);
+    let request = CallRequest::new(CallId::GetDemographics, &path)?;
+    match service.execute(Some(&admin), request).await {
+        Err(e) if e.kind() == smart_store::container::ServiceErrorKind::Forbidden => {
+            println!("demographics without HTTP: refused to the admin, as the policy says");
+        }
+        other => return Err(format!("the admin must not read a record: {other:?}").into()),
+    }
     println!("SMART API at http://{addr} (record {})", patient.record_id);
     println!(
         "app {} secret {}",
