@@ -102,7 +102,7 @@ pub fn router(container: Arc<Container>) -> Router {
 
 /// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
 /// flight. Meanwhile, every ten minutes, removes expired tokens and old nonces
-/// ([`Container::housekeeping`]).
+/// ([`smart_store::Container::housekeeping`]).
 pub async fn serve(
     container: Arc<Container>,
     listener: tokio::net::TcpListener,
