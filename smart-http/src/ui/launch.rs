@@ -120,17 +120,13 @@ pub(crate) async fn launch(ui: &Ui, req: &UiRequest) -> Response {
     )
 }
 
-/// `encodeURIComponent`.
+/// A query value of the launch URL (RFC 3986 unreserved characters kept; what the spec's
+/// `encodeURIComponent` gives for ids and URLs, without its extra literal `!*'()`).
 fn component(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    smart_core::encoding::percent_encode(
+        value.as_bytes(),
+        smart_core::encoding::EncodeSet::Unreserved,
+    )
 }
 
 /// `scheme://host[:port]` of an absolute http(s) URL.
