@@ -8,7 +8,7 @@
 use crate::oauth::{SignatureError, SignatureErrorKind};
 use crate::principal::IdError;
 use crate::random::RandomError;
-use crate::time::UnixTime;
+use crate::time::Timestamp;
 use std::error::Error as StdError;
 use std::fmt;
 
@@ -182,7 +182,7 @@ pub enum AuthError {
     #[error("too many failed logins; try again later")]
     Locked {
         /// When logins are accepted again.
-        until: UnixTime,
+        until: Timestamp,
     },
     /// Login: the password is right but the account is not active (an administrator
     /// disabled or retired it, or it was never activated).

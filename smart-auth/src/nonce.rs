@@ -9,7 +9,7 @@
 //! through a `NonceStore` backed by their database.
 
 use crate::error::{StorageError, StorageErrorKind};
-use crate::time::{Clock, UnixTime};
+use crate::time::{Clock, Timestamp};
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -27,12 +27,12 @@ pub struct NonceKey {
     /// `oauth_nonce`.
     pub nonce: String,
     /// `oauth_timestamp`.
-    pub timestamp: UnixTime,
+    pub timestamp: Timestamp,
 }
 
 impl NonceKey {
     /// A key.
-    pub fn new(consumer: &str, token: Option<&str>, nonce: &str, timestamp: UnixTime) -> Self {
+    pub fn new(consumer: &str, token: Option<&str>, nonce: &str, timestamp: Timestamp) -> Self {
         Self {
             consumer: consumer.to_owned(),
             token: token.map(str::to_owned),
@@ -54,7 +54,7 @@ impl NonceKey {
             h.update(part);
         }
         h.update([u8::from(self.token.is_some())]);
-        h.update(self.timestamp.as_secs().to_be_bytes());
+        h.update(self.timestamp.as_unix_millis().to_be_bytes());
         h.finalize().into()
     }
 }
@@ -69,23 +69,52 @@ pub enum NonceOutcome {
     Replayed,
 }
 
-/// Remembers nonces. Implementations must make the check and the insert one atomic step.
+impl NonceOutcome {
+    /// [`NonceOutcome::Fresh`] if the store has just inserted the key, otherwise
+    /// [`NonceOutcome::Replayed`].
+    pub fn fresh_if(inserted: bool) -> Self {
+        if inserted {
+            Self::Fresh
+        } else {
+            Self::Replayed
+        }
+    }
+}
+
+/// Remembers nonces: the one replay guard of the workspace, implemented by the bounded
+/// [`MemoryNonceStore`] (one node) and by every directory backend (its nonce table,
+/// shared by every node that uses the same database). Implementations must make the check
+/// and the insert one atomic step.
 #[async_trait]
 pub trait NonceStore: Send + Sync + fmt::Debug {
     /// If `key` was seen, [`NonceOutcome::Replayed`]; otherwise remembers it until
     /// `keep_until` (it may be forgotten after that) and answers [`NonceOutcome::Fresh`].
-    /// A store that cannot remember more must fail (fail closed), not forget early.
+    /// A store that cannot remember more must fail (fail closed), not forget early. A
+    /// directory also answers `Replayed` for a timestamp outside its own window around
+    /// `now` ([`DirectoryConfig::nonce_window`](crate::directory::DirectoryConfig)),
+    /// without storing it.
     async fn check_and_remember(
         &self,
         key: &NonceKey,
-        now: UnixTime,
-        keep_until: UnixTime,
+        now: Timestamp,
+        keep_until: Timestamp,
     ) -> Result<NonceOutcome, StorageError>;
+
+    /// Forgets the nonces whose request timestamp is before `cutoff` (normally
+    /// `now - window`; they are refused by the timestamp check anyway). Returns how many.
+    /// A store that forgets on its own (such as [`MemoryNonceStore`], which evicts at
+    /// every check) keeps the default, which forgets nothing here.
+    async fn purge_older_than(&self, cutoff: Timestamp) -> Result<u64, StorageError> {
+        let _ = cutoff;
+        Ok(0)
+    }
 
     /// The time since which this store has remembered every nonce it was given. The
     /// verifier refuses timestamps older than this, so a node that restarts with an empty
     /// memory opens no replay window. `None` for a durable (shared) store.
-    fn remembers_since(&self) -> Option<UnixTime>;
+    fn remembers_since(&self) -> Option<Timestamp> {
+        None
+    }
 }
 
 /// Size bounds of a [`MemoryNonceStore`].
@@ -116,13 +145,13 @@ impl Default for NonceLimits {
 #[derive(Debug, Default)]
 struct Inner {
     seen: HashSet<[u8; 32]>,
-    by_expiry: BTreeMap<(UnixTime, u64), ([u8; 32], String)>,
+    by_expiry: BTreeMap<(Timestamp, u64), ([u8; 32], String)>,
     per_consumer: HashMap<String, usize>,
     seq: u64,
 }
 
 impl Inner {
-    fn evict(&mut self, now: UnixTime) {
+    fn evict(&mut self, now: Timestamp) {
         while let Some(entry) = self.by_expiry.first_entry() {
             if entry.key().0 >= now {
                 break;
@@ -145,16 +174,18 @@ impl Inner {
 /// requests timestamped before the node started are refused.
 #[derive(Debug)]
 pub struct MemoryNonceStore {
-    started: UnixTime,
+    started: Timestamp,
     limits: NonceLimits,
     inner: Mutex<Inner>,
 }
 
 impl MemoryNonceStore {
-    /// An empty cache that starts remembering now.
+    /// An empty cache that starts remembering now (rounded down to the whole second, the
+    /// unit of OAuth timestamps, so a request signed in the second the node started is
+    /// not refused).
     pub fn new(clock: &dyn Clock, limits: NonceLimits) -> Self {
         Self {
-            started: clock.now(),
+            started: Timestamp::from_unix_secs(clock.now().as_unix_secs()),
             limits,
             inner: Mutex::new(Inner::default()),
         }
@@ -182,8 +213,8 @@ impl NonceStore for MemoryNonceStore {
     async fn check_and_remember(
         &self,
         key: &NonceKey,
-        now: UnixTime,
-        keep_until: UnixTime,
+        now: Timestamp,
+        keep_until: Timestamp,
     ) -> Result<NonceOutcome, StorageError> {
         let digest = key.digest();
         let mut inner = self.lock();
@@ -214,7 +245,7 @@ impl NonceStore for MemoryNonceStore {
         Ok(NonceOutcome::Fresh)
     }
 
-    fn remembers_since(&self) -> Option<UnixTime> {
+    fn remembers_since(&self) -> Option<Timestamp> {
         Some(self.started)
     }
 }
@@ -224,8 +255,8 @@ mod tests {
     use super::*;
     use crate::time::ManualClock;
 
-    fn t(s: u64) -> UnixTime {
-        UnixTime::from_secs(s)
+    fn t(s: i64) -> Timestamp {
+        Timestamp::from_unix_secs(s)
     }
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {

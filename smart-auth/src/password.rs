@@ -9,7 +9,7 @@
 use crate::config::ConfigError;
 use crate::error::AuthError;
 use crate::random::{SecureRandom, random_string};
-use crate::time::UnixTime;
+use crate::time::Timestamp;
 use argon2::{
     ARGON2ID_IDENT, Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _,
     PasswordVerifier as _, Version,
@@ -127,7 +127,7 @@ impl PasswordConfig {
     }
 
     /// The lockout that follows the `failures`-th consecutive failure at `now`, if any.
-    pub fn lockout_after(&self, failures: u32, now: UnixTime) -> Option<UnixTime> {
+    pub fn lockout_after(&self, failures: u32, now: Timestamp) -> Option<Timestamp> {
         if failures < self.max_failures {
             return None;
         }
@@ -136,7 +136,7 @@ impl PasswordConfig {
             .lockout
             .saturating_mul(1u32 << doublings)
             .min(self.max_lockout);
-        Some(now.plus(pause))
+        Some(now.saturating_add(pause))
     }
 }
 
@@ -229,11 +229,20 @@ mod tests {
         assert!(c.check_new_password("short").is_err());
         assert!(c.check_new_password("long enough").is_ok());
         assert!(c.check_new_password(&"x".repeat(1025)).is_err());
-        let now = UnixTime::from_secs(1000);
+        let now = Timestamp::from_unix_secs(1000);
         assert_eq!(c.lockout_after(4, now), None);
-        assert_eq!(c.lockout_after(5, now), Some(UnixTime::from_secs(1060)));
-        assert_eq!(c.lockout_after(6, now), Some(UnixTime::from_secs(1120)));
-        assert_eq!(c.lockout_after(60, now), Some(UnixTime::from_secs(4600)));
+        assert_eq!(
+            c.lockout_after(5, now),
+            Some(Timestamp::from_unix_secs(1060))
+        );
+        assert_eq!(
+            c.lockout_after(6, now),
+            Some(Timestamp::from_unix_secs(1120))
+        );
+        assert_eq!(
+            c.lockout_after(60, now),
+            Some(Timestamp::from_unix_secs(4600))
+        );
         assert!(PasswordConfig::builder().length(4, 10).build().is_err());
         assert!(PasswordConfig::builder().argon2(1, 1, 1).build().is_err());
     }

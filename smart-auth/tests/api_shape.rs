@@ -16,7 +16,7 @@ fn the_provider_and_its_futures_are_thread_safe() {
     shared::<Provider>();
     shared::<smart_auth::Stores>();
     shared::<smart_auth::nonce::MemoryNonceStore>();
-    shared::<smart_auth::memory::MemoryDirectory>();
+    shared::<smart_auth::directory::MemoryDirectory>();
 
     let w = World::new();
     let req = Request::new("GET", "/apps/");

@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
+use smart_auth::directory::AccountState;
 use smart_auth::oauth::SignatureError;
-use smart_auth::store::AccountState;
 use smart_auth::{AuthError, AuthErrorKind, Principal, UserId};
 
 fn user(s: &str) -> UserId {

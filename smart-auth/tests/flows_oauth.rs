@@ -4,8 +4,9 @@
 mod common;
 
 use common::*;
+use smart_auth::directory::AccountUpdate;
 use smart_auth::policy::{Decision, Endpoint, Target};
-use smart_auth::{AccessKind, AppId, AuthError, AuthErrorKind, Principal, UserId};
+use smart_auth::{AccessKind, AppId, AuthError, AuthErrorKind, Clock, Principal, UserId};
 
 fn app_id(s: &str) -> AppId {
     AppId::new(s).unwrap()
@@ -350,16 +351,12 @@ fn a_limited_session_approves_only_its_record() {
     let w = World::new();
     let app = w.register(ui_app("a@apps.example.org"));
     w.account("proxy@example.org", "proxy password");
-    let mut acct = block_on(
-        w.provider
-            .stores()
-            .accounts
-            .account(&user("proxy@example.org")),
-    )
-    .unwrap()
+    block_on(w.provider.stores().accounts.update_account(
+        &user("proxy@example.org"),
+        AccountUpdate::default().limited_to(Some(rid("1"))),
+        w.clock.now(),
+    ))
     .unwrap();
-    acct.limited_to = Some(rid("1"));
-    block_on(w.provider.stores().accounts.update_account(acct)).unwrap();
     let session = w.login("proxy@example.org", "proxy password");
     let who = w
         .send(

@@ -4,7 +4,7 @@
 use smart_auth::oauth::{
     HeaderSigner, Request, SignatureError, SignatureMethod, SignedRequest, VerifierConfig,
 };
-use smart_auth::{Secret, UnixTime};
+use smart_auth::{Secret, Timestamp};
 
 fn config(base: &str) -> VerifierConfig {
     VerifierConfig::builder(base).unwrap().build().unwrap()
@@ -216,7 +216,7 @@ fn host_and_port_normalization() {
     let secret = Secret::new("kd94hf93k423kf44");
     let h = HeaderSigner::new(SignatureMethod::HmacSha1, "dpf43f3p2l4k3l03", &secret)
         .nonce("n")
-        .timestamp(UnixTime::from_secs(137131202))
+        .timestamp(Timestamp::from_unix_secs(137131202))
         .sign(
             "GET",
             "HTTPS://Photos.Example.NET:443/photos?size=original",
@@ -324,7 +324,7 @@ fn timestamp_window() {
         .with_body(Some(FORM), b"c2&a3=2+q");
     let s = parse(&c, &req);
     let w = std::time::Duration::from_secs(300);
-    let at = |t| UnixTime::from_secs(t);
+    let at = |t| Timestamp::from_unix_secs(t);
     assert!(s.check_timestamp(at(137131201), w, None).is_ok());
     assert!(s.check_timestamp(at(137131201 + 300), w, None).is_ok());
     assert!(s.check_timestamp(at(137131201 - 300), w, None).is_ok());
@@ -351,7 +351,7 @@ fn body_hash_extension() {
     assert_eq!(hash, "Lve95gjOVATpfV8EL5X4nxwjKHE=");
     let h = HeaderSigner::new(SignatureMethod::HmacSha1, "k", &secret)
         .nonce("n")
-        .timestamp(UnixTime::from_secs(1))
+        .timestamp(Timestamp::from_unix_secs(1))
         .param("oauth_body_hash", &hash)
         .sign("PUT", "http://example.com/x", None)
         .unwrap();
@@ -368,7 +368,7 @@ fn body_hash_extension() {
     // Without a body hash: accepted by default, refused when the configuration requires it.
     let h = HeaderSigner::new(SignatureMethod::HmacSha1, "k", &secret)
         .nonce("n")
-        .timestamp(UnixTime::from_secs(1))
+        .timestamp(Timestamp::from_unix_secs(1))
         .sign("PUT", "http://example.com/x", None)
         .unwrap();
     let bare = Request::new("PUT", "/x")
@@ -387,7 +387,7 @@ fn body_hash_extension() {
     // Form bodies and empty bodies need none even then.
     let form = HeaderSigner::new(SignatureMethod::HmacSha1, "k", &secret)
         .nonce("n")
-        .timestamp(UnixTime::from_secs(1))
+        .timestamp(Timestamp::from_unix_secs(1))
         .sign("POST", "http://example.com/x", Some(b"a=1"))
         .unwrap();
     let req = Request::new("POST", "/x")

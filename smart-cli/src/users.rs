@@ -4,23 +4,18 @@
 //! (as the local admin, `Container::local_admin`), so the password hash (argon2id, with the
 //! server's rules and parameters) and the administrator flag are stored exactly as the
 //! server's login reads them. The provider has no flow for an administrator to set a
-//! password, so `passwd` writes through smart-store's smart-auth adapter
-//! ([`AuthDirectory`]), the same storage path, hashing with the provider's own password
-//! configuration. Profile names live in the directory's own columns.
+//! password, so `passwd` writes the hash to the directory (the very store the provider
+//! reads), hashing with the provider's own password configuration. Profile names live in
+//! the same account record.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
-use smart_auth::store::{self as auth, AccountStore as _};
 use smart_auth::{OsRandom, UserId};
 use smart_http::Container;
-use smart_store::auth_adapter::AuthDirectory;
-use smart_store::directory::{
-    AccountId, AccountQuery, AccountUpdate, DirectoryStore, Page, Timestamp,
-};
+use smart_store::directory::{Account, AccountQuery, AccountState, AccountUpdate, Page, Timestamp};
 
 use crate::{Global, context};
 
@@ -149,18 +144,18 @@ pub(crate) fn run(global: &Global, command: UsersCommand) -> Result<ExitCode> {
             let user = user_id(&email)?;
             let password = password.read(true)?.unwrap_or_default();
             context::with_container(global, async move |c| {
-                let auth = adapter(c);
-                let mut account = existing(&auth, &user).await?;
+                let account = existing(c, &user).await?;
                 let passwords = c.provider().config().passwords();
                 passwords.check_new_password(&password)?;
-                account.password_hash = Some(passwords.hash(&password, &OsRandom::new())?);
-                if account.state == auth::AccountState::Uninitialized {
-                    account.state = auth::AccountState::Active;
+                let mut update = AccountUpdate::default()
+                    .password_hash(passwords.hash(&password, &OsRandom::new())?);
+                if account.state == AccountState::Uninitialized {
+                    update = update.state(AccountState::Active);
                 }
-                auth.update_account(account).await?;
                 c.directory()
-                    .revoke_account_tokens(&account_id(&user)?)
+                    .update_account(&user, update, Timestamp::now())
                     .await?;
+                c.directory().revoke_account_tokens(&user).await?;
                 outln!("password of {user} set; its sessions were ended");
                 Ok(ExitCode::SUCCESS)
             })
@@ -174,19 +169,9 @@ fn user_id(email: &str) -> Result<UserId> {
     UserId::new(email).with_context(|| format!("bad e-mail address {email:?}"))
 }
 
-fn account_id(user: &UserId) -> Result<AccountId> {
-    AccountId::new(user.as_str()).with_context(|| format!("bad account id {user}"))
-}
-
-fn adapter(c: &Container) -> AuthDirectory<dyn DirectoryStore> {
-    AuthDirectory::new(Arc::clone(c.directory()))
-}
-
-async fn existing(
-    auth: &AuthDirectory<dyn DirectoryStore>,
-    user: &UserId,
-) -> Result<auth::Account> {
-    auth.account(user)
+async fn existing(c: &Container, user: &UserId) -> Result<Account> {
+    c.directory()
+        .get_account(user)
         .await?
         .with_context(|| format!("no account {user}"))
 }
@@ -201,7 +186,7 @@ async fn create(
     given_name: Option<String>,
     family_name: Option<String>,
 ) -> Result<()> {
-    if adapter(c).account(user).await?.is_some() {
+    if c.directory().get_account(user).await?.is_some() {
         bail!("an account {user} exists already");
     }
     let who = c
@@ -213,18 +198,18 @@ async fn create(
         .await
         .with_context(|| format!("cannot create account {user}"))?;
     if given_name.is_some() || family_name.is_some() {
-        let id = account_id(user)?;
+        let id = user;
         let update = AccountUpdate::default().names(
             given_name.unwrap_or_default(),
             family_name.unwrap_or_default(),
         );
         if let Err(e) = c
             .directory()
-            .update_account(&id, update, Timestamp::now())
+            .update_account(id, update, Timestamp::now())
             .await
         {
             // No half-made account: take it back out.
-            c.directory().delete_account(&id).await?;
+            c.directory().delete_account(id).await?;
             return Err(e).with_context(|| format!("cannot set the names of {user}"));
         }
     }
@@ -232,7 +217,6 @@ async fn create(
 }
 
 async fn list(c: &Container, json: bool) -> Result<ExitCode> {
-    let auth = adapter(c);
     let mut rows = Vec::new();
     let mut page = Some(Page::first(Page::MAX_LIMIT));
     while let Some(p) = page {
@@ -241,10 +225,7 @@ async fn list(c: &Container, json: bool) -> Result<ExitCode> {
             .search_accounts(&AccountQuery::all(), p)
             .await?;
         for a in listed.items {
-            let admin = match UserId::new(a.id.as_str()) {
-                Ok(u) => auth.account(&u).await?.is_some_and(|x| x.admin),
-                Err(_) => false,
-            };
+            let admin = a.admin;
             rows.push((a, admin));
         }
         page = listed.next;
@@ -282,13 +263,13 @@ async fn list(c: &Container, json: bool) -> Result<ExitCode> {
 fn set_state(global: &Global, email: &str, enable: bool) -> Result<ExitCode> {
     let user = user_id(email)?;
     context::with_container(global, async move |c| {
-        let account = existing(&adapter(c), &user).await?;
+        let account = existing(c, &user).await?;
         let state = if !enable {
-            auth::AccountState::Disabled
+            AccountState::Disabled
         } else if account.password_hash.is_some() {
-            auth::AccountState::Active
+            AccountState::Active
         } else {
-            auth::AccountState::Uninitialized
+            AccountState::Uninitialized
         };
         // The provider's flow revokes every token of a user who is no longer active.
         let who = c

@@ -234,7 +234,7 @@ mod server {
     use std::sync::Arc;
 
     use smart_auth::oauth::{HeaderSigner, SignatureMethod};
-    use smart_auth::{Secret, UnixTime};
+    use smart_auth::{Secret, Timestamp};
     use smart_core::RecordId;
     use smart_http::{Container, ServerConfig};
 
@@ -309,7 +309,9 @@ mod server {
                 &Secret::new(admin.secret().expose()),
             )
             .nonce(&nonce)
-            .timestamp(UnixTime::from_secs(now))
+            .timestamp(Timestamp::from_unix_secs(
+                i64::try_from(now).expect("clock"),
+            ))
             .sign("POST", &url, None)
             .expect("sign");
             let (status, text) = self.runtime.block_on(async {

@@ -88,7 +88,7 @@ pub(crate) async fn handle(ctx: &Ctx<'_>, route: ContainerRoute) -> Result<Respo
                 "rest_token": view.rest_token,
                 "rest_secret": view.rest_secret,
                 "oauth_header": view.oauth_header,
-                "expires_at": launch.expires_at.as_secs(),
+                "expires_at": launch.expires_at.as_unix_secs(),
             })))
         }
         ContainerRoute::BackgroundFirst

@@ -50,7 +50,7 @@ use smart_rdf::{Finding, Report, SplitError, SplitRecord, split_record};
 
 use crate::blobs::{BlobStore, check_file_name};
 use crate::clinical::ClinicalStore;
-use crate::directory::types::check_content_type;
+use crate::directory::backend::check_content_type;
 use crate::directory::{RecordRegistry, Timestamp};
 use crate::error::StoreError;
 

@@ -1,8 +1,10 @@
 //! Storage for a SMART Classic container.
 //!
 //! Clinical data (RDF, one named graph per statement) lives behind the clinical store trait;
-//! everything relational (accounts, apps, tokens, shares, nonces, blobs) behind the
-//! directory store trait. Backends: in-memory, the embedded default (durable, under one data
+//! everything relational (accounts, apps, tokens, shares, nonces, app data) behind the
+//! directory traits that smart-auth defines ([`smart_auth::directory`]), which the SQLite
+//! and PostgreSQL backends of [`directory`] implement directly; document blobs behind
+//! [`blobs`]. Backends: in-memory, the embedded default (durable, under one data
 //! directory), a remote SPARQL 1.1 endpoint, SQLite and PostgreSQL.
 //!
 //! [`container`] is the transport-free container service over those stores:
@@ -42,10 +44,7 @@
 //! ```
 //!
 //! [`reconcile`] keeps the record registry in step with the clinical store after a crash.
-//! [`auth_adapter`] lets smart-auth's provider store its accounts, apps, tokens, shares and
-//! nonces in any directory store.
 
-pub mod auth_adapter;
 pub mod blobs;
 pub mod clinical;
 #[cfg(feature = "conformance")]

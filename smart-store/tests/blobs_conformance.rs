@@ -2,7 +2,7 @@
 //! a test asks), SQLite (a file) and PostgreSQL (a fresh database per test).
 
 #[cfg(feature = "postgres")]
-#[path = "directory_suite/postgres_db.rs"]
+#[path = "support/postgres_db.rs"]
 mod postgres_db;
 
 use futures::FutureExt;

@@ -1,23 +1,24 @@
 //! A data directory written by the code before the one-directory-model change (migrations
 //! 0001 and 0002, smart-auth's account fields packed in an `auth_state` string by the former
 //! translation layer) opens with today's code: migration 0003 converts it, and everything
-//! reads back as it was written, through smart-auth's storage traits and the directory's own.
+//! reads back as it was written, through the one directory model (smart-auth's
+//! `directory` traits, which the SQL backends implement directly). What the provider
+//! stored is checked field by field as the provider sees it; what only the directory keeps,
+//! through the same traits.
 //!
 //! `tests/fixtures/directory-v2.sqlite3` was produced by running a generator on that code
 //! (commit b9330ed, `tests/make_v2_fixture.rs`); this test only reads a copy of it. The
 //! PostgreSQL test applies the same two old migrations (byte-for-byte the same files) to a
 //! fresh database, writes rows as the old code did, and lets today's code migrate them.
 
-use smart_auth::store::{self as auth, AccountStore as _, AppStore as _, ShareStore as _};
-use smart_auth::store::{RecordDirectory as _, TokenStore as _};
-use smart_auth::{AppId, Secret, UnixTime, UserId};
+use smart_auth::nonce::{NonceKey, NonceOutcome};
+use smart_auth::{AppId, Timestamp, UserId};
 use smart_core::RecordId;
 use smart_core::manifest::{AppManifest, AppMode, Scope};
-use smart_store::auth_adapter::AuthDirectory;
 use smart_store::blobs::{BlobMeta, BlobStore, SqliteBlobs};
-use smart_store::directory::AccountStore as _;
 use smart_store::directory::{
-    AccountState, DirectoryStore, LaunchKind, Page, SqliteDirectory, Timestamp, TokenKind,
+    AccountState, AccountStore as _, DirectoryStore, LaunchKind, OAuthToken, Page, ResetTicket,
+    Share, SqliteDirectory, TokenKind, TokenStore as _,
 };
 use std::sync::Arc;
 
@@ -30,8 +31,8 @@ fn app(s: &str) -> AppId {
 fn user(s: &str) -> UserId {
     UserId::new(s).unwrap()
 }
-fn t(secs: u64) -> UnixTime {
-    UnixTime::from_secs(secs)
+fn t(secs: i64) -> Timestamp {
+    Timestamp::from_unix_secs(secs)
 }
 fn ts(secs: i64) -> Timestamp {
     Timestamp::from_unix_secs(secs)
@@ -63,59 +64,99 @@ fn manifests() -> Vec<(AppManifest, &'static str, bool)> {
     ]
 }
 
-/// The accounts as the generator wrote them (smart-auth's view).
-fn accounts() -> Vec<auth::Account> {
-    let mut admin = auth::Account::new(user("admin@example.org"), AccountState::Active);
+/// What the provider keeps of an account, as the generator wrote it.
+#[derive(Debug, PartialEq, Eq)]
+struct AuthAccount {
+    user: UserId,
+    state: AccountState,
+    admin: bool,
+    limited_to: Option<RecordId>,
+    password_hash: Option<String>,
+    failed_logins: u32,
+    locked_until: Option<Timestamp>,
+    last_login: Option<Timestamp>,
+}
+
+impl AuthAccount {
+    fn new(user: UserId, state: AccountState) -> Self {
+        Self {
+            user,
+            state,
+            admin: false,
+            limited_to: None,
+            password_hash: None,
+            failed_logins: 0,
+            locked_until: None,
+            last_login: None,
+        }
+    }
+
+    fn of(a: smart_store::directory::Account) -> Self {
+        Self {
+            user: a.id,
+            state: a.state,
+            admin: a.admin,
+            limited_to: a.limited_to,
+            password_hash: a.password_hash,
+            failed_logins: a.failed_login_count,
+            locked_until: a.locked_until,
+            last_login: a.last_login_at,
+        }
+    }
+}
+
+/// The accounts as the generator wrote them (the provider's view).
+fn accounts() -> Vec<AuthAccount> {
+    let mut admin = AuthAccount::new(user("admin@example.org"), AccountState::Active);
     admin.admin = true;
     admin.password_hash = Some("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo".into());
     admin.last_login = Some(t(1_700_000_100));
-    let mut limited = auth::Account::new(user("patient@example.org"), AccountState::Active);
+    let mut limited = AuthAccount::new(user("patient@example.org"), AccountState::Active);
     limited.limited_to = Some(rid("rec-3"));
     limited.password_hash = Some("$argon2id$v=19$m=8,t=1,p=1$c2FsdDI$aGFzaDI".into());
     limited.failed_logins = 2;
-    let mut locked = auth::Account::new(user("carol@example.org"), AccountState::Disabled);
+    let mut locked = AuthAccount::new(user("carol@example.org"), AccountState::Disabled);
     locked.password_hash = Some("$argon2id$v=19$m=8,t=1,p=1$c2FsdDM$aGFzaDM".into());
     locked.failed_logins = 7;
     locked.locked_until = Some(t(1_700_003_600));
     locked.last_login = Some(t(1_699_990_000));
-    let fresh = auth::Account::new(user("new@example.org"), AccountState::Uninitialized);
-    let mut dora = auth::Account::new(user("dora@example.org"), AccountState::Active);
+    let fresh = AuthAccount::new(user("new@example.org"), AccountState::Uninitialized);
+    let mut dora = AuthAccount::new(user("dora@example.org"), AccountState::Active);
     dora.password_hash = Some("$argon2id$v=19$m=8,t=1,p=1$c2FsdDQ$aGFzaDQ".into());
     dora.last_login = Some(t(1_700_000_020));
     vec![admin, limited, locked, fresh, dora]
 }
 
-fn token(
-    name: &str,
-    secret: &str,
-    kind: auth::TokenKind,
-    issued: u64,
-    expires: u64,
-) -> auth::TokenRecord {
-    auth::TokenRecord::new(
-        name.into(),
-        Secret::new(secret),
-        kind,
-        t(issued),
-        t(expires),
-    )
+async fn check_accounts(dir: &dyn DirectoryStore) {
+    for expected in accounts() {
+        let got = dir
+            .get_account(&expected.user)
+            .await
+            .unwrap()
+            .map(AuthAccount::of);
+        assert_eq!(got.as_ref(), Some(&expected), "account {}", expected.user);
+    }
+}
+
+fn token(name: &str, secret: &str, kind: TokenKind, issued: i64, expires: i64) -> OAuthToken {
+    OAuthToken::new(name, secret, kind, None, t(issued), t(expires))
 }
 
 /// The tokens as the generator wrote them (smart-auth's view).
-fn tokens() -> Vec<auth::TokenRecord> {
-    const EXP: u64 = 1_900_000_000;
+fn tokens() -> Vec<OAuthToken> {
+    const EXP: i64 = 1_900_000_000;
     let mut session = token(
         "sess-tok",
         "sess-sec",
-        auth::TokenKind::Session,
+        TokenKind::Session,
         1_700_000_100,
         EXP,
     );
-    session.user = Some(user("admin@example.org"));
+    session.account = Some(user("admin@example.org"));
     let mut open = token(
         "req-open",
         "req-open-sec",
-        auth::TokenKind::Request,
+        TokenKind::Request,
         1_700_000_200,
         EXP,
     );
@@ -124,39 +165,39 @@ fn tokens() -> Vec<auth::TokenRecord> {
     let mut approved = token(
         "req-ok",
         "req-ok-sec",
-        auth::TokenKind::Request,
+        TokenKind::Request,
         1_700_000_200,
         EXP,
     );
     approved.app = Some(app(MED));
-    approved.user = Some(user("admin@example.org"));
-    approved.verifier = Some(Secret::new("verif-1"));
+    approved.account = Some(user("admin@example.org"));
+    approved.verifier = Some("verif-1".into());
     let mut rest = token(
         "rest-tok",
         "rest-sec",
-        auth::TokenKind::Rest,
+        TokenKind::AccessRest,
         1_700_000_300,
         EXP,
     );
     rest.app = Some(app(MED));
-    rest.user = Some(user("admin@example.org"));
+    rest.account = Some(user("admin@example.org"));
     rest.record = Some(rid("1"));
     rest.parent = Some("sess-tok".into());
     let mut connect = token(
         "conn-tok",
         "conn-sec",
-        auth::TokenKind::Connect,
+        TokenKind::AccessConnect,
         1_700_000_300,
         EXP,
     );
     connect.app = Some(app(MED));
-    connect.user = Some(user("admin@example.org"));
+    connect.account = Some(user("admin@example.org"));
     connect.record = Some(rid("2"));
     connect.parent = Some("sess-tok".into());
     let mut background = token(
         "bg-tok",
         "bg-sec",
-        auth::TokenKind::Background,
+        TokenKind::Background,
         1_700_000_400,
         EXP,
     );
@@ -165,89 +206,102 @@ fn tokens() -> Vec<auth::TokenRecord> {
     let mut expired = token(
         "old-sess",
         "old-sec",
-        auth::TokenKind::Session,
+        TokenKind::Session,
         1_600_000_000,
         1_600_001_800,
     );
-    expired.user = Some(user("carol@example.org"));
+    expired.account = Some(user("carol@example.org"));
     let mut callback = token(
         "req-cb",
         "req-cb-sec",
-        auth::TokenKind::Request,
+        TokenKind::Request,
         1_700_000_500,
         EXP,
     );
     callback.app = Some(app(CENSUS));
+    // The one token model also carries the callback (the former auth view had none).
+    callback = callback.with_callback("https://census.example.org/cb?x=1");
     vec![
         session, open, approved, rest, connect, background, expired, callback,
     ]
 }
 
-/// Everything smart-auth stored reads back through its own traits.
-async fn check_auth_view(dir: Arc<dyn DirectoryStore>) {
-    let a = AuthDirectory::new(dir.clone());
-    for expected in accounts() {
-        let got = a.account(&expected.user).await.unwrap();
-        assert_eq!(got.as_ref(), Some(&expected), "account {}", expected.user);
-    }
+/// Everything the provider stored reads back as the provider reads it.
+async fn check_auth_view(dir: &dyn DirectoryStore) {
+    check_accounts(dir).await;
     let mut ids: Vec<AppId> = manifests().iter().map(|(m, _, _)| app(&m.id)).collect();
     ids.sort();
-    assert_eq!(a.app_ids().await.unwrap(), ids);
+    let listed: Vec<AppId> = dir
+        .list_apps()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(listed, ids);
     for (manifest, secret, enabled) in manifests() {
-        let got = a.app(&app(&manifest.id)).await.unwrap().unwrap();
-        let mut expected = auth::AppRecord::new(app(&manifest.id), manifest, Secret::new(secret));
-        expected.enabled = enabled;
-        assert_eq!(got, expected);
+        let got = dir.get_app(&app(&manifest.id)).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                &got.id,
+                &got.manifest,
+                got.consumer_secret.as_str(),
+                got.enabled
+            ),
+            (&app(&manifest.id), &manifest, secret, enabled)
+        );
     }
     for expected in tokens() {
-        let got = a.token(&expected.token).await.unwrap();
+        let got = dir.find_token(&expected.token).await.unwrap();
         assert_eq!(got.as_ref(), Some(&expected), "token {}", expected.token);
     }
-    let shares = a.shares_of_user(&user("admin@example.org")).await.unwrap();
+    let share = |u: &str, r: Option<&str>, a: &str, at: i64| Share {
+        account: user(u),
+        record: r.map(rid),
+        app: app(a),
+        created_at: t(at),
+    };
+    let shares = dir
+        .list_account_shares(&user("admin@example.org"))
+        .await
+        .unwrap();
     assert_eq!(
         shares,
         vec![
-            auth::Share::new(
-                user("admin@example.org"),
-                None,
-                app(CENSUS),
-                t(1_700_000_601)
-            ),
-            auth::Share::new(
-                user("admin@example.org"),
-                Some(rid("1")),
-                app(MED),
-                t(1_700_000_600)
-            ),
+            share("admin@example.org", None, CENSUS, 1_700_000_601),
+            share("admin@example.org", Some("1"), MED, 1_700_000_600),
         ]
     );
     assert_eq!(
-        a.share(&user("patient@example.org"), Some(&rid("rec-3")), &app(MED))
+        dir.get_share(&user("patient@example.org"), Some(&rid("rec-3")), &app(MED))
             .await
             .unwrap(),
-        Some(auth::Share::new(
-            user("patient@example.org"),
-            Some(rid("rec-3")),
-            app(MED),
-            t(1_700_000_602)
+        Some(share(
+            "patient@example.org",
+            Some("rec-3"),
+            MED,
+            1_700_000_602
         ))
     );
-    assert_eq!(a.first_record().await.unwrap(), Some(rid("1")));
-    assert_eq!(a.next_record(&rid("2")).await.unwrap(), Some(rid("rec-3")));
+    assert_eq!(dir.record_after(None).await.unwrap(), Some(rid("1")));
+    assert_eq!(
+        dir.record_after(Some(&rid("2"))).await.unwrap(),
+        Some(rid("rec-3"))
+    );
     // The reset ticket is single use.
-    let ticket = a.take_reset_ticket(&[0xab; 32]).await.unwrap();
+    let ticket = dir.take_reset_ticket(&[0xab; 32]).await.unwrap();
     assert_eq!(
         ticket,
-        Some(auth::ResetTicket::new(
+        Some(ResetTicket::new(
             [0xab; 32],
             user("new@example.org"),
             t(1_900_000_000)
         ))
     );
-    assert_eq!(a.take_reset_ticket(&[0xab; 32]).await.unwrap(), None);
+    assert_eq!(dir.take_reset_ticket(&[0xab; 32]).await.unwrap(), None);
     let old_name = format!("reset.{}", "ab".repeat(32));
     assert!(
-        a.token(&old_name).await.unwrap().is_none(),
+        dir.find_token(&old_name).await.unwrap().is_none(),
         "no longer a token"
     );
 }
@@ -359,17 +413,12 @@ async fn check_directory_view(dir: &dyn DirectoryStore) {
     assert_eq!(launches[1].record.as_ref(), Some(&rid("1")));
 
     // The nonce seen before the upgrade is still a replay.
+    let key = NonceKey::new(MED, Some("rest-tok"), "n-1", ts(1_700_000_900));
     let replay = dir
-        .check_and_insert(
-            MED,
-            Some("rest-tok"),
-            "n-1",
-            ts(1_700_000_900),
-            ts(1_700_000_900),
-        )
+        .check_and_remember(&key, ts(1_700_000_900), ts(1_700_000_900))
         .await
         .unwrap();
-    assert!(!replay);
+    assert_eq!(replay, NonceOutcome::Replayed);
 }
 
 #[tokio::test]
@@ -399,7 +448,7 @@ async fn a_sqlite_directory_written_before_the_change_reads_back_identically() {
             &[0xff, 0xd8, 0xff, 0xe0]
         )]
     );
-    check_auth_view(dir.clone()).await;
+    check_auth_view(dir.as_ref()).await;
     dir.close().await;
 
     // Opening again runs no migration twice and changes nothing.
@@ -414,7 +463,7 @@ async fn a_sqlite_directory_written_before_the_change_reads_back_identically() {
 }
 
 #[cfg(feature = "postgres")]
-#[path = "directory_suite/postgres_db.rs"]
+#[path = "support/postgres_db.rs"]
 mod postgres_db;
 
 /// The same conversion on PostgreSQL: the two old migrations (the very files, so that their
@@ -511,11 +560,7 @@ async fn a_postgres_directory_written_before_the_change_reads_back_identically()
     pool.close().await;
 
     let dir = Arc::new(PgDirectory::connect(db.url()).await.unwrap());
-    let a = AuthDirectory::new(dir.clone());
-    for expected in accounts() {
-        let got = a.account(&expected.user).await.unwrap();
-        assert_eq!(got.as_ref(), Some(&expected), "account {}", expected.user);
-    }
+    check_accounts(dir.as_ref()).await;
     let dora = dir
         .get_account(&user("dora@example.org"))
         .await
@@ -523,18 +568,17 @@ async fn a_postgres_directory_written_before_the_change_reads_back_identically()
         .unwrap();
     assert_eq!((dora.total_login_count, dora.failed_login_count), (1, 0));
     assert_eq!(
-        a.take_reset_ticket(&[0xab; 32]).await.unwrap(),
-        Some(auth::ResetTicket::new(
+        dir.take_reset_ticket(&[0xab; 32]).await.unwrap(),
+        Some(ResetTicket::new(
             [0xab; 32],
             user("new@example.org"),
             t(1_900_000_000)
         ))
     );
     assert!(
-        a.token(&ticket).await.unwrap().is_none(),
+        dir.find_token(&ticket).await.unwrap().is_none(),
         "no longer a token"
     );
-    drop(a);
     dir.close().await;
     // Connecting again runs nothing twice.
     let again = PgDirectory::connect(db.url()).await.unwrap();

@@ -9,13 +9,13 @@
 //!
 //! ```
 //! use smart_auth::oauth::{HeaderSigner, Request, SignatureMethod, SignedRequest, VerifierConfig};
-//! use smart_auth::{Secret, UnixTime};
+//! use smart_auth::{Secret, Timestamp};
 //!
 //! let config = VerifierConfig::builder("http://photos.example.net").unwrap().build().unwrap();
 //! let header = HeaderSigner::new(SignatureMethod::HmacSha1, "dpf43f3p2l4k3l03", &Secret::new("kd94hf93k423kf44"))
 //!     .token("nnch734d00sl2jdk", &Secret::new("pfkkdhi9sl3r4s00"))
 //!     .nonce("chapoH")
-//!     .timestamp(UnixTime::from_secs(137131202))
+//!     .timestamp(Timestamp::from_unix_secs(137131202))
 //!     .realm("Photos")
 //!     .version(false)
 //!     .sign("GET", "http://photos.example.net/photos?file=vacation.jpg&size=original", None)

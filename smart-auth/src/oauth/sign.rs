@@ -6,18 +6,18 @@ use super::base::{BaseUriError, base_string, split_absolute};
 use super::encode::{parse_form, percent_encode};
 use super::signature::{SignatureMethod, sign};
 use crate::random::Secret;
-use crate::time::UnixTime;
+use crate::time::Timestamp;
 
 /// Signs one request and returns the `Authorization` header value.
 ///
 /// ```
 /// use smart_auth::oauth::{HeaderSigner, SignatureMethod};
-/// use smart_auth::{Secret, UnixTime};
+/// use smart_auth::{Secret, Timestamp};
 ///
 /// let secret = Secret::new("kd94hf93k423kf44");
 /// let header = HeaderSigner::new(SignatureMethod::HmacSha1, "dpf43f3p2l4k3l03", &secret)
 ///     .nonce("wIjqoS")
-///     .timestamp(UnixTime::from_secs(137131200))
+///     .timestamp(Timestamp::from_unix_secs(137131200))
 ///     .callback("http://printer.example.com/ready")
 ///     .version(false)
 ///     .sign("POST", "https://photos.example.net/initiate", None)
@@ -31,7 +31,7 @@ pub struct HeaderSigner<'a> {
     consumer_secret: &'a Secret,
     token: Option<(&'a str, &'a Secret)>,
     nonce: &'a str,
-    timestamp: UnixTime,
+    timestamp: Timestamp,
     version: bool,
     realm: Option<&'a str>,
     extra: Vec<(&'a str, &'a str)>,
@@ -50,7 +50,7 @@ impl<'a> HeaderSigner<'a> {
             consumer_secret,
             token: None,
             nonce: "",
-            timestamp: UnixTime::from_secs(0),
+            timestamp: Timestamp::from_unix_secs(0),
             version: true,
             realm: None,
             extra: Vec::new(),
@@ -70,7 +70,7 @@ impl<'a> HeaderSigner<'a> {
     }
 
     /// The timestamp.
-    pub fn timestamp(mut self, timestamp: UnixTime) -> Self {
+    pub fn timestamp(mut self, timestamp: Timestamp) -> Self {
         self.timestamp = timestamp;
         self
     }
@@ -113,7 +113,7 @@ impl<'a> HeaderSigner<'a> {
         form_body: Option<&[u8]>,
     ) -> Result<String, BaseUriError> {
         let (uri, rest) = split_absolute(url)?;
-        let timestamp = self.timestamp.as_secs().to_string();
+        let timestamp = self.timestamp.as_unix_secs().to_string();
         let mut header: Vec<(&str, &str)> = vec![
             ("oauth_consumer_key", self.consumer_key),
             ("oauth_nonce", self.nonce),

@@ -11,7 +11,7 @@ use super::header;
 use super::request::Request;
 use super::signature::{self, SignatureMethod};
 use crate::config::ConfigError;
-use crate::time::UnixTime;
+use crate::time::Timestamp;
 use std::time::Duration;
 
 /// The default timestamp window: requests more than 5 minutes early or late are refused.
@@ -235,7 +235,7 @@ pub struct SignedRequest {
     consumer_key: String,
     token: Option<String>,
     nonce: String,
-    timestamp: UnixTime,
+    timestamp: Timestamp,
     signature: String,
     callback: Option<String>,
     verifier: Option<String>,
@@ -406,7 +406,8 @@ impl SignedRequest {
             consumer_key,
             token,
             nonce,
-            timestamp: UnixTime::from_secs(timestamp),
+            // Beyond i64 seconds saturates: still a timestamp, refused as stale.
+            timestamp: Timestamp::from_unix_secs(i64::try_from(timestamp).unwrap_or(i64::MAX)),
             signature,
             callback,
             verifier,
@@ -420,10 +421,12 @@ impl SignedRequest {
     /// start of the replay memory, see [`crate::nonce::NonceStore::remembers_since`]).
     pub fn check_timestamp(
         &self,
-        now: UnixTime,
+        now: Timestamp,
         window: Duration,
-        not_before: Option<UnixTime>,
+        not_before: Option<Timestamp>,
     ) -> Result<(), SignatureError> {
+        // OAuth timestamps count whole seconds: compare with the current whole second.
+        let now = Timestamp::from_unix_secs(now.as_unix_secs());
         if self.timestamp.distance(now) > window {
             return Err(SignatureError::StaleTimestamp);
         }
@@ -473,7 +476,7 @@ impl SignedRequest {
     }
 
     /// `oauth_timestamp`.
-    pub fn timestamp(&self) -> UnixTime {
+    pub fn timestamp(&self) -> Timestamp {
         self.timestamp
     }
 

@@ -1,11 +1,12 @@
 //! Administration of the app registry, and the user's own approvals (shares).
 
 use super::{Authenticated, Provider};
+use crate::directory::{NewApp, SecretPolicy, Share};
 use crate::error::AuthError;
+use crate::error::StorageError;
 use crate::policy::{ContainerEndpoint as C, Target};
 use crate::principal::{AppId, UserId};
 use crate::random::Secret;
-use crate::store::{AppRecord, Share, TokenFilter};
 use smart_core::RecordId;
 use smart_core::manifest::AppManifest;
 
@@ -30,9 +31,19 @@ impl Provider {
         self.require(who, C::RegisterApp, &Target::new())?;
         let id = self.check_manifest(&manifest)?;
         let secret = self.secret(32)?;
+        // Registering is an upsert in the directory; a new registration must not replace
+        // an app (two concurrent registrations of one id may both pass this check, the
+        // later one winning).
+        if self.stores.apps.get_app(&id).await?.is_some() {
+            return Err(StorageError::conflict(format!("app {id} exists already")).into());
+        }
         self.stores
             .apps
-            .insert_app(AppRecord::new(id.clone(), manifest, secret.clone()))
+            .register_app(
+                NewApp::new(manifest, secret.expose()),
+                SecretPolicy::Rotate,
+                self.now(),
+            )
             .await?;
         Ok(AppCredentials {
             consumer_key: id,
@@ -62,22 +73,23 @@ impl Provider {
     ) -> Result<(), AuthError> {
         self.require(who, C::ReplaceApp, &Target::new())?;
         let id = self.check_manifest(&manifest)?;
-        let mut app = self
+        let app = self
             .stores
             .apps
-            .app(&id)
+            .get_app(&id)
             .await?
             .ok_or(AuthError::NotFound("app"))?;
         let mode_changed = app.manifest.mode != manifest.mode;
-        app.manifest = manifest;
-        if !self.stores.apps.update_app(app).await? {
-            return Err(AuthError::NotFound("app"));
-        }
+        // The secret, the container-wide switch and the per-account default stay.
+        let new = NewApp::new(manifest, app.consumer_secret)
+            .enabled(app.enabled)
+            .enabled_by_default(app.enabled_by_default);
+        self.stores
+            .apps
+            .register_app(new, SecretPolicy::Keep, self.now())
+            .await?;
         if mode_changed {
-            self.stores
-                .tokens
-                .revoke_tokens(&TokenFilter::app(&id))
-                .await?;
+            self.stores.tokens.revoke_app_tokens(&id).await?;
         }
         Ok(())
     }
@@ -85,14 +97,10 @@ impl Provider {
     /// Deletes an app (administrators), with its tokens and shares.
     pub async fn delete_app(&self, who: &Authenticated, app: &AppId) -> Result<(), AuthError> {
         self.require(who, C::DeleteApp, &Target::new())?;
+        // The directory deletes the app's tokens, shares and data with it.
         if !self.stores.apps.delete_app(app).await? {
             return Err(AuthError::NotFound("app"));
         }
-        self.stores
-            .tokens
-            .revoke_tokens(&TokenFilter::app(app))
-            .await?;
-        self.stores.shares.remove_shares_of_app(app).await?;
         Ok(())
     }
 
@@ -106,12 +114,12 @@ impl Provider {
         let app = self
             .stores
             .apps
-            .app(app)
+            .get_app(app)
             .await?
             .ok_or(AuthError::NotFound("app"))?;
         Ok(AppCredentials {
             consumer_key: app.id,
-            consumer_secret: app.secret,
+            consumer_secret: Secret::new(app.consumer_secret),
         })
     }
 
@@ -124,19 +132,21 @@ impl Provider {
         enabled: bool,
     ) -> Result<(), AuthError> {
         self.require(who, C::SetAppEnabled, &Target::new())?;
-        let mut record = self
+        let record = self
             .stores
             .apps
-            .app(app)
+            .get_app(app)
             .await?
             .ok_or(AuthError::NotFound("app"))?;
-        record.enabled = enabled;
-        self.stores.apps.update_app(record).await?;
+        let new = NewApp::new(record.manifest, record.consumer_secret)
+            .enabled(enabled)
+            .enabled_by_default(record.enabled_by_default);
+        self.stores
+            .apps
+            .register_app(new, SecretPolicy::Keep, self.now())
+            .await?;
         if !enabled {
-            self.stores
-                .tokens
-                .revoke_tokens(&TokenFilter::app(app))
-                .await?;
+            self.stores.tokens.revoke_app_tokens(app).await?;
         }
         Ok(())
     }
@@ -152,7 +162,7 @@ impl Provider {
             C::AccountShares,
             &Target::new().with_user(user.clone()),
         )?;
-        Ok(self.stores.shares.shares_of_user(user).await?)
+        Ok(self.stores.shares.list_account_shares(user).await?)
     }
 
     /// Revokes one of the caller's approvals and every token issued under it. With
@@ -165,12 +175,13 @@ impl Provider {
         app: &AppId,
     ) -> Result<(), AuthError> {
         self.require(who, C::RevokeShare, &Target::new().with_user(user.clone()))?;
-        let removed = self.stores.shares.remove_share(user, record, app).await?;
-        let revoked = self
-            .stores
-            .tokens
-            .revoke_tokens(&TokenFilter::share(user, record, app))
-            .await?;
+        let removed = self.stores.shares.revoke_share(user, record, app).await?;
+        // With no record, the app's tokens for this user on every record go too.
+        let tokens = &self.stores.tokens;
+        let revoked = match record {
+            Some(r) => tokens.revoke_grant_tokens(app, user, Some(r)).await?,
+            None => tokens.revoke_app_account_tokens(app, user).await?,
+        };
         if !removed && revoked == 0 {
             return Err(AuthError::NotFound("share"));
         }

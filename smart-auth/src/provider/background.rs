@@ -2,13 +2,13 @@
 //! the app itself only.
 
 use super::{Authenticated, Provider};
+use crate::directory::TokenKind;
 use crate::error::AuthError;
 use crate::oauth::form_encode;
 use crate::policy::{ContainerEndpoint as C, Target};
 use crate::principal::AppId;
 use crate::random::Secret;
-use crate::store::TokenKind;
-use crate::time::UnixTime;
+use crate::time::Timestamp;
 use smart_core::RecordId;
 use smart_core::manifest::AppMode;
 
@@ -35,7 +35,7 @@ pub struct BackgroundToken {
     /// The record it is bound to.
     pub record: RecordId,
     /// When it expires.
-    pub expires_at: UnixTime,
+    pub expires_at: Timestamp,
 }
 
 impl BackgroundToken {
@@ -70,21 +70,22 @@ impl Provider {
         }
         let records = &self.stores.records;
         let found = match cursor {
-            RecordCursor::First => records.first_record().await?,
-            RecordCursor::After(r) => records.next_record(&r).await?,
-            RecordCursor::Record(r) => records.record_exists(&r).await?.then_some(r),
+            RecordCursor::First => records.record_after(None).await?,
+            RecordCursor::After(r) => records.record_after(Some(&r)).await?,
+            RecordCursor::Record(r) => records.get_record(&r).await?.map(|e| e.id),
         };
         let rid = found.ok_or(AuthError::NotFound("record"))?;
         let mut t = self.template(
             TokenKind::Background,
-            self.now().plus(self.config.lifetimes.background_lifetime()),
+            self.now()
+                .saturating_add(self.config.lifetimes.background_lifetime()),
         );
         t.app = Some(app.clone());
         t.record = Some(rid.clone());
         let t = self.mint(t).await?;
         Ok(BackgroundToken {
             token: t.token,
-            secret: t.secret,
+            secret: Secret::new(t.secret),
             record: rid,
             expires_at: t.expires_at,
         })

@@ -3,6 +3,7 @@
 //! (`oauth_header`) that the back end can verify with its consumer secret.
 
 use super::{Authenticated, Provider};
+use crate::directory::TokenKind;
 use crate::error::AuthError;
 use crate::oauth::{
     HeaderSigner, Request, SignatureError, SignatureMethod, SignedRequest, VerifierConfig,
@@ -11,8 +12,7 @@ use crate::oauth::{
 use crate::policy::{ContainerEndpoint as C, Target};
 use crate::principal::{AppId, UserId};
 use crate::random::{Secret, random_string};
-use crate::store::{Share, TokenKind};
-use crate::time::UnixTime;
+use crate::time::Timestamp;
 use smart_core::RecordId;
 use smart_core::manifest::{AppMode, Scope};
 use std::time::Duration;
@@ -42,7 +42,7 @@ pub struct LaunchCredentials {
     /// the app's consumer secret, carrying the `smart_*` launch parameters.
     pub oauth_header: String,
     /// When the credentials expire (never after the session).
-    pub expires_at: UnixTime,
+    pub expires_at: Timestamp,
 }
 
 /// What the container page receives (no connect secret): `{app_id, connect_token,
@@ -96,7 +96,7 @@ impl Provider {
         let session = self
             .stores
             .tokens
-            .token(session_token)
+            .find_token(session_token)
             .await?
             .ok_or(AuthError::UnknownToken)?;
         let app = self.enabled_app(app).await?;
@@ -117,37 +117,33 @@ impl Provider {
             .ok_or_else(|| AuthError::Invalid("the app has no index URL".into()))?;
         let now = self.now();
         let expires_at = now
-            .plus(self.config.lifetimes.launch_lifetime())
+            .saturating_add(self.config.lifetimes.launch_lifetime())
             .min(session.expires_at);
         self.stores
             .shares
-            .put_share(Share::new(
-                account.clone(),
-                record.clone(),
-                app.id.clone(),
-                now,
-            ))
+            .grant_share(account, record.as_ref(), &app.id, now)
             .await?;
 
-        let mut connect = self.template(TokenKind::Connect, expires_at);
+        let mut connect = self.template(TokenKind::AccessConnect, expires_at);
         connect.app = Some(app.id.clone());
-        connect.user = Some(account.clone());
+        connect.account = Some(account.clone());
         connect.record = record.clone();
         connect.parent = Some(session_token.to_owned());
         let mut rest = connect.clone();
-        rest.kind = TokenKind::Rest;
+        rest.kind = TokenKind::AccessRest;
         let connect = self.mint(connect).await?;
         let rest = self.mint(rest).await?;
 
         let api_base = self.config.verifier.base().as_url();
         let nonce = random_string(self.rng.as_ref(), 16)?;
-        let header = HeaderSigner::new(SignatureMethod::HmacSha1, app.id.as_str(), &app.secret)
+        let app_secret = Secret::new(app.consumer_secret.clone());
+        let header = HeaderSigner::new(SignatureMethod::HmacSha1, app.id.as_str(), &app_secret)
             .nonce(&nonce)
             .timestamp(now)
             .realm("")
             .param("smart_container_api_base", &api_base)
             .param("smart_oauth_token", &rest.token)
-            .param("smart_oauth_token_secret", rest.secret.expose())
+            .param("smart_oauth_token_secret", &rest.secret)
             .param("smart_user_id", account.as_str())
             .param("smart_app_id", app.id.as_str())
             .param(
@@ -162,9 +158,9 @@ impl Provider {
             record,
             api_base,
             connect_token: connect.token,
-            connect_secret: connect.secret,
+            connect_secret: Secret::new(connect.secret),
             rest_token: rest.token,
-            rest_secret: rest.secret,
+            rest_secret: Secret::new(rest.secret),
             oauth_header: header,
             expires_at,
         })
@@ -198,7 +194,7 @@ pub fn verify_launch_header(
     header: &str,
     index_url: &str,
     consumer_secret: &Secret,
-    now: UnixTime,
+    now: Timestamp,
     window: Duration,
 ) -> Result<LaunchContext, SignatureError> {
     let (uri, rest) = split_absolute(index_url).map_err(|_| SignatureError::BadTarget)?;

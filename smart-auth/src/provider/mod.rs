@@ -19,17 +19,17 @@ pub use session::{ResetCode, SessionGrant};
 pub use three_legged::{Approval, AuthorizationRequest, TemporaryCredentials, TokenCredentials};
 
 use crate::config::ProviderConfig;
+use crate::directory::{
+    Account, AccountState, AccountStore, App, AppStore, DirectoryStore, OAuthToken, RecordRegistry,
+    ShareStore, TokenKind, TokenStore, backend::constant_time_eq,
+};
 use crate::error::{AuthError, StorageErrorKind};
 use crate::nonce::{NonceKey, NonceOutcome, NonceStore};
 use crate::oauth::{Request, SignedRequest};
 use crate::policy::{self, ContainerEndpoint, Decision, Endpoint, Target};
 use crate::principal::{AccessKind, AppId, Principal, UserId};
 use crate::random::{OsRandom, Secret, SecureRandom, random_string};
-use crate::store::{
-    AccountState, AccountStore, AppRecord, AppStore, RecordDirectory, ShareStore, TokenKind,
-    TokenRecord, TokenStore,
-};
-use crate::time::{Clock, SystemClock, UnixTime};
+use crate::time::{Clock, SystemClock, Timestamp};
 use smart_core::RecordId;
 use smart_core::manifest::AppMode;
 use std::sync::Arc;
@@ -47,7 +47,7 @@ pub struct Stores {
     /// Approvals.
     pub shares: Arc<dyn ShareStore>,
     /// Which records exist.
-    pub records: Arc<dyn RecordDirectory>,
+    pub records: Arc<dyn RecordRegistry>,
     /// Nonces.
     pub nonces: Arc<dyn NonceStore>,
 }
@@ -59,7 +59,7 @@ impl Stores {
         apps: Arc<dyn AppStore>,
         tokens: Arc<dyn TokenStore>,
         shares: Arc<dyn ShareStore>,
-        records: Arc<dyn RecordDirectory>,
+        records: Arc<dyn RecordRegistry>,
         nonces: Arc<dyn NonceStore>,
     ) -> Self {
         Self {
@@ -72,11 +72,28 @@ impl Stores {
         }
     }
 
-    /// Stores from one backend that implements every directory trait (such as
-    /// [`crate::memory::MemoryDirectory`]), plus a nonce store.
+    /// Every store from one shared directory (`Arc<dyn DirectoryStore>`, whatever its
+    /// backend), plus a nonce store (the directory itself, or a per-process cache).
+    pub fn from_shared_directory(
+        directory: Arc<dyn DirectoryStore>,
+        nonces: Arc<dyn NonceStore>,
+    ) -> Self {
+        Self {
+            accounts: directory.clone(),
+            apps: directory.clone(),
+            tokens: directory.clone(),
+            shares: directory.clone(),
+            records: directory,
+            nonces,
+        }
+    }
+
+    /// Stores from one directory (such as [`crate::directory::MemoryDirectory`] or
+    /// smart-store's SQL directories), plus a nonce store (the directory itself, for nonces
+    /// shared by every node on its database, or a [`crate::nonce::MemoryNonceStore`]).
     pub fn from_directory<T>(directory: Arc<T>, nonces: Arc<dyn NonceStore>) -> Self
     where
-        T: AccountStore + AppStore + TokenStore + ShareStore + RecordDirectory + 'static,
+        T: AccountStore + AppStore + TokenStore + ShareStore + RecordRegistry + 'static,
     {
         Self {
             accounts: directory.clone(),
@@ -133,7 +150,7 @@ impl Authenticated {
 enum Consumer {
     Ui,
     Admin,
-    App(Box<AppRecord>),
+    App(Box<App>),
 }
 
 /// The OAuth 1.0a provider of a SMART container. Cheap to share behind an `Arc`.
@@ -182,7 +199,7 @@ impl Provider {
     }
 
     /// The current time of the provider's clock.
-    pub fn now(&self) -> UnixTime {
+    pub fn now(&self) -> Timestamp {
         self.clock.now()
     }
 
@@ -238,7 +255,7 @@ impl Provider {
             let app = self
                 .stores
                 .apps
-                .app(&id)
+                .get_app(&id)
                 .await?
                 .ok_or(AuthError::UnknownConsumer)?;
             Consumer::App(Box::new(app))
@@ -252,7 +269,7 @@ impl Provider {
                 .find(|a| a.key() == key)
                 .map(|a| a.secret().clone())
                 .unwrap_or_default(),
-            Consumer::App(app) => app.secret.clone(),
+            Consumer::App(app) => Secret::new(app.consumer_secret.clone()),
         };
 
         let token = match signed.token() {
@@ -261,7 +278,7 @@ impl Provider {
                 let record = self
                     .stores
                     .tokens
-                    .token(t)
+                    .find_token(t)
                     .await?
                     .ok_or(AuthError::UnknownToken)?;
                 let bound = match &consumer {
@@ -277,16 +294,16 @@ impl Provider {
                 Some(record)
             }
         };
-        let token_secret = token.as_ref().map_or("", |t| t.secret.expose());
+        let token_secret = token.as_ref().map_or("", |t| t.secret.as_str());
         signed.verify(consumer_secret.expose(), token_secret)?;
 
-        if token.as_ref().is_some_and(|t| t.is_expired(now)) {
+        if token.as_ref().is_some_and(|t| !t.is_valid_at(now)) {
             return Err(AuthError::TokenExpired);
         }
         let principal = self.principal_for(&consumer, key, token.as_ref()).await?;
 
         let nonce = NonceKey::new(key, signed.token(), signed.nonce(), signed.timestamp());
-        let keep_until = signed.timestamp().plus(window);
+        let keep_until = signed.timestamp().saturating_add(window);
         match self
             .stores
             .nonces
@@ -310,7 +327,7 @@ impl Provider {
         &self,
         consumer: &Consumer,
         key: &str,
-        token: Option<&TokenRecord>,
+        token: Option<&OAuthToken>,
     ) -> Result<Principal, AuthError> {
         match (consumer, token) {
             (Consumer::Ui, None) => Ok(Principal::Ui),
@@ -337,14 +354,14 @@ impl Provider {
     /// `app` is the token's app when the caller has already loaded it.
     async fn token_principal(
         &self,
-        t: &TokenRecord,
-        app: Option<&AppRecord>,
+        t: &OAuthToken,
+        app: Option<&App>,
     ) -> Result<Principal, AuthError> {
         if t.kind == TokenKind::Session {
-            let user = t.user.as_ref().ok_or(AuthError::UnknownToken)?;
+            let user = t.account.as_ref().ok_or(AuthError::UnknownToken)?;
             let account = self.active_account(user).await?;
             return Ok(Principal::Session {
-                user: account.user,
+                user: account.id,
                 admin: account.admin,
                 limited_to: account.limited_to,
             });
@@ -358,7 +375,7 @@ impl Provider {
                 .await
                 .map_err(|_| AuthError::UnknownToken)?,
         };
-        if let Some(user) = &t.user {
+        if let Some(user) = &t.account {
             self.active_account(user).await?;
         }
         let access = match t.kind {
@@ -368,8 +385,8 @@ impl Provider {
                     record: t.record.clone(),
                 });
             }
-            TokenKind::Rest => AccessKind::Rest,
-            TokenKind::Connect => AccessKind::Connect,
+            TokenKind::AccessRest => AccessKind::Rest,
+            TokenKind::AccessConnect => AccessKind::Connect,
             TokenKind::Background if app.manifest.mode == AppMode::Background => {
                 AccessKind::Background
             }
@@ -380,7 +397,7 @@ impl Provider {
             app: app.id,
             mode: app.manifest.mode,
             record: t.record.clone(),
-            user: t.user.clone(),
+            user: t.account.clone(),
         })
     }
 
@@ -395,14 +412,14 @@ impl Provider {
         let t = self
             .stores
             .tokens
-            .token(token)
+            .find_token(token)
             .await?
             .filter(|t| t.kind == TokenKind::Session)
             .ok_or(AuthError::UnknownToken)?;
-        if !t.secret.matches(secret.expose()) {
+        if !constant_time_eq(&t.secret, secret.expose()) {
             return Err(AuthError::UnknownToken);
         }
-        if t.is_expired(self.clock.now()) {
+        if !t.is_valid_at(self.clock.now()) {
             return Err(AuthError::TokenExpired);
         }
         Ok(Authenticated {
@@ -430,14 +447,14 @@ impl Provider {
         let t = self
             .stores
             .tokens
-            .token(connect_token)
+            .find_token(connect_token)
             .await?
-            .filter(|t| t.kind == TokenKind::Connect)
+            .filter(|t| t.kind == TokenKind::AccessConnect)
             .ok_or(AuthError::UnknownToken)?;
         if t.parent.is_none() || t.parent.as_deref() != session.token() {
             return Err(AuthError::UnknownToken);
         }
-        if t.is_expired(self.clock.now()) {
+        if !t.is_valid_at(self.clock.now()) {
             return Err(AuthError::TokenExpired);
         }
         Ok(Authenticated {
@@ -450,12 +467,8 @@ impl Provider {
 
     /// Removes expired tokens from the token store (housekeeping; expiry is enforced at
     /// every use regardless). Returns how many were removed.
-    pub async fn remove_expired_tokens(&self) -> Result<usize, AuthError> {
-        Ok(self
-            .stores
-            .tokens
-            .remove_expired_tokens(self.clock.now())
-            .await?)
+    pub async fn remove_expired_tokens(&self) -> Result<u64, AuthError> {
+        Ok(self.stores.tokens.cleanup_expired(self.clock.now()).await?)
     }
 
     // ---- helpers shared by the flows
@@ -475,22 +488,22 @@ impl Provider {
         }
     }
 
-    async fn active_account(&self, user: &UserId) -> Result<crate::store::Account, AuthError> {
-        match self.stores.accounts.account(user).await? {
+    async fn active_account(&self, user: &UserId) -> Result<Account, AuthError> {
+        match self.stores.accounts.get_account(user).await? {
             Some(a) if a.state == AccountState::Active => Ok(a),
             _ => Err(AuthError::UnknownToken),
         }
     }
 
-    async fn enabled_app(&self, id: &AppId) -> Result<AppRecord, AuthError> {
-        match self.stores.apps.app(id).await? {
+    async fn enabled_app(&self, id: &AppId) -> Result<App, AuthError> {
+        match self.stores.apps.get_app(id).await? {
             Some(a) if a.enabled => Ok(a),
             _ => Err(AuthError::NotFound("app")),
         }
     }
 
     async fn record_must_exist(&self, id: &RecordId) -> Result<(), AuthError> {
-        if self.stores.records.record_exists(id).await? {
+        if self.stores.records.get_record(id).await?.is_some() {
             Ok(())
         } else {
             Err(AuthError::NotFound("record"))
@@ -502,12 +515,12 @@ impl Provider {
     }
 
     /// Creates and stores a token with fresh random token and secret.
-    async fn mint(&self, mut template: TokenRecord) -> Result<TokenRecord, AuthError> {
+    async fn mint(&self, mut template: OAuthToken) -> Result<OAuthToken, AuthError> {
         for _ in 0..3 {
             template.token = random_string(self.rng.as_ref(), 16)?;
-            template.secret = self.secret(32)?;
+            template.secret = self.secret(32)?.expose().to_owned();
             match self.stores.tokens.insert_token(template.clone()).await {
-                Ok(()) => return Ok(template),
+                Ok(stored) => return Ok(stored),
                 Err(e) if e.kind() == StorageErrorKind::Conflict => continue,
                 Err(e) => return Err(e.into()),
             }
@@ -516,11 +529,12 @@ impl Provider {
     }
 
     /// A token template of `kind`, issued now, expiring at `expires_at`.
-    fn template(&self, kind: TokenKind, expires_at: UnixTime) -> TokenRecord {
-        TokenRecord::new(
+    fn template(&self, kind: TokenKind, expires_at: Timestamp) -> OAuthToken {
+        OAuthToken::new(
             String::new(),
-            Secret::default(),
+            String::new(),
             kind,
+            None,
             self.clock.now(),
             expires_at,
         )

@@ -2,13 +2,13 @@
 //! and administrative state.
 
 use super::{Authenticated, Provider};
+use crate::directory::{AccountState, AccountUpdate, NewAccount, ResetTicket, TokenKind};
 use crate::error::AuthError;
 use crate::oauth::form_encode;
 use crate::policy::{ContainerEndpoint as C, Target};
 use crate::principal::UserId;
 use crate::random::Secret;
-use crate::store::{Account, AccountState, ResetTicket, TokenFilter, TokenKind};
-use crate::time::UnixTime;
+use crate::time::Timestamp;
 use sha2::{Digest, Sha256};
 
 /// A new UI session: the token and secret the UI signs with from now on.
@@ -22,7 +22,7 @@ pub struct SessionGrant {
     /// The logged-in user.
     pub user: UserId,
     /// When the session ends.
-    pub expires_at: UnixTime,
+    pub expires_at: Timestamp,
 }
 
 impl SessionGrant {
@@ -47,7 +47,7 @@ pub struct ResetCode {
     /// The code.
     pub code: Secret,
     /// When it stops working.
-    pub expires_at: UnixTime,
+    pub expires_at: Timestamp,
 }
 
 fn digest(code: &str) -> [u8; 32] {
@@ -75,10 +75,10 @@ impl Provider {
         let now = self.now();
         let passwords = &self.config.passwords;
         let account = match UserId::new(email) {
-            Ok(user) => self.stores.accounts.account(&user).await?,
+            Ok(user) => self.stores.accounts.get_account(&user).await?,
             Err(_) => None,
         };
-        let Some(mut account) = account else {
+        let Some(account) = account else {
             passwords.dummy_verify(password, self.rng.as_ref());
             return Err(AuthError::InvalidCredentials);
         };
@@ -92,37 +92,42 @@ impl Provider {
                 false
             }
         };
+        let accounts = &self.stores.accounts;
+        let user = account.id.clone();
         if !ok {
-            account.failed_logins = account.failed_logins.saturating_add(1);
-            account.locked_until = passwords.lockout_after(account.failed_logins, now);
-            self.stores.accounts.update_account(account).await?;
+            // The directory counts the failure atomically (concurrent failures all count);
+            // the lockout follows from the new count. The state is never changed here.
+            let failed = accounts.record_login_failure(&user, now, None).await?;
+            let until = passwords.lockout_after(failed.failed_login_count, now);
+            accounts
+                .update_account(&user, AccountUpdate::default().locked_until(until), now)
+                .await?;
             return Err(AuthError::InvalidCredentials);
         }
         if account.state != AccountState::Active {
             return Err(AuthError::AccountDisabled);
         }
-        account.failed_logins = 0;
-        account.locked_until = None;
-        account.last_login = Some(now);
+        accounts.record_login_success(&user, now).await?;
+        let mut update = AccountUpdate::default().locked_until(None);
         if account
             .password_hash
             .as_deref()
             .is_some_and(|h| passwords.needs_rehash(h))
         {
-            account.password_hash = Some(passwords.hash(password, self.rng.as_ref())?);
+            update = update.password_hash(passwords.hash(password, self.rng.as_ref())?);
         }
-        let user = account.user.clone();
-        self.stores.accounts.update_account(account).await?;
+        accounts.update_account(&user, update, now).await?;
 
-        let mut t = self.template(
-            TokenKind::Session,
-            now.plus(self.config.lifetimes.session_lifetime()),
-        );
-        t.user = Some(user.clone());
+        let t = self
+            .template(
+                TokenKind::Session,
+                now.saturating_add(self.config.lifetimes.session_lifetime()),
+            )
+            .with_account(user.clone());
         let t = self.mint(t).await?;
         Ok(SessionGrant {
             token: t.token,
-            secret: t.secret,
+            secret: Secret::new(t.secret),
             user,
             expires_at: t.expires_at,
         })
@@ -134,14 +139,8 @@ impl Provider {
         let Some(token) = who.token() else {
             return Err(AuthError::Forbidden("not a session"));
         };
-        self.stores
-            .tokens
-            .revoke_tokens(&TokenFilter::children_of(token))
-            .await?;
-        self.stores
-            .tokens
-            .revoke_tokens(&TokenFilter::token(token))
-            .await?;
+        self.stores.tokens.revoke_child_tokens(token).await?;
+        self.stores.tokens.revoke_token(token).await?;
         Ok(())
     }
 
@@ -160,7 +159,7 @@ impl Provider {
         )?;
         let passwords = &self.config.passwords;
         passwords.check_new_password(new)?;
-        let mut account = self.active_account(user).await?;
+        let account = self.active_account(user).await?;
         let ok = match &account.password_hash {
             Some(h) => passwords.verify(current, h)?,
             None => false,
@@ -168,8 +167,12 @@ impl Provider {
         if !ok {
             return Err(AuthError::InvalidCredentials);
         }
-        account.password_hash = Some(passwords.hash(new, self.rng.as_ref())?);
-        self.stores.accounts.update_account(account).await?;
+        let update =
+            AccountUpdate::default().password_hash(passwords.hash(new, self.rng.as_ref())?);
+        self.stores
+            .accounts
+            .update_account(user, update, self.now())
+            .await?;
         Ok(())
     }
 
@@ -185,12 +188,14 @@ impl Provider {
         let Ok(user) = UserId::new(email) else {
             return Ok(None);
         };
-        match self.stores.accounts.account(&user).await? {
+        match self.stores.accounts.get_account(&user).await? {
             Some(a) if matches!(a.state, AccountState::Active | AccountState::Uninitialized) => {}
             _ => return Ok(None),
         }
         let code = self.secret(32)?;
-        let expires_at = self.now().plus(self.config.lifetimes.reset_lifetime());
+        let expires_at = self
+            .now()
+            .saturating_add(self.config.lifetimes.reset_lifetime());
         self.stores
             .accounts
             .put_reset_ticket(ResetTicket::new(
@@ -227,30 +232,32 @@ impl Provider {
         if ticket.expires_at <= self.now() {
             return Err(bad());
         }
-        let mut account = self
+        let account = self
             .stores
             .accounts
-            .account(&ticket.user)
+            .get_account(&ticket.user)
             .await?
             .ok_or_else(bad)?;
         match account.state {
-            AccountState::Active => {}
-            AccountState::Uninitialized => account.state = AccountState::Active,
+            AccountState::Active | AccountState::Uninitialized => {}
             _ => return Err(AuthError::AccountDisabled),
         }
-        account.password_hash = Some(
-            self.config
-                .passwords
-                .hash(new_password, self.rng.as_ref())?,
-        );
-        account.failed_logins = 0;
-        account.locked_until = None;
-        let user = account.user.clone();
-        self.stores.accounts.update_account(account).await?;
+        let hash = self
+            .config
+            .passwords
+            .hash(new_password, self.rng.as_ref())?;
+        // The state is set (to Active) before the failed-login count, so both end as here.
+        let update = AccountUpdate::default()
+            .state(AccountState::Active)
+            .password_hash(hash)
+            .failed_login_count(0)
+            .locked_until(None);
+        let user = account.id;
         self.stores
-            .tokens
-            .revoke_tokens(&TokenFilter::user(&user))
+            .accounts
+            .update_account(&user, update, self.now())
             .await?;
+        self.stores.tokens.revoke_account_tokens(&user).await?;
         Ok(user)
     }
 
@@ -288,14 +295,17 @@ impl Provider {
         admin: bool,
     ) -> Result<UserId, AuthError> {
         let user = parse_user(email)?;
-        let mut account = Account::new(user.clone(), AccountState::Uninitialized);
-        account.admin = admin;
+        let mut account = NewAccount::new(user.as_str(), "", "").with_admin(admin);
         if let Some(pw) = password {
             self.config.passwords.check_new_password(pw)?;
-            account.password_hash = Some(self.config.passwords.hash(pw, self.rng.as_ref())?);
-            account.state = AccountState::Active;
+            account = account
+                .with_password_hash(self.config.passwords.hash(pw, self.rng.as_ref())?)
+                .with_state(AccountState::Active);
         }
-        self.stores.accounts.insert_account(account).await?;
+        self.stores
+            .accounts
+            .create_account(account, self.now())
+            .await?;
         Ok(user)
     }
 
@@ -309,20 +319,16 @@ impl Provider {
         admin: bool,
     ) -> Result<(), AuthError> {
         self.require(who, C::SetAccountState, &Target::new())?;
-        let mut account = self
-            .stores
+        if self.stores.accounts.get_account(user).await?.is_none() {
+            return Err(AuthError::NotFound("account"));
+        }
+        let update = AccountUpdate::default().state(state).admin(admin);
+        self.stores
             .accounts
-            .account(user)
-            .await?
-            .ok_or(AuthError::NotFound("account"))?;
-        account.state = state;
-        account.admin = admin;
-        self.stores.accounts.update_account(account).await?;
+            .update_account(user, update, self.now())
+            .await?;
         if state != AccountState::Active {
-            self.stores
-                .tokens
-                .revoke_tokens(&TokenFilter::user(user))
-                .await?;
+            self.stores.tokens.revoke_account_tokens(user).await?;
         }
         Ok(())
     }

@@ -2,13 +2,14 @@
 //! (remembered per user × record × app) → access token bound to one record.
 
 use super::{Authenticated, Provider};
+use crate::directory::{OAuthToken, TokenKind};
 use crate::error::AuthError;
+use crate::error::StorageErrorKind;
 use crate::oauth::form_encode;
 use crate::policy::{ContainerEndpoint as C, Target};
 use crate::principal::{AppId, Principal, UserId};
 use crate::random::Secret;
-use crate::store::{Share, TokenKind, TokenRecord};
-use crate::time::UnixTime;
+use crate::time::Timestamp;
 use smart_core::RecordId;
 use smart_core::manifest::Scope;
 
@@ -21,7 +22,7 @@ pub struct TemporaryCredentials {
     /// Its secret.
     pub secret: Secret,
     /// When it expires.
-    pub expires_at: UnixTime,
+    pub expires_at: Timestamp,
 }
 
 impl TemporaryCredentials {
@@ -78,7 +79,7 @@ pub struct TokenCredentials {
     /// The user who approved.
     pub user: UserId,
     /// When it expires.
-    pub expires_at: UnixTime,
+    pub expires_at: Timestamp,
 }
 
 impl TokenCredentials {
@@ -133,28 +134,28 @@ impl Provider {
         let mut t = self.template(
             TokenKind::Request,
             self.now()
-                .plus(self.config.lifetimes.request_token_lifetime()),
+                .saturating_add(self.config.lifetimes.request_token_lifetime()),
         );
         t.app = Some(app.id);
         t.record = record;
         let t = self.mint(t).await?;
         Ok(TemporaryCredentials {
             token: t.token,
-            secret: t.secret,
+            secret: Secret::new(t.secret),
             expires_at: t.expires_at,
         })
     }
 
     /// The pending request token, checked: a request token, not expired, not yet approved.
-    async fn pending_request(&self, token: &str) -> Result<TokenRecord, AuthError> {
+    async fn pending_request(&self, token: &str) -> Result<OAuthToken, AuthError> {
         let t = self
             .stores
             .tokens
-            .token(token)
+            .find_token(token)
             .await?
             .filter(|t| t.kind == TokenKind::Request)
             .ok_or(AuthError::NotFound("request token"))?;
-        if t.is_expired(self.now()) {
+        if !t.is_valid_at(self.now()) {
             return Err(AuthError::TokenExpired);
         }
         if t.verifier.is_some() {
@@ -182,7 +183,7 @@ impl Provider {
         let remembered = self
             .stores
             .shares
-            .share(user, t.record.as_ref(), &app_id)
+            .get_share(user, t.record.as_ref(), &app_id)
             .await?
             .is_some();
         Ok(AuthorizationRequest {
@@ -201,7 +202,7 @@ impl Provider {
         who: &Authenticated,
         request_token: &str,
     ) -> Result<Approval, AuthError> {
-        let mut t = self.pending_request(request_token).await?;
+        let t = self.pending_request(request_token).await?;
         self.require(who, C::AuthorizeApprove, &record_target(&t))?;
         let user = who
             .principal()
@@ -211,14 +212,27 @@ impl Provider {
         let app_id = t.app.clone().ok_or(AuthError::NotFound("app"))?;
         let app = self.enabled_app(&app_id).await?;
         let verifier = self.secret(16)?;
-        t.user = Some(user.clone());
-        t.verifier = Some(verifier.clone());
-        if !self.stores.tokens.update_token(t.clone()).await? {
-            return Err(AuthError::NotFound("request token"));
+        let now = self.now();
+        let approved = self
+            .stores
+            .tokens
+            .authorize_request_token(&t.token, &user, verifier.expose(), now)
+            .await;
+        match approved {
+            Ok(_) => {}
+            Err(e) if e.kind() == StorageErrorKind::NotFound => {
+                return Err(AuthError::NotFound("request token"));
+            }
+            Err(e) if e.kind() == StorageErrorKind::Conflict => {
+                return Err(AuthError::Conflict(
+                    "the request token is already approved".into(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
         }
         self.stores
             .shares
-            .put_share(Share::new(user, t.record.clone(), app_id, self.now()))
+            .grant_share(&user, t.record.as_ref(), &app_id, now)
             .await?;
         let redirect = app
             .manifest
@@ -263,32 +277,41 @@ impl Provider {
         };
         let token = who.token().ok_or(AuthError::UnknownToken)?;
         let verifier = who.parameter("oauth_verifier").unwrap_or("");
-        let t = self
-            .stores
-            .tokens
-            .take_token(token)
+        let tokens = &self.stores.tokens;
+        let t = tokens
+            .find_token(token)
             .await?
             .filter(|t| t.kind == TokenKind::Request && t.app.as_ref() == Some(app))
             .ok_or(AuthError::UnknownToken)?;
         let now = self.now();
-        if t.is_expired(now) {
+        // Used up whatever the outcome: expired and unapproved tokens are deleted here,
+        // approved ones by the exchange itself (which also eats a wrong verifier).
+        if !t.is_valid_at(now) {
+            tokens.revoke_token(token).await?;
             return Err(AuthError::TokenExpired);
         }
-        let approved = t.verifier.as_ref().is_some_and(|v| v.matches(verifier));
-        let (true, Some(user)) = (approved, t.user.clone()) else {
+        if t.verifier.is_none() {
+            tokens.revoke_token(token).await?;
+            return Err(AuthError::BadVerifier);
+        }
+        let t = tokens
+            .consume_verifier(token, verifier, now)
+            .await?
+            .ok_or(AuthError::BadVerifier)?;
+        let Some(user) = t.account.clone() else {
             return Err(AuthError::BadVerifier);
         };
         let mut access = self.template(
-            TokenKind::Rest,
-            now.plus(self.config.lifetimes.rest_token_lifetime()),
+            TokenKind::AccessRest,
+            now.saturating_add(self.config.lifetimes.rest_token_lifetime()),
         );
         access.app = t.app;
-        access.user = Some(user.clone());
+        access.account = Some(user.clone());
         access.record = t.record;
         let access = self.mint(access).await?;
         Ok(TokenCredentials {
             token: access.token,
-            secret: access.secret,
+            secret: Secret::new(access.secret),
             record: access.record,
             user,
             expires_at: access.expires_at,
@@ -296,7 +319,7 @@ impl Provider {
     }
 }
 
-fn record_target(t: &TokenRecord) -> Target {
+fn record_target(t: &OAuthToken) -> Target {
     match &t.record {
         Some(r) => Target::new().with_record(r.clone()),
         None => Target::new(),

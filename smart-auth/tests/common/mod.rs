@@ -3,13 +3,13 @@
 #![allow(dead_code, unreachable_pub)]
 
 use oauth1_request as oauth;
-use smart_auth::memory::MemoryDirectory;
+use smart_auth::directory::{MemoryDirectory, RecordRegistry};
 use smart_auth::nonce::{MemoryNonceStore, NonceLimits};
 use smart_auth::oauth::{Request, VerifierConfig};
 use smart_auth::password::PasswordConfig;
 use smart_auth::{
     AuthError, Authenticated, Clock, MachineCredential, ManualClock, OsRandom, Provider,
-    ProviderConfig, Secret, Stores, UnixTime,
+    ProviderConfig, Secret, Stores, Timestamp,
 };
 use smart_core::RecordId;
 use smart_core::manifest::{AppManifest, AppMode, Scope};
@@ -20,7 +20,7 @@ use std::time::Duration;
 
 pub const API: &str = "https://ehr.example.org/api";
 pub const FORM: &str = "application/x-www-form-urlencoded";
-pub const T0: u64 = 1_700_000_000;
+pub const T0: i64 = 1_700_000_000;
 
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
@@ -121,10 +121,10 @@ impl World {
     /// A container with records 1, 2 and 3, whose node started at T0; the clock then
     /// shows T0 + 1000.
     pub fn new() -> Self {
-        let clock = Arc::new(ManualClock::new(UnixTime::from_secs(T0)));
+        let clock = Arc::new(ManualClock::new(Timestamp::from_unix_secs(T0)));
         let dir = Arc::new(MemoryDirectory::new());
         for r in ["1", "2", "3"] {
-            dir.add_record(rid(r));
+            block_on(dir.upsert_record(&rid(r), "", Timestamp::from_unix_secs(T0))).unwrap();
         }
         let nonces = Arc::new(MemoryNonceStore::new(
             clock.as_ref(),
@@ -163,7 +163,7 @@ impl World {
     }
 
     pub fn now(&self) -> u64 {
-        self.clock.now().as_secs()
+        u64::try_from(self.clock.now().as_unix_secs()).unwrap()
     }
 
     pub fn advance(&self, secs: u64) {

@@ -4,12 +4,12 @@
 //! It also builds the deliberately wrong requests the OAuth checks need (a bad signature,
 //! a replayed header), so those are made by the same code path as the good ones.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use reqwest::Url;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap};
 use smart_auth::oauth::{HeaderSigner, SignatureMethod};
-use smart_auth::{OsRandom, Secret, SecureRandom, UnixTime};
+use smart_auth::{OsRandom, Secret, SecureRandom, Timestamp};
 use smart_core::encoding::{self, Decoding};
 
 /// An OAuth token and its secret.
@@ -157,7 +157,7 @@ impl Client {
         method: &str,
         url: &Url,
         creds: &Credentials,
-        timestamp: Option<UnixTime>,
+        timestamp: Option<Timestamp>,
     ) -> Result<String, ClientError> {
         let nonce = self.nonce()?;
         let now = timestamp.unwrap_or_else(now);
@@ -252,11 +252,8 @@ pub(crate) fn parse_url(url: &str) -> Result<Url, ClientError> {
 }
 
 /// The current time.
-pub(crate) fn now() -> UnixTime {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    UnixTime::from_secs(secs)
+pub(crate) fn now() -> Timestamp {
+    Timestamp::now()
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body (token responses).

@@ -9,12 +9,11 @@ use axum::http::Request;
 use axum::response::Response;
 use oxrdf::Graph;
 use smart_auth::provider::{LaunchCredentials, SessionGrant};
-use smart_auth::store::TokenFilter;
-use smart_auth::{AppId, AuthError, Authenticated, Secret, UnixTime, UserId};
+use smart_auth::{AppId, AuthError, Authenticated, Secret, Timestamp, UserId};
 use smart_core::RecordId;
 use smart_core::manifest::AppManifest;
 use smart_store::clinical::{RecordSearch, SearchPage, StatementQuery};
-use smart_store::directory::{AccountId, TokenKind as DirTokenKind};
+use smart_store::directory::TokenKind as DirTokenKind;
 use std::time::Instant;
 
 /// An app as the UI shows it.
@@ -44,7 +43,7 @@ pub(crate) async fn resume(
     container: &Container,
     token: &str,
     secret: &str,
-) -> Option<(Authenticated, UnixTime)> {
+) -> Option<(Authenticated, Timestamp)> {
     let provider = container.provider();
     let who = provider
         .resume_session(token, &Secret::new(secret))
@@ -53,16 +52,16 @@ pub(crate) async fn resume(
     let issued = provider
         .stores()
         .tokens
-        .token(token)
+        .find_token(token)
         .await
         .ok()
         .flatten()?
-        .issued_at;
+        .created_at;
     Some((who, issued))
 }
 
 /// The provider's clock.
-pub(crate) fn now(container: &Container) -> UnixTime {
+pub(crate) fn now(container: &Container) -> Timestamp {
     container.provider().now()
 }
 
@@ -74,8 +73,8 @@ pub(crate) async fn logout(container: &Container, who: &Authenticated) -> Result
 /// Revokes one session token (an idle or expired one found at a request).
 pub(crate) async fn revoke_session(container: &Container, token: &str) {
     let tokens = &container.provider().stores().tokens;
-    let _ = tokens.revoke_tokens(&TokenFilter::children_of(token)).await;
-    let _ = tokens.revoke_tokens(&TokenFilter::token(token)).await;
+    let _ = tokens.revoke_child_tokens(token).await;
+    let _ = tokens.revoke_token(token).await;
 }
 
 /// Changes the user's password (the current one is checked by the provider).
@@ -99,7 +98,7 @@ pub(crate) async fn revoke_all_sessions(
     user: &UserId,
     current: &str,
 ) -> Result<(), ApiError> {
-    let account = AccountId::new(user.as_str())?;
+    let account = user.clone();
     let directory = container.directory();
     directory
         .revoke_account_tokens_of_kind(&account, DirTokenKind::Session)
@@ -113,7 +112,7 @@ pub(crate) async fn revoke_all_sessions(
         .provider()
         .stores()
         .tokens
-        .revoke_tokens(&TokenFilter::token(current))
+        .revoke_token(current)
         .await
         .map_err(AuthError::from)?;
     Ok(())
@@ -133,10 +132,7 @@ pub(crate) async fn register(
 
 /// The user's display name: given and family name, or the e-mail.
 pub(crate) async fn full_name(container: &Container, user: &UserId) -> String {
-    let Ok(id) = AccountId::new(user.as_str()) else {
-        return user.as_str().to_owned();
-    };
-    match container.directory().get_account(&id).await {
+    match container.directory().get_account(user).await {
         Ok(Some(a)) => {
             let name = format!("{} {}", a.given_name, a.family_name);
             let name = name.trim();
@@ -153,7 +149,7 @@ pub(crate) async fn full_name(container: &Container, user: &UserId) -> String {
 /// Every enabled, launchable (not background) app, with whether the user chose it.
 pub(crate) async fn apps_for(container: &Container, user: &UserId) -> Result<Vec<UiApp>, ApiError> {
     let directory = container.directory();
-    let account = AccountId::new(user.as_str())?;
+    let account = user.clone();
     let chosen: Vec<String> = directory
         .enabled_apps(&account)
         .await?
@@ -179,7 +175,7 @@ pub(crate) async fn choose_app(
     app: &str,
     on: bool,
 ) -> Result<(), ApiError> {
-    let account = AccountId::new(user.as_str())?;
+    let account = user.clone();
     let app = smart_store::directory::AppId::new(app)?;
     container
         .directory()

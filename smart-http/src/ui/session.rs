@@ -119,7 +119,7 @@ impl Ui {
         let container = self.container();
         let (who, issued) = glue::resume(container, token, secret).await?;
         let ui = &container.config().ui;
-        let deadline = issued.plus(Duration::from_secs(ui.absolute_timeout_secs));
+        let deadline = issued.saturating_add(Duration::from_secs(ui.absolute_timeout_secs));
         let fresh = glue::now(container) < deadline
             && self
                 .inner

@@ -123,7 +123,7 @@ pub async fn host_under_path_prefix(w: Arc<World>) {
         .container
         .directory()
         .set_app_enabled(
-            &smart_store::directory::AccountId::new(USER).unwrap(),
+            &smart_store::directory::UserId::new(USER).unwrap(),
             &smart_store::directory::AppId::new(app::DEMO).unwrap(),
             true,
             smart_store::directory::Timestamp::now(),

@@ -213,7 +213,7 @@ impl World {
                 false,
             ),
         ];
-        let account = smart_store::directory::AccountId::new(USER).unwrap();
+        let account = smart_store::directory::UserId::new(USER).unwrap();
         for m in &apps {
             server.register_app(m).await;
             let id = smart_store::directory::AppId::new(m["id"].as_str().unwrap()).unwrap();

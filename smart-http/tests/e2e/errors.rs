@@ -264,15 +264,15 @@ async fn client_mistakes_get_the_right_status_and_a_short_message() {
     // stores a background token for this app and record that expired a second ago.
     let provider = server.container.provider();
     let now = provider.now();
-    let mut record = smart_auth::store::TokenRecord::new(
-        "expired-token-of-the-errors-test".to_owned(),
-        smart_auth::Secret::new("expired-token-secret"),
-        smart_auth::store::TokenKind::Background,
-        now.minus(Duration::from_secs(3600)),
-        now.minus(Duration::from_secs(1)),
-    );
-    record.app = Some(smart_auth::AppId::new(bg.key.as_str()).unwrap());
-    record.record = Some(smart_core::RecordId::new("99912345").unwrap());
+    let record = smart_store::directory::OAuthToken::new(
+        "expired-token-of-the-errors-test",
+        "expired-token-secret",
+        smart_store::directory::TokenKind::Background,
+        Some(smart_auth::AppId::new(bg.key.as_str()).unwrap()),
+        now.saturating_sub(Duration::from_secs(3600)),
+        now.saturating_sub(Duration::from_secs(1)),
+    )
+    .with_record(smart_core::RecordId::new("99912345").unwrap());
     provider.stores().tokens.insert_token(record).await.unwrap();
     let expired = bg.with_token("expired-token-of-the-errors-test", "expired-token-secret");
     expect_error(

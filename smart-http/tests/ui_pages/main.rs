@@ -32,7 +32,7 @@ async fn server_with(adjust: impl FnOnce(&mut smart_http::ServerConfig)) -> Test
     other["name"] = "Other app".into();
     server.register_app(&other).await;
     // Registered apps are off until a user (or the app's default) switches them on.
-    let account = smart_store::directory::AccountId::new(USER).unwrap();
+    let account = smart_store::directory::UserId::new(USER).unwrap();
     for app in [APP, OTHER_APP] {
         server
             .container

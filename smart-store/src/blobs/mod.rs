@@ -27,7 +27,7 @@ pub use sql::postgres::PgBlobs;
 #[cfg(feature = "sqlite")]
 pub use sql::sqlite::SqliteBlobs;
 
-use crate::directory::types::check_content_type;
+use crate::directory::backend::check_content_type;
 use crate::error::{StoreError, StoreResult};
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};

@@ -1,5 +1,6 @@
-//! The clinical store conformance suite: test cases written once against
-//! `dyn ClinicalStore`, for any backend, ours or a vendor's (feature `conformance`).
+//! The conformance suites (feature `conformance`): the clinical store's, test cases
+//! written once against `dyn ClinicalStore`, and the directory's ([`check_directory`],
+//! see [`directory`]), for any backend, ours or a vendor's.
 //!
 //! Two ways to run it:
 //! - [`check_clinical_store`]: the whole suite in one call from one `#[test]` (or
@@ -28,7 +29,13 @@
 //! `examples/vendor-store` shows a vendor's own store passing the suite.
 
 pub mod cases;
+pub mod directory;
 pub mod fixtures;
+
+pub use directory::{
+    DIRECTORY_CASES, DirectoryInstance, check_directory, check_directory_instances,
+    run_directory_case,
+};
 
 use std::fmt;
 use std::future::Future;

@@ -3,7 +3,7 @@
 
 use super::call::{CallAnswer, CallRequest};
 use super::{Container, ServiceError};
-use crate::directory::{AccountId, AppId, Timestamp};
+use crate::directory::{AppId, Timestamp, UserId};
 use smart_core::RecordId;
 use smart_core::catalog::HttpMethod;
 
@@ -12,7 +12,7 @@ enum Slot {
     /// A record's scratchpad (for the app of the path).
     Scratchpad(RecordId),
     /// A user's preferences (for the app of the path).
-    Preferences(AccountId),
+    Preferences(UserId),
 }
 
 impl Container {
@@ -24,7 +24,7 @@ impl Container {
     /// `GET`, `PUT` or `DELETE /users/{user_id}/apps/{smart_app_id}/preferences`.
     pub(super) async fn preferences(&self, r: &CallRequest) -> Result<CallAnswer, ServiceError> {
         let user = r.binding("user_id").unwrap_or_default();
-        let account = AccountId::new(user).map_err(|e| ServiceError::bad_request(e.to_string()))?;
+        let account = UserId::new(user).map_err(|e| ServiceError::bad_request(e.to_string()))?;
         self.app_data(r, Slot::Preferences(account)).await
     }
 

@@ -8,13 +8,14 @@ use super::config::{
     ClinicalBackend, ConfigError, ContainerConfig, DirectoryBackend, NonceBackend,
 };
 use super::{Container, ContainerError};
-use crate::auth_adapter::AuthDirectory;
 use crate::blobs::BlobStore;
 use crate::clinical::ClinicalStore;
 use crate::directory::{DirectoryConfig, DirectoryStore};
 use smart_auth::nonce::{MemoryNonceStore, NonceLimits};
 use smart_auth::oauth::VerifierConfig;
-use smart_auth::{Lifetimes, MachineCredential, Provider, ProviderConfig, Secret, SystemClock};
+use smart_auth::{
+    Lifetimes, MachineCredential, Provider, ProviderConfig, Secret, Stores, SystemClock,
+};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -221,7 +222,9 @@ pub(super) fn build_provider(
         )?);
     }
     let provider_config = builder.build()?;
-    let mut stores = AuthDirectory::new(directory).into_stores();
+    // The directory is every store of the provider; its nonce table is shared by every node
+    // on the same database (replaced below by a per-process cache when so configured).
+    let mut stores = Stores::from_shared_directory(directory.clone(), directory);
     if cache_auth_lookups {
         let cached = Arc::new(CachedAuthStores::new(
             stores.accounts.clone(),

@@ -5,7 +5,7 @@ use super::call::{CallAnswer, CallRequest};
 use super::summary::Summary;
 use super::{Container, ServiceError};
 use crate::clinical::RecordSearch;
-use crate::directory::{Account, AccountId, AccountQuery, AppId, Page};
+use crate::directory::{Account, AccountQuery, AppId, Page, UserId};
 use oxrdf::vocab::rdf;
 use oxrdf::{Graph, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use serde_json::json;
@@ -106,7 +106,7 @@ impl Container {
     pub(super) async fn get_user(&self, r: &CallRequest) -> Result<CallAnswer, ServiceError> {
         let format = r.format()?;
         let user = r.binding("user_id").unwrap_or_default();
-        let id = AccountId::new(user).map_err(|e| ServiceError::bad_request(e.to_string()))?;
+        let id = UserId::new(user).map_err(|e| ServiceError::bad_request(e.to_string()))?;
         let Some(account) = self.directory.get_account(&id).await? else {
             return Err(ServiceError::not_found(format!("no user {user}")));
         };

@@ -1,165 +1,28 @@
-//! The directory store: everything relational about a container.
+//! The directory's database backends.
 //!
-//! [`DirectoryStore`] is the union of small role traits, each usable on its own (for
-//! example by the auth crate's adapters): [`AccountStore`], [`AppStore`] (with per-account
-//! enablement), [`TokenStore`], [`ShareStore`], [`NonceStore`], [`AppDataStore`]
-//! (scratchpads and preferences), [`RecordRegistry`] and [`AuditLog`]. Every method takes
-//! `&self`, the traits are object-safe, and a store is shared as `Arc<dyn DirectoryStore>`.
+//! The directory itself (accounts, apps, tokens, shares, nonces, app data, the record
+//! registry and the launch audit: its records, its role traits and their union
+//! [`DirectoryStore`]) is defined once, in [`smart_auth::directory`], and re-exported here
+//! with the in-memory backend [`MemoryDirectory`]. This module adds the SQL backends, which
+//! implement those traits directly:
 //!
-//! Backends, all with the same semantics (one conformance suite runs on each):
-//!
-//! - [`MemoryDirectory`]: maps behind a lock, for tests and single-process demos;
 //! - `SqliteDirectory` (feature `sqlite`): a file in WAL mode with foreign keys on, or an
 //!   in-memory database;
 //! - `PgDirectory` (feature `postgres`): PostgreSQL, for several server processes.
 //!
-//! The SQL backends run their embedded migrations when they open
-//! (`migrations/sqlite`, `migrations/postgres` in this crate).
+//! They run their embedded migrations when they open (`migrations/sqlite`,
+//! `migrations/postgres` in this crate); every column is typed (times are
+//! [`Timestamp`] milliseconds, token kinds and account states their enums' stored
+//! spellings). The conformance suite (`conformance::check_directory`, feature
+//! `conformance`) runs on every backend.
 //!
-//! ```
-//! use smart_store::directory::*;
-//! use std::sync::Arc;
-//! use std::time::Duration;
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> smart_store::StoreResult<()> {
-//! let store: Arc<dyn DirectoryStore> = Arc::new(MemoryDirectory::new());
-//! let now = Timestamp::now();
-//! let alice = store
-//!     .create_account(NewAccount::new("Alice@Example.org", "Alice", "Liddell"), now)
-//!     .await?;
-//! assert_eq!(alice.id.as_str(), "alice@example.org");
-//!
-//! // A role trait on its own, e.g. for an adapter that only needs tokens.
-//! let tokens: &dyn TokenStore = store.as_ref();
-//! let session = OAuthToken::new("tok", "secret", TokenKind::Session, None, now,
-//!                               now.saturating_add(Duration::from_secs(1800)))
-//!     .with_account(alice.id.clone());
-//! tokens.insert_token(session).await?;
-//! assert!(tokens.get_token("tok", now).await?.is_some());
-//! let later = now.saturating_add(Duration::from_secs(1800));
-//! assert!(tokens.get_token("tok", later).await?.is_none(), "expired at its expiry time");
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Tables
-//!
-//! | table | key | holds |
-//! | --- | --- | --- |
-//! | `accounts` | `id` (lower-cased e-mail) | profile, password hash (PHC string), state, login counters; lower-cased name keys for search |
-//! | `apps` | `id` (manifest id = consumer key) | manifest JSON, consumer secret, mode, `enabled_by_default` |
-//! | `account_apps` | (`account_id`, `app_id`) | a user's own on/off choice for an app |
-//! | `password_resets` | `digest` (hex SHA-256 of the code) | account, `expires_at` |
-//! | `oauth_tokens` | `token` | secret, kind, app, account, record, verifier, callback, `created_at`, `expires_at` |
-//! | `shares` | (`account_id`, `record_id`, `app_id`) | approvals; `record_id` is `''` for container scope |
-//! | `oauth_nonces` | (`consumer`, `token`, `nonce`, `request_ts`) | nonces seen inside the window |
-//! | `scratchpads` | (`record_id`, `app_id`) | body, MIME type, `updated_at` |
-//! | `preferences` | (`account_id`, `app_id`) | body, MIME type, `updated_at` |
-//! | `records` | `id` | label |
-//! | `launch_audit` | sequence number | time, account, app, record, kind |
-//! | `documents` | (`record_id`, `file_name`) | document blobs ([`crate::blobs`]) |
-//!
-//! Tokens, shares, enablement, scratchpads and preferences refer to their app (and
-//! account) with `ON DELETE CASCADE`, so deleting an app or account removes what belongs
-//! to it in one statement. Records are referred to by id only: the clinical store owns
-//! records, and [`RecordRegistry::delete_record`] removes what is bound to one explicitly.
-//! Registering an app again is an upsert of its own row: nothing that refers to it is
-//! touched, and its consumer secret is kept unless the caller asks to rotate it.
-//!
-//! Secrets: the store keeps password hashes computed by the caller (PHC strings), never
-//! passwords. Consumer and token secrets are kept in whatever form the caller passes them:
-//! HMAC-SHA1 signing needs the secret itself, so a deployment that wants them encrypted at
-//! rest encrypts them before storing. Verifiers are compared in constant time, and token
-//! values never appear in error messages.
-//!
-//! Timestamps are milliseconds since the Unix epoch ([`Timestamp`]), stored as 64-bit
-//! integers. No method reads the clock: the current time is an argument.
-//!
-//! # Why every token has an expiry
-//!
-//! The original container stored expiry times but never checked them, and nothing ran its
-//! cleanup, so every token lived for ever. Here `expires_at` is required (and must be after
-//! `created_at`), every lookup compares it with the caller's `now` (a token is valid
-//! strictly before `expires_at`), and [`TokenStore::cleanup_expired`] only reclaims space.
-//! Request tokens are consumed when exchanged; revocation by token, app, account or grant
-//! deletes the rows.
-//!
-//! # Keeping the tables small
-//!
-//! Nothing grows without bound if a periodic job calls [`TokenStore::cleanup_expired`]
-//! (every token expires, including abandoned request tokens),
-//! [`NonceStore::purge_older_than`] with `now - window`, and
-//! [`AuditLog::purge_launches_before`] with the audit retention. Lookups never depend on
-//! these jobs having run.
-//!
-//! # Nonces across several server processes
-//!
-//! The replay guard is the primary key of `oauth_nonces`: [`NonceStore::check_and_insert`]
-//! is one `INSERT … ON CONFLICT DO NOTHING`, and the nonce is fresh exactly when a row was
-//! inserted. Every process of a deployment that points at the same PostgreSQL database
-//! therefore shares one nonce cache, and two processes receiving the same request at once
-//! cannot both accept it. Requests whose timestamp is outside the window are refused
-//! without being stored, so the table holds at most one window's worth of nonces once
-//! [`NonceStore::purge_older_than`] runs regularly with `now - window`. [`MemoryDirectory`]
-//! guards one process only.
+//! See [`smart_auth::directory`] for the tables, the expiry rules and the nonce guard.
 
-mod accounts;
-mod app_data;
-mod apps;
-mod memory;
-mod nonces;
-mod records;
-mod shares;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) mod sql;
-mod tokens;
-pub(crate) mod types;
 
-pub use accounts::{
-    Account, AccountQuery, AccountState, AccountStore, AccountUpdate, NewAccount, ResetTicket,
-};
-pub use app_data::{AppData, AppDataStore};
-pub use apps::{App, AppStore, NewApp, SecretPolicy};
-pub use memory::MemoryDirectory;
-pub use nonces::NonceStore;
-pub use records::{AuditLog, LaunchEvent, LaunchKind, RecordEntry, RecordRegistry};
-pub use shares::{Share, ShareStore};
-/// The directory's former name for [`UserId`] (the same type, validated once, in
-/// smart-auth).
-pub use smart_auth::UserId as AccountId;
+pub use smart_auth::directory::*;
 #[cfg(feature = "postgres")]
 pub use sql::postgres::PgDirectory;
 #[cfg(feature = "sqlite")]
 pub use sql::sqlite::SqliteDirectory;
-pub use tokens::{OAuthToken, TokenKind, TokenStore};
-pub use types::{AppId, DirectoryConfig, Page, Paged, Timestamp, UserId};
-
-/// Everything relational a container stores: the union of the role traits, implemented by
-/// every type that implements them all.
-pub trait DirectoryStore:
-    AccountStore
-    + AppStore
-    + TokenStore
-    + ShareStore
-    + NonceStore
-    + AppDataStore
-    + RecordRegistry
-    + AuditLog
-{
-}
-
-impl<T> DirectoryStore for T where
-    T: AccountStore
-        + AppStore
-        + TokenStore
-        + ShareStore
-        + NonceStore
-        + AppDataStore
-        + RecordRegistry
-        + AuditLog
-        + ?Sized
-{
-}
-
-fn _object_safe(_: &dyn DirectoryStore) {}

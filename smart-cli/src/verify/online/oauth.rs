@@ -82,9 +82,9 @@ impl<W: Write> Ctx<'_, W> {
         }
 
         // A stale timestamp (two days old).
-        let stale = smart_auth::UnixTime::from_secs(
+        let stale = smart_auth::Timestamp::from_unix_secs(
             crate::verify::client::now()
-                .as_secs()
+                .as_unix_secs()
                 .saturating_sub(2 * 24 * 3600),
         );
         match self.client.sign("GET", &parsed, &good, Some(stale)) {

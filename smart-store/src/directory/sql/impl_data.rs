@@ -2,9 +2,9 @@
 //! backend; included like `impl_directory.rs`.
 
 use super::{Db, Store};
-use crate::directory::app_data::{check_app_data, preferences_name, scratchpad_name};
-use crate::directory::apps::app_not_found;
-use crate::directory::records::check_label;
+use crate::directory::backend::app_not_found;
+use crate::directory::backend::check_label;
+use crate::directory::backend::{check_app_data, preferences_name, scratchpad_name};
 use crate::directory::sql::rows::{AppDataRow, LaunchRow, RecordRow, convert_all};
 use crate::directory::sql::{db_error, is_foreign_key_violation, limit_plus_one, offset};
 use crate::directory::*;

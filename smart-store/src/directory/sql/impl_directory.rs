@@ -4,20 +4,21 @@
 //! both.
 
 use super::{Db, Store};
-use crate::directory::accounts::{account_exists, account_not_found};
-use crate::directory::apps::app_not_found;
-use crate::directory::nonces::{check_nonce_key, in_window};
+use crate::directory::backend::app_not_found;
+use crate::directory::backend::{account_exists, account_not_found};
+use crate::directory::backend::{authorize_refusal, token_exists};
+use crate::directory::backend::{check_nonce_key, in_window};
+use crate::directory::backend::{check_opaque, constant_time_eq, search_key};
 use crate::directory::sql::rows::{
     AccountRow, AppRow, ShareRow, TokenRow, convert_all, record_key, stored_account_id,
 };
 use crate::directory::sql::{
     db_error, is_foreign_key_violation, is_unique_violation, limit_plus_one, offset,
 };
-use crate::directory::tokens::{authorize_refusal, token_exists};
-use crate::directory::types::{check_opaque, constant_time_eq, search_key};
 use crate::directory::*;
 use crate::error::{StoreError, StoreResult};
 use async_trait::async_trait;
+use smart_auth::nonce::{NonceKey, NonceOutcome};
 use smart_core::encoding::hex_lower as lower_hex;
 use smart_core::ids::RecordId;
 use sqlx::{query, query_as};
@@ -168,7 +169,7 @@ impl AccountStore for Store {
         )
         .bind(lower_hex(&ticket.digest))
         .bind(id.as_str())
-        .bind(unix_millis(ticket.expires_at))
+        .bind(ticket.expires_at.as_unix_millis())
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -193,9 +194,7 @@ impl AccountStore for Store {
             Ok(ResetTicket::new(
                 *digest,
                 stored_account_id(&account)?,
-                smart_auth::UnixTime::from_secs(
-                    u64::try_from(expires.div_euclid(1000)).unwrap_or(0),
-                ),
+                Timestamp::from_unix_millis(expires),
             ))
         })
         .transpose()
@@ -413,10 +412,9 @@ impl TokenStore for Store {
         }
     }
 
-    async fn get_token(&self, token: &str, now: Timestamp) -> StoreResult<Option<OAuthToken>> {
-        query_as::<Db, TokenRow>("SELECT * FROM oauth_tokens WHERE token = $1 AND expires_at > $2")
+    async fn find_token(&self, token: &str) -> StoreResult<Option<OAuthToken>> {
+        query_as::<Db, TokenRow>("SELECT * FROM oauth_tokens WHERE token = $1")
             .bind(token)
-            .bind(now.as_unix_millis())
             .fetch_optional(&self.pool)
             .await
             .map_err(|e| db_error(e, "reading a token"))?
@@ -675,17 +673,21 @@ impl ShareStore for Store {
 
 #[async_trait]
 impl NonceStore for Store {
-    async fn check_and_insert(
+    async fn check_and_remember(
         &self,
-        consumer: &str,
-        token: Option<&str>,
-        nonce: &str,
-        timestamp: Timestamp,
+        key: &NonceKey,
         now: Timestamp,
-    ) -> StoreResult<bool> {
+        _keep_until: Timestamp,
+    ) -> StoreResult<NonceOutcome> {
+        let (consumer, token, nonce, timestamp) = (
+            &key.consumer,
+            key.token.as_deref(),
+            &key.nonce,
+            key.timestamp,
+        );
         check_nonce_key(consumer, token, nonce)?;
         if !in_window(timestamp, now, self.config.nonce_window) {
-            return Ok(false);
+            return Ok(NonceOutcome::Replayed);
         }
         let done = query::<Db>(
             "INSERT INTO oauth_nonces (consumer, token, nonce, request_ts, seen_at) \
@@ -699,7 +701,7 @@ impl NonceStore for Store {
         .execute(&self.pool)
         .await
         .map_err(|e| db_error(e, format!("checking a nonce of consumer {consumer}")))?;
-        Ok(done.rows_affected() == 1)
+        Ok(NonceOutcome::fresh_if(done.rows_affected() == 1))
     }
 
     async fn purge_older_than(&self, cutoff: Timestamp) -> StoreResult<u64> {
@@ -710,11 +712,4 @@ impl NonceStore for Store {
             .map_err(|e| db_error(e, "purging nonces"))?;
         Ok(done.rows_affected())
     }
-}
-
-/// Seconds since the epoch as the stored milliseconds.
-fn unix_millis(t: smart_auth::UnixTime) -> i64 {
-    i64::try_from(t.as_secs())
-        .unwrap_or(i64::MAX / 1000)
-        .saturating_mul(1000)
 }

@@ -1,14 +1,15 @@
 //! Apps (registered from their manifests) and which accounts have them switched on.
 
 use super::types::{AppId, Timestamp, UserId, check_opaque};
-use crate::error::{StoreError, StoreResult};
+use super::{StoreError, StoreResult};
 use async_trait::async_trait;
 use smart_core::manifest::{AppManifest, AppMode};
 use std::fmt;
 
 /// A registered app.
+// Every backend builds these (smart-store\'s SQL rows, a vendor\'s own store).
+#[allow(clippy::exhaustive_structs)]
 #[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct App {
     /// The manifest id, which is also the OAuth consumer key.
     pub id: AppId,
@@ -92,7 +93,7 @@ impl NewApp {
     /// Checks the fields, derives the id, and serializes the manifest, refusing one that
     /// would not read back as the same manifest (so that a stored manifest is never
     /// reported as corrupt later).
-    pub(crate) fn validate(&self) -> StoreResult<(AppId, String)> {
+    pub fn validate(&self) -> StoreResult<(AppId, String)> {
         let id = AppId::new(&self.manifest.id)?;
         check_opaque(
             &format!("app {id}: consumer secret"),
@@ -163,6 +164,6 @@ pub trait AppStore: Send + Sync + fmt::Debug {
 }
 
 /// The error for an app that does not exist.
-pub(crate) fn app_not_found(id: &AppId) -> StoreError {
+pub fn app_not_found(id: &AppId) -> StoreError {
     StoreError::not_found(format!("app {id} is not registered"))
 }

@@ -1,6 +1,7 @@
 //! [`MemoryDirectory`]: the directory in process memory, with the same semantics as the SQL
 //! backends (uniqueness, cascades, expiry, atomic single-use operations).
 
+use super::StoreResult;
 use super::accounts::{account_exists, account_not_found};
 use super::app_data::{check_app_data, preferences_name, scratchpad_name};
 use super::apps::app_not_found;
@@ -9,7 +10,7 @@ use super::records::check_label;
 use super::tokens::{authorize_refusal, token_exists};
 use super::types::{constant_time_eq, search_key};
 use super::*;
-use crate::error::StoreResult;
+use crate::nonce::{NonceKey, NonceOutcome};
 use async_trait::async_trait;
 use smart_core::ids::RecordId;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -22,7 +23,7 @@ pub struct MemoryDirectory {
     state: Mutex<State>,
 }
 
-type NonceKey = (String, String, String, Timestamp);
+type NonceEntry = (String, String, String, Timestamp);
 
 #[derive(Debug, Default)]
 struct State {
@@ -31,7 +32,7 @@ struct State {
     enablement: BTreeMap<(UserId, AppId), bool>,
     tokens: HashMap<String, OAuthToken>,
     shares: BTreeMap<(UserId, Option<RecordId>, AppId), Share>,
-    nonces: HashSet<NonceKey>,
+    nonces: HashSet<NonceEntry>,
     scratchpads: BTreeMap<(RecordId, AppId), AppData>,
     preferences: BTreeMap<(UserId, AppId), AppData>,
     records: BTreeMap<RecordId, RecordEntry>,
@@ -51,6 +52,11 @@ impl MemoryDirectory {
             config,
             state: Mutex::default(),
         }
+    }
+
+    /// How many tokens are stored, expired ones included (for tests of housekeeping).
+    pub fn token_count(&self) -> usize {
+        self.state().tokens.len()
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -385,13 +391,8 @@ impl TokenStore for MemoryDirectory {
         Ok(token)
     }
 
-    async fn get_token(&self, token: &str, now: Timestamp) -> StoreResult<Option<OAuthToken>> {
-        Ok(self
-            .state()
-            .tokens
-            .get(token)
-            .filter(|t| t.is_valid_at(now))
-            .cloned())
+    async fn find_token(&self, token: &str) -> StoreResult<Option<OAuthToken>> {
+        Ok(self.state().tokens.get(token).cloned())
     }
 
     async fn authorize_request_token(
@@ -583,17 +584,21 @@ impl ShareStore for MemoryDirectory {
 
 #[async_trait]
 impl NonceStore for MemoryDirectory {
-    async fn check_and_insert(
+    async fn check_and_remember(
         &self,
-        consumer: &str,
-        token: Option<&str>,
-        nonce: &str,
-        timestamp: Timestamp,
+        key: &NonceKey,
         now: Timestamp,
-    ) -> StoreResult<bool> {
+        _keep_until: Timestamp,
+    ) -> StoreResult<NonceOutcome> {
+        let (consumer, token, nonce, timestamp) = (
+            &key.consumer,
+            key.token.as_deref(),
+            &key.nonce,
+            key.timestamp,
+        );
         check_nonce_key(consumer, token, nonce)?;
         if !in_window(timestamp, now, self.config.nonce_window) {
-            return Ok(false);
+            return Ok(NonceOutcome::Replayed);
         }
         let key = (
             consumer.to_owned(),
@@ -601,7 +606,7 @@ impl NonceStore for MemoryDirectory {
             nonce.to_owned(),
             timestamp,
         );
-        Ok(self.state().nonces.insert(key))
+        Ok(NonceOutcome::fresh_if(self.state().nonces.insert(key)))
     }
 
     async fn purge_older_than(&self, cutoff: Timestamp) -> StoreResult<u64> {

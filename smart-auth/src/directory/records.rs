@@ -1,15 +1,16 @@
 //! The records registry (the relational trace of each patient record) and the launch
 //! audit log.
 
+use super::StoreResult;
 use super::types::{AppId, Page, Paged, Timestamp, UserId, check_text};
-use crate::error::StoreResult;
 use async_trait::async_trait;
 use smart_core::ids::RecordId;
 use std::fmt;
 
 /// A registered record.
+// Every backend builds these (smart-store\'s SQL rows, a vendor\'s own store).
+#[allow(clippy::exhaustive_structs)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct RecordEntry {
     /// The record id.
     pub id: RecordId,
@@ -44,10 +45,30 @@ pub trait RecordRegistry: Send + Sync + fmt::Debug {
     /// Removes the record from the registry and, in the same transaction, deletes every
     /// token, share and scratchpad bound to it. Returns whether it was registered.
     async fn delete_record(&self, id: &RecordId) -> StoreResult<bool>;
+
+    /// The first registered record in id order after `after` (which need not be
+    /// registered itself; `None`: the very first). Background apps walk the records with
+    /// it. The default pages through [`RecordRegistry::list_records`]; a backend may
+    /// answer it in one query.
+    async fn record_after(&self, after: Option<&RecordId>) -> StoreResult<Option<RecordId>> {
+        let mut page = Some(Page::first(Page::MAX_LIMIT));
+        while let Some(p) = page {
+            let listed = self.list_records(p).await?;
+            if let Some(r) = listed
+                .items
+                .into_iter()
+                .find(|r| after.is_none_or(|a| &r.id > a))
+            {
+                return Ok(Some(r.id));
+            }
+            page = listed.next;
+        }
+        Ok(None)
+    }
 }
 
 /// Checks a record label.
-pub(crate) fn check_label(id: &RecordId, label: &str) -> StoreResult<()> {
+pub fn check_label(id: &RecordId, label: &str) -> StoreResult<()> {
     check_text(&format!("record {id}: label"), label, 300)
 }
 

@@ -1,6 +1,5 @@
 //! Scratchpads and preferences: bytes and MIME types kept exactly, scoping, limits.
 
-use super::harness::Harness;
 use super::*;
 
 /// Every byte value, including invalid UTF-8.
@@ -109,7 +108,7 @@ pub(crate) async fn size_limit_and_content_type_are_enforced(h: &mut Harness) {
     let app = make_app(s, "a@apps").await.id;
     let who = make_account(s, "u@x.org").await.id;
     let r = record("1");
-    let limit = smart_store::directory::DirectoryConfig::default().max_app_data_bytes;
+    let limit = crate::directory::DirectoryConfig::default().max_app_data_bytes;
     let at_limit = vec![0xA5u8; limit];
     let stored = s
         .put_scratchpad(&r, &app, "application/octet-stream", &at_limit, T0)

@@ -1,16 +1,90 @@
 //! Accounts: the people who log in to the container.
 
 use super::types::{Page, Paged, Timestamp, UserId, check_opaque, check_text};
-use crate::error::{StoreError, StoreResult};
+use super::{StoreError, StoreResult};
 use async_trait::async_trait;
 use smart_core::RecordId;
 use std::fmt;
 
-pub use smart_auth::store::{AccountState, ResetTicket};
+/// An account's administrative state (one enum for the provider and every directory
+/// backend; stored as [`AccountState::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AccountState {
+    /// Created but without a password yet.
+    Uninitialized,
+    /// May log in.
+    Active,
+    /// Disabled by an administrator. Only an administrator re-enables it; login throttling
+    /// never does.
+    Disabled,
+    /// Locked by a directory's own failed-login counter (smart-store's
+    /// `record_login_failure`); only an explicit update unlocks it. The provider treats it
+    /// as disabled (its own lockout is time-based and never changes the state).
+    Locked,
+    /// Retired for good.
+    Retired,
+}
+
+impl AccountState {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Uninitialized => "uninitialized",
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Locked => "locked",
+            Self::Retired => "retired",
+        }
+    }
+
+    /// Reads the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "uninitialized" => Self::Uninitialized,
+            "active" => Self::Active,
+            "disabled" => Self::Disabled,
+            "locked" => Self::Locked,
+            "retired" => Self::Retired,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for AccountState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A pending password reset: the SHA-256 digest of the code sent to the user (the code
+/// itself is never stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResetTicket {
+    /// SHA-256 of the reset code.
+    pub digest: [u8; 32],
+    /// Whose password.
+    pub user: UserId,
+    /// When the code stops working.
+    pub expires_at: Timestamp,
+}
+
+impl ResetTicket {
+    /// A ticket.
+    pub fn new(digest: [u8; 32], user: UserId, expires_at: Timestamp) -> Self {
+        Self {
+            digest,
+            user,
+            expires_at,
+        }
+    }
+}
 
 /// A stored account.
+// Every backend builds these (smart-store\'s SQL rows, a vendor\'s own store).
+#[allow(clippy::exhaustive_structs)]
 #[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Account {
     /// The lower-cased e-mail address: unique, case-insensitively.
     pub id: UserId,
@@ -156,7 +230,7 @@ impl NewAccount {
     }
 
     /// Checks every field and derives the id.
-    pub(crate) fn validate(&self) -> StoreResult<UserId> {
+    pub fn validate(&self) -> StoreResult<UserId> {
         let id = UserId::new(&self.email)?;
         check_profile(
             &id,
@@ -311,7 +385,7 @@ impl AccountUpdate {
     }
 
     /// Checks every field that is set.
-    pub(crate) fn validate(&self, id: &UserId) -> StoreResult<()> {
+    pub fn validate(&self, id: &UserId) -> StoreResult<()> {
         check_profile(
             id,
             self.given_name.as_deref(),
@@ -353,7 +427,7 @@ impl AccountQuery {
     }
 
     /// The lower-cased prefixes (given, family), empty for "any".
-    pub(crate) fn keys(&self) -> StoreResult<(String, String)> {
+    pub fn keys(&self) -> StoreResult<(String, String)> {
         let key = |what: &str, p: &Option<String>| -> StoreResult<String> {
             let p = p.as_deref().unwrap_or("");
             check_text(what, p, MAX_NAME)?;
@@ -426,11 +500,11 @@ pub trait AccountStore: Send + Sync + fmt::Debug {
 }
 
 /// The error for an account that does not exist.
-pub(crate) fn account_not_found(id: &UserId) -> StoreError {
+pub fn account_not_found(id: &UserId) -> StoreError {
     StoreError::not_found(format!("account {id} does not exist"))
 }
 
 /// The error for an account that exists already.
-pub(crate) fn account_exists(id: &UserId) -> StoreError {
+pub fn account_exists(id: &UserId) -> StoreError {
     StoreError::conflict(format!("account {id} already exists"))
 }

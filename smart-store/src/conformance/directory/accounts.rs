@@ -1,10 +1,7 @@
 //! Accounts: uniqueness, Unicode, updates, search, login bookkeeping, cascades.
 
-use super::harness::Harness;
 use super::*;
-use smart_store::directory::{
-    AccountQuery, AccountState, AccountUpdate, OAuthToken, Page, TokenKind,
-};
+use crate::directory::{AccountQuery, AccountState, AccountUpdate, OAuthToken, Page, TokenKind};
 
 pub(crate) async fn create_and_get_keep_every_field(h: &mut Harness) {
     let s = h.store();
@@ -366,12 +363,12 @@ pub(crate) async fn malformed_input_is_invalid(h: &mut Harness) {
 }
 
 pub(crate) async fn reset_tickets_are_single_use_and_one_per_account(h: &mut Harness) {
-    use smart_auth::UnixTime;
-    use smart_store::directory::ResetTicket;
+    use crate::directory::ResetTicket;
+    use smart_auth::Timestamp;
     let s = h.store();
     let dana = make_account(s, "dana@example.org").await.id;
     let erin = make_account(s, "erin@example.org").await.id;
-    let until = UnixTime::from_secs(1_700_003_600);
+    let until = Timestamp::from_unix_secs(1_700_003_600);
     s.put_reset_ticket(ResetTicket::new([1; 32], dana.clone(), until))
         .await
         .unwrap();

@@ -1,9 +1,8 @@
 //! Apps: registration, re-registration, deletion cascades, enablement.
 
-use super::harness::Harness;
 use super::*;
+use crate::directory::{LaunchEvent, LaunchKind, OAuthToken, TokenKind};
 use smart_core::manifest::AppMode;
-use smart_store::directory::{LaunchEvent, LaunchKind, OAuthToken, TokenKind};
 
 pub(crate) async fn register_and_read_back(h: &mut Harness) {
     let s = h.store();

@@ -1,15 +1,16 @@
 //! Shares: a user's approval that an app may access a record on their behalf.
 
+use super::StoreResult;
 use super::types::{AppId, Timestamp, UserId};
-use crate::error::StoreResult;
 use async_trait::async_trait;
 use smart_core::ids::RecordId;
 use std::fmt;
 
 /// A stored approval: `account` allowed `app` to access `record` (or, with no record, the
 /// container as a whole).
+// Every backend builds these (smart-store\'s SQL rows, a vendor\'s own store).
+#[allow(clippy::exhaustive_structs)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Share {
     /// Who approved.
     pub account: UserId,

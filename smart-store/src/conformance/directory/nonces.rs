@@ -1,6 +1,5 @@
 //! Nonces: each (consumer, token, nonce, timestamp) at most once inside the window.
 
-use super::harness::Harness;
 use super::*;
 use std::sync::Arc;
 use tokio::sync::Barrier;

@@ -1,94 +1,14 @@
-//! Values shared by every part of the directory: time, identifiers, paging, limits, and
+//! Values shared by every part of the directory: identifiers, paging, limits, and
 //! the input checks that every backend applies in the same way.
 
-use crate::error::{StoreError, StoreResult};
-pub use smart_auth::{AppId, UserId};
-use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-/// A point in time: milliseconds since the Unix epoch (UTC).
-///
-/// Every method that depends on the clock takes the current time as a `Timestamp` argument
-/// instead of reading the clock itself, so that callers (and tests) decide what "now" is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp(i64);
-
-impl Timestamp {
-    /// The Unix epoch.
-    pub const EPOCH: Self = Self(0);
-
-    /// The time `millis` milliseconds after the Unix epoch (negative: before it).
-    pub const fn from_unix_millis(millis: i64) -> Self {
-        Self(millis)
-    }
-
-    /// The time `secs` seconds after the Unix epoch, saturating at the representable range.
-    pub const fn from_unix_secs(secs: i64) -> Self {
-        Self(secs.saturating_mul(1000))
-    }
-
-    /// Milliseconds since the Unix epoch.
-    pub const fn as_unix_millis(self) -> i64 {
-        self.0
-    }
-
-    /// The current time from the system clock.
-    pub fn now() -> Self {
-        Self::from_system_time(SystemTime::now())
-    }
-
-    /// Converts a [`SystemTime`], saturating far outside the representable range.
-    pub fn from_system_time(time: SystemTime) -> Self {
-        match time.duration_since(UNIX_EPOCH) {
-            Ok(after) => Self(i64::try_from(after.as_millis()).unwrap_or(i64::MAX)),
-            Err(before) => Self(
-                i64::try_from(before.duration().as_millis())
-                    .map(i64::wrapping_neg)
-                    .unwrap_or(i64::MIN),
-            ),
-        }
-    }
-
-    /// This time as a [`SystemTime`], or `None` if the platform cannot represent it.
-    pub fn to_system_time(self) -> Option<SystemTime> {
-        let magnitude = Duration::from_millis(self.0.unsigned_abs());
-        if self.0 >= 0 {
-            UNIX_EPOCH.checked_add(magnitude)
-        } else {
-            UNIX_EPOCH.checked_sub(magnitude)
-        }
-    }
-
-    /// This time plus `d`, saturating.
-    pub fn saturating_add(self, d: Duration) -> Self {
-        Self(self.0.saturating_add(duration_millis(d)))
-    }
-
-    /// This time minus `d`, saturating.
-    pub fn saturating_sub(self, d: Duration) -> Self {
-        Self(self.0.saturating_sub(duration_millis(d)))
-    }
-}
-
-fn duration_millis(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
-impl From<SystemTime> for Timestamp {
-    fn from(time: SystemTime) -> Self {
-        Self::from_system_time(time)
-    }
-}
-
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}ms", self.0)
-    }
-}
+use super::{StoreError, StoreResult};
+pub use crate::principal::{AppId, UserId};
+pub use crate::time::Timestamp;
+use std::time::Duration;
 
 /// Checks a free-text field: at most `max_chars` characters and no control characters
 /// other than tab. Empty is allowed.
-pub(crate) fn check_text(what: &str, value: &str, max_chars: usize) -> StoreResult<()> {
+pub fn check_text(what: &str, value: &str, max_chars: usize) -> StoreResult<()> {
     if value.chars().count() > max_chars {
         return Err(StoreError::invalid(format!(
             "{what} is longer than {max_chars} characters"
@@ -103,7 +23,7 @@ pub(crate) fn check_text(what: &str, value: &str, max_chars: usize) -> StoreResu
 }
 
 /// Checks an opaque secret or token value: 1 to `max_chars` printable ASCII characters.
-pub(crate) fn check_opaque(what: &str, value: &str, max_chars: usize) -> StoreResult<()> {
+pub fn check_opaque(what: &str, value: &str, max_chars: usize) -> StoreResult<()> {
     if value.is_empty() {
         return Err(StoreError::invalid(format!("{what} is empty")));
     }
@@ -123,7 +43,7 @@ pub(crate) fn check_opaque(what: &str, value: &str, max_chars: usize) -> StoreRe
 /// Checks a MIME type as stored with app data and documents: `type/subtype`, printable
 /// ASCII without spaces, at most 255 characters. Parameters (after `;`) are refused: the
 /// caller strips them.
-pub(crate) fn check_content_type(what: &str, value: &str) -> StoreResult<()> {
+pub fn check_content_type(what: &str, value: &str) -> StoreResult<()> {
     let well_formed = !value.is_empty()
         && value.len() <= 255
         && value
@@ -142,7 +62,7 @@ pub(crate) fn check_content_type(what: &str, value: &str) -> StoreResult<()> {
 }
 
 /// The case-insensitive search key of a name.
-pub(crate) fn search_key(name: &str) -> String {
+pub fn search_key(name: &str) -> String {
     name.to_lowercase()
 }
 
@@ -196,7 +116,7 @@ pub struct Paged<T> {
 impl<T> Paged<T> {
     /// Builds a page from up to `limit + 1` fetched items: the extra item only tells that
     /// there is a next page.
-    pub(crate) fn from_overfetch(mut items: Vec<T>, page: Page) -> Self {
+    pub fn from_overfetch(mut items: Vec<T>, page: Page) -> Self {
         let limit = page.effective_limit() as usize;
         let next = if items.len() > limit {
             items.truncate(limit);
@@ -213,7 +133,7 @@ impl<T> Paged<T> {
 #[non_exhaustive]
 pub struct DirectoryConfig {
     /// The largest scratchpad or preferences body accepted, in bytes (default 1 MiB).
-    /// Larger bodies are refused with [`ErrorKind::Invalid`](crate::ErrorKind::Invalid).
+    /// Larger bodies are refused with [`ErrorKind::Invalid`](crate::error::StorageErrorKind::Invalid).
     pub max_app_data_bytes: usize,
     /// How far an OAuth request timestamp may lie from the current time, either way, for
     /// its nonce to be accepted (default 5 minutes).
@@ -244,7 +164,7 @@ impl Default for DirectoryConfig {
 }
 
 /// Compares two secrets in time that depends only on their lengths.
-pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -255,22 +175,6 @@ pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_round_trip_through_system_time() {
-        let t = Timestamp::from_unix_millis(1_700_000_000_123);
-        assert_eq!(Timestamp::from_system_time(t.to_system_time().unwrap()), t);
-        let before = Timestamp::from_unix_millis(-5_000);
-        assert_eq!(Timestamp::from(before.to_system_time().unwrap()), before);
-        assert_eq!(
-            Timestamp::from_unix_secs(i64::MAX).as_unix_millis(),
-            i64::MAX
-        );
-        assert_eq!(
-            t.saturating_add(Duration::from_secs(1)).as_unix_millis(),
-            1_700_000_001_123
-        );
-    }
 
     #[test]
     fn ids_are_checked_once_at_construction_and_refusals_are_invalid() {
@@ -285,7 +189,7 @@ mod tests {
         );
         for bad in ["", "a b@x", "a/b", "a\u{0}b"] {
             let e = StoreError::from(UserId::new(bad).unwrap_err());
-            assert_eq!(e.kind(), crate::ErrorKind::Invalid, "{bad:?}");
+            assert_eq!(e.kind(), crate::error::StorageErrorKind::Invalid, "{bad:?}");
         }
         assert!(UserId::new("x".repeat(255)).is_err());
         assert!(AppId::new("a b").is_err());

@@ -1,8 +1,7 @@
 //! Shares: idempotent grants, listing order, revocation with the grant's tokens.
 
-use super::harness::Harness;
 use super::*;
-use smart_store::directory::{OAuthToken, TokenKind};
+use crate::directory::{OAuthToken, TokenKind};
 
 pub(crate) async fn grant_is_idempotent_and_listed_in_order(h: &mut Harness) {
     let s = h.store();

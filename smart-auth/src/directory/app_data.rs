@@ -2,14 +2,15 @@
 //! with a MIME type.
 
 use super::types::{AppId, Timestamp, UserId, check_content_type};
-use crate::error::{StoreError, StoreResult};
+use super::{StoreError, StoreResult};
 use async_trait::async_trait;
 use smart_core::ids::RecordId;
 use std::fmt;
 
 /// A stored scratchpad or preferences body.
+// Every backend builds these (smart-store\'s SQL rows, a vendor\'s own store).
+#[allow(clippy::exhaustive_structs)]
 #[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct AppData {
     /// The MIME type it was stored with (without parameters), e.g. `application/json`.
     pub content_type: String,
@@ -73,7 +74,7 @@ pub trait AppDataStore: Send + Sync + fmt::Debug {
 }
 
 /// Checks a body before it is written; `what` names it in errors.
-pub(crate) fn check_app_data(
+pub fn check_app_data(
     what: &str,
     content_type: &str,
     data: &[u8],
@@ -90,11 +91,11 @@ pub(crate) fn check_app_data(
 }
 
 /// How errors name a scratchpad.
-pub(crate) fn scratchpad_name(record: &RecordId, app: &AppId) -> String {
+pub fn scratchpad_name(record: &RecordId, app: &AppId) -> String {
     format!("scratchpad of app {app} for record {record}")
 }
 
 /// How errors name preferences.
-pub(crate) fn preferences_name(account: &UserId, app: &AppId) -> String {
+pub fn preferences_name(account: &UserId, app: &AppId) -> String {
     format!("preferences of account {account} for app {app}")
 }

@@ -1,8 +1,7 @@
 //! OAuth tokens: uniqueness, expiry at every lookup, the request-token exchange, revocation.
 
-use super::harness::Harness;
 use super::*;
-use smart_store::directory::{AccountUpdate, OAuthToken, TokenKind};
+use crate::directory::{AccountUpdate, OAuthToken, TokenKind};
 use std::sync::Arc;
 use tokio::sync::Barrier;
 

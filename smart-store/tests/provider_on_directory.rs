@@ -1,5 +1,6 @@
-//! smart-auth's end-to-end flows on [`AuthDirectory`], over the in-memory directory and
-//! over SQLite: the 3-legged flow, launch credentials, background tokens, logout, nonce
+//! smart-auth's end-to-end flows on the directory backends themselves (no adapter between
+//! them: the provider's stores are the directory), over the in-memory directory and over
+//! SQLite: the 3-legged flow, launch credentials, background tokens, logout, nonce
 //! replay (shared by two nodes), login lockout and single-use password resets.
 
 use smart_auth::oauth::{HeaderSigner, Request, SignatureMethod, VerifierConfig};
@@ -7,19 +8,18 @@ use smart_auth::password::PasswordConfig;
 use smart_auth::provider::RecordCursor;
 use smart_auth::{
     AccessKind, AppId, AuthError, AuthErrorKind, Authenticated, Clock, MachineCredential,
-    ManualClock, OsRandom, Principal, Provider, ProviderConfig, Secret, UnixTime, UserId,
+    ManualClock, OsRandom, Principal, Provider, ProviderConfig, Secret, Stores, Timestamp, UserId,
 };
 use smart_core::RecordId;
 use smart_core::manifest::{AppManifest, AppMode, Scope};
-use smart_store::auth_adapter::AuthDirectory;
-use smart_store::directory::{DirectoryStore, MemoryDirectory, SqliteDirectory, Timestamp};
+use smart_store::directory::{DirectoryStore, MemoryDirectory, SqliteDirectory};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 const API: &str = "https://ehr.example.org/api";
 const FORM: &str = "application/x-www-form-urlencoded";
-const T0: u64 = 1_700_000_000;
+const T0: i64 = 1_700_000_000;
 const UI_SECRET: &str = "ui-secret-0123456789abcdef0123456789";
 const ADMIN_SECRET: &str = "admin-secret-0123456789abcdef012345";
 
@@ -101,7 +101,7 @@ fn config() -> ProviderConfig {
     .unwrap()
 }
 
-/// A provider over [`AuthDirectory`] on `dir`, with records 1, 2 and 3.
+/// A provider whose stores are `dir` (its nonce table too), with records 1, 2 and 3.
 struct World {
     provider: Provider,
     dir: Arc<dyn DirectoryStore>,
@@ -118,7 +118,7 @@ impl World {
                 .await
                 .unwrap();
         }
-        let clock = Arc::new(ManualClock::new(UnixTime::from_secs(T0)));
+        let clock = Arc::new(ManualClock::new(Timestamp::from_unix_secs(T0)));
         let provider = Self::node(&dir, &clock);
         clock.advance(Duration::from_secs(1000));
         Self {
@@ -135,7 +135,7 @@ impl World {
     fn node(dir: &Arc<dyn DirectoryStore>, clock: &Arc<ManualClock>) -> Provider {
         Provider::new(
             config(),
-            AuthDirectory::new(dir.clone()).into_stores(),
+            Stores::from_shared_directory(dir.clone(), dir.clone()),
             clock.clone(),
             Arc::new(OsRandom::new()),
         )
@@ -149,8 +149,8 @@ impl World {
         Self::new(Arc::new(SqliteDirectory::in_memory().await.unwrap())).await
     }
 
-    fn now(&self) -> u64 {
-        self.clock.now().as_secs()
+    fn now(&self) -> i64 {
+        self.clock.now().as_unix_secs()
     }
 
     fn advance(&self, secs: u64) {

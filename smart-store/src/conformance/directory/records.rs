@@ -1,8 +1,7 @@
 //! The records registry, record deletion, the launch audit, and a reopen of everything.
 
-use super::harness::Harness;
 use super::*;
-use smart_store::directory::{
+use crate::directory::{
     AccountQuery, LaunchEvent, LaunchKind, OAuthToken, Page, RecordEntry, TokenKind,
 };
 

@@ -1,7 +1,7 @@
 //! OAuth tokens: request tokens, REST and SMART Connect access tokens, UI sessions.
 
 use super::types::{AppId, Timestamp, UserId, check_opaque, check_text};
-use crate::error::{StoreError, StoreResult};
+use super::{StoreError, StoreResult};
 use async_trait::async_trait;
 use smart_core::ids::RecordId;
 use std::fmt;
@@ -27,6 +27,12 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
+    /// True if the token is used with the UI's consumer key rather than an app's (UI
+    /// sessions and SMART Connect tokens).
+    pub fn is_for_ui(self) -> bool {
+        matches!(self, Self::Session | Self::AccessConnect)
+    }
+
     /// The stored spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -161,7 +167,7 @@ impl OAuthToken {
     }
 
     /// Checks the fields before insertion.
-    pub(crate) fn validate(&self) -> StoreResult<()> {
+    pub fn validate(&self) -> StoreResult<()> {
         check_opaque("token", &self.token, MAX_TOKEN)?;
         check_opaque("token secret", &self.secret, MAX_TOKEN)?;
         if let Some(verifier) = &self.verifier {
@@ -195,8 +201,15 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     /// after `created_at` or a field is malformed.
     async fn insert_token(&self, token: OAuthToken) -> StoreResult<OAuthToken>;
 
+    /// The token, if it exists, whether or not it has expired: for callers that tell an
+    /// expired token from an unknown one (the OAuth provider does). Most callers want
+    /// [`TokenStore::get_token`].
+    async fn find_token(&self, token: &str) -> StoreResult<Option<OAuthToken>>;
+
     /// The token, if it exists and is valid at `now`.
-    async fn get_token(&self, token: &str, now: Timestamp) -> StoreResult<Option<OAuthToken>>;
+    async fn get_token(&self, token: &str, now: Timestamp) -> StoreResult<Option<OAuthToken>> {
+        Ok(self.find_token(token).await?.filter(|t| t.is_valid_at(now)))
+    }
 
     /// Marks a valid, not yet authorized request token as authorized by `account`, with
     /// this verifier. `NotFound` if there is no such valid token (or no such account),
@@ -262,14 +275,14 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
 
 /// The error for a token string that exists already. The token itself is not repeated:
 /// error messages end up in logs.
-pub(crate) fn token_exists(kind: TokenKind) -> StoreError {
+pub fn token_exists(kind: TokenKind) -> StoreError {
     StoreError::conflict(format!(
         "a token with this value exists already (new {kind} token)"
     ))
 }
 
 /// Why [`TokenStore::authorize_request_token`] found nothing to update.
-pub(crate) fn authorize_refusal(found: Option<&OAuthToken>) -> StoreError {
+pub fn authorize_refusal(found: Option<&OAuthToken>) -> StoreError {
     match found {
         None => StoreError::not_found("request token does not exist or has expired"),
         Some(t) if t.kind != TokenKind::Request => {
