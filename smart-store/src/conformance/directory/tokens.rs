@@ -307,7 +307,7 @@ pub(crate) async fn revocation_by_token_app_account_and_grant(h: &mut Harness) {
     assert_eq!(s.cleanup_expired(at(10_000)).await.unwrap(), 0);
 }
 
-/// What the smart-auth adapter relies on: parents, the background and password-reset kinds,
+/// What the OAuth provider relies on: parents, the background and password-reset kinds,
 /// and revocation by parent, by kind and by (app, account) over every record. Also the
 /// account's auth state and the app's container-wide switch, which survive a reopen.
 pub(crate) async fn auth_additions(h: &mut Harness) {
