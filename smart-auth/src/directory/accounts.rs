@@ -82,8 +82,10 @@ impl ResetTicket {
 }
 
 /// A stored account.
-// Every backend builds these (smart-store\'s SQL rows, a vendor\'s own store).
-#[allow(clippy::exhaustive_structs)]
+#[expect(
+    clippy::exhaustive_structs,
+    reason = "every backend builds these records (smart-store's SQL rows, a vendor's store)"
+)]
 #[derive(Clone, PartialEq, Eq)]
 pub struct Account {
     /// The lower-cased e-mail address: unique, case-insensitively.

@@ -8,8 +8,10 @@ use smart_core::ids::RecordId;
 use std::fmt;
 
 /// A stored scratchpad or preferences body.
-// Every backend builds these (smart-store\'s SQL rows, a vendor\'s own store).
-#[allow(clippy::exhaustive_structs)]
+#[expect(
+    clippy::exhaustive_structs,
+    reason = "every backend builds these records (smart-store's SQL rows, a vendor's store)"
+)]
 #[derive(Clone, PartialEq, Eq)]
 pub struct AppData {
     /// The MIME type it was stored with (without parameters), e.g. `application/json`.

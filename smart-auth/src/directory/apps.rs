@@ -7,8 +7,10 @@ use smart_core::manifest::{AppManifest, AppMode};
 use std::fmt;
 
 /// A registered app.
-// Every backend builds these (smart-store\'s SQL rows, a vendor\'s own store).
-#[allow(clippy::exhaustive_structs)]
+#[expect(
+    clippy::exhaustive_structs,
+    reason = "every backend builds these records (smart-store's SQL rows, a vendor's store)"
+)]
 #[derive(Clone, PartialEq, Eq)]
 pub struct App {
     /// The manifest id, which is also the OAuth consumer key.
@@ -113,6 +115,10 @@ impl NewApp {
 
 /// What to do with the consumer secret when an app that exists is registered again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(
+    clippy::exhaustive_enums,
+    reason = "keep or replace: there is no third way"
+)]
 pub enum SecretPolicy {
     /// Keep the stored secret (the default): re-registering only replaces the manifest.
     Keep,

@@ -8,8 +8,10 @@ use smart_core::ids::RecordId;
 use std::fmt;
 
 /// A registered record.
-// Every backend builds these (smart-store\'s SQL rows, a vendor\'s own store).
-#[allow(clippy::exhaustive_structs)]
+#[expect(
+    clippy::exhaustive_structs,
+    reason = "every backend builds these records (smart-store's SQL rows, a vendor's store)"
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordEntry {
     /// The record id.

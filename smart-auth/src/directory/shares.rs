@@ -8,8 +8,10 @@ use std::fmt;
 
 /// A stored approval: `account` allowed `app` to access `record` (or, with no record, the
 /// container as a whole).
-// Every backend builds these (smart-store\'s SQL rows, a vendor\'s own store).
-#[allow(clippy::exhaustive_structs)]
+#[expect(
+    clippy::exhaustive_structs,
+    reason = "every backend builds these records (smart-store's SQL rows, a vendor's store)"
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Share {
     /// Who approved.

@@ -68,6 +68,10 @@ pub fn search_key(name: &str) -> String {
 
 /// Which slice of a listing to return: skip `offset` items, return at most `limit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(
+    clippy::exhaustive_structs,
+    reason = "an offset and a limit, nothing more"
+)]
 pub struct Page {
     /// How many items to skip.
     pub offset: u64,
@@ -106,6 +110,10 @@ impl Page {
 
 /// One page of a listing, and the page after it if there are more items.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::exhaustive_structs,
+    reason = "a page and the way to the next, nothing more"
+)]
 pub struct Paged<T> {
     /// The items of this page, in the listing's order.
     pub items: Vec<T>,
