@@ -62,8 +62,8 @@ pub use smart_store::container::{
 use smart_store::container::{ContainerConfig, ContainerLimits};
 
 /// The `[ui]` section: the web UI's own OAuth credential and the browser origins allowed
-/// to call the API (CORS).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// to call the API (CORS). `Debug` redacts the consumer secret.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct UiConfig {
@@ -80,6 +80,33 @@ pub struct UiConfig {
     pub absolute_timeout_secs: u64,
     /// Whether visitors may create their own account at `/signup` (off by default).
     pub self_signup: bool,
+}
+
+impl std::fmt::Debug for UiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured, so that a new field cannot be forgotten here.
+        let Self {
+            origins,
+            consumer_key,
+            consumer_secret,
+            idle_timeout_secs,
+            absolute_timeout_secs,
+            self_signup,
+        } = self;
+        f.debug_struct("UiConfig")
+            .field("origins", origins)
+            .field("consumer_key", consumer_key)
+            .field(
+                "consumer_secret",
+                &consumer_secret
+                    .as_ref()
+                    .map(|_| smart_store::container::REDACTED),
+            )
+            .field("idle_timeout_secs", idle_timeout_secs)
+            .field("absolute_timeout_secs", absolute_timeout_secs)
+            .field("self_signup", self_signup)
+            .finish()
+    }
 }
 
 impl Default for UiConfig {
@@ -355,6 +382,34 @@ fn key_hint(e: &toml::de::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let config = ServerConfig::from_toml(
+            r#"
+            [ui]
+            consumer_secret = "ui-secret-ui-secret-ui-secret-ui-secret"
+            [store]
+            directory = "postgres"
+            postgres_url = "postgres://smart:pg-password@db.example.org:5432/smart"
+            [[admins]]
+            key = "ops"
+            secret = "admin-secret-admin-secret-admin-secret"
+            "#,
+        )
+        .unwrap();
+        let printed = format!("{config:?} {:?}", config.container_config());
+        for secret in ["ui-secret", "pg-password", "admin-secret"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        // What is not secret is still there to debug with.
+        assert!(printed.contains("postgres://smart:<redacted>@db.example.org:5432/smart"));
+        assert!(
+            printed.contains("consumer_secret: Some(\"<redacted>\")"),
+            "{printed}"
+        );
+        assert!(printed.contains("\"ops\""), "{printed}");
+    }
 
     #[test]
     fn empty_file_gives_defaults() {

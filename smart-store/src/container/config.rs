@@ -68,7 +68,7 @@ pub enum NonceBackend {
 }
 
 /// The `[store]` section: which backends.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct StoreConfig {
@@ -121,7 +121,7 @@ impl std::fmt::Debug for AdminCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminCredential")
             .field("key", &self.key)
-            .field("secret", &"<redacted>")
+            .field("secret", &REDACTED)
             .finish()
     }
 }
@@ -187,8 +187,10 @@ impl Default for ContainerLimits {
     }
 }
 
-/// What [`super::Container::open`] needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What [`super::Container::open`] needs. `Debug` shows no secret (the UI's consumer
+/// secret, admin secrets and the password in a PostgreSQL URL are redacted), so a logged
+/// configuration reveals nothing.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ContainerConfig {
     /// The public base URL of the API, as apps see it; OAuth signatures are checked
@@ -214,6 +216,83 @@ pub struct ContainerConfig {
     pub admin_email: String,
     /// Whether people may create their own accounts (the UI's sign-up page); off by default.
     pub self_signup: bool,
+}
+
+impl std::fmt::Debug for ContainerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured, so that a new field cannot be forgotten here.
+        let Self {
+            public_url,
+            data_dir,
+            store,
+            ui_consumer_key,
+            ui_consumer_secret,
+            admins,
+            limits,
+            lifetimes,
+            name,
+            admin_email,
+            self_signup,
+        } = self;
+        f.debug_struct("ContainerConfig")
+            .field("public_url", public_url)
+            .field("data_dir", data_dir)
+            .field("store", store)
+            .field("ui_consumer_key", ui_consumer_key)
+            .field(
+                "ui_consumer_secret",
+                &ui_consumer_secret.as_ref().map(|_| REDACTED),
+            )
+            .field("admins", admins)
+            .field("limits", limits)
+            .field("lifetimes", lifetimes)
+            .field("name", name)
+            .field("admin_email", admin_email)
+            .field("self_signup", self_signup)
+            .finish()
+    }
+}
+
+/// What `Debug` prints instead of a secret.
+pub const REDACTED: &str = "<redacted>";
+
+/// A database URL without its password (`postgres://user:<redacted>@host/db`), for logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let hidden = if userinfo.contains(':') {
+                format!(":{REDACTED}")
+            } else {
+                String::new()
+            };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl std::fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self {
+            clinical,
+            sparql_url,
+            directory,
+            postgres_url,
+            nonces,
+        } = self;
+        f.debug_struct("StoreConfig")
+            .field("clinical", clinical)
+            .field("sparql_url", &sparql_url.as_deref().map(redact_url))
+            .field("directory", directory)
+            .field("postgres_url", &postgres_url.as_deref().map(redact_url))
+            .field("nonces", nonces)
+            .finish()
+    }
 }
 
 impl Default for ContainerConfig {

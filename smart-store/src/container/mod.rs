@@ -74,7 +74,7 @@ mod tests;
 pub use call::{CallAnswer, CallRequest, RdfAnswer, Validators};
 pub use config::{
     AdminCredential, ClinicalBackend, ConfigError, ContainerConfig, ContainerLimits,
-    DirectoryBackend, LifetimeConfig, NonceBackend, StoreConfig,
+    DirectoryBackend, LifetimeConfig, NonceBackend, REDACTED, StoreConfig, redact_url,
 };
 pub use error::{ContainerError, ServiceError, ServiceErrorKind};
 pub use open::stored_admin_credential;
