@@ -36,6 +36,10 @@
 //! response_cache_bytes = 67108864       # record answers cached until the next write
 //! nonce_capacity = 4000000               # in-memory nonce store: 4M × ~120 bytes at most
 //! nonce_capacity_per_consumer = 2000000  # (a sustained 6,600 requests/s per app)
+//! header_read_timeout_secs = 10          # a request head must arrive within this time
+//! body_read_timeout_secs = 30            # a request body too, else 408
+//! max_connections = 1024                 # open at once; more wait in the backlog
+//! max_connections_per_client = 256       # open at once from one address; more are closed
 //!
 //! [lifetimes]                             # seconds
 //! session = 28800
@@ -145,6 +149,15 @@ pub struct Limits {
     /// How many of them one consumer may hold, so that one busy app cannot lock out the
     /// others.
     pub nonce_capacity_per_consumer: usize,
+    /// Seconds a client has to send a request's head; then the connection is closed.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a request's body; then it gets 408.
+    pub body_read_timeout_secs: u64,
+    /// Connections open at once (further clients wait in the listen backlog).
+    pub max_connections: usize,
+    /// Connections open at once from one client address (further ones are closed). A
+    /// load test from one address raises it.
+    pub max_connections_per_client: usize,
 }
 
 impl Default for Limits {
@@ -157,6 +170,23 @@ impl Default for Limits {
             response_cache_bytes: 64 << 20,
             nonce_capacity: 4_000_000,
             nonce_capacity_per_consumer: 2_000_000,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            max_connections: 1024,
+            max_connections_per_client: 256,
+        }
+    }
+}
+
+impl Limits {
+    /// The connection limits for [`crate::serve_router`].
+    pub fn connection_limits(&self) -> crate::ConnectionLimits {
+        crate::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout_secs),
+            body_read_timeout: std::time::Duration::from_secs(self.body_read_timeout_secs),
+            max_connections: self.max_connections,
+            max_connections_per_client: self.max_connections_per_client,
+            ..crate::ConnectionLimits::default()
         }
     }
 }

@@ -8,6 +8,7 @@
 //! | [`container`] | [`Container`]: the service with the configuration it was opened from |
 //! | [`routes`] | the route table: container endpoints, then every catalog call |
 //! | [`server`] | the pipeline (route, body limit, OAuth, policy, handler), [`router`], [`serve`], [`run_authenticated`] |
+//! | [`listen`] | [`serve_router`]: accepting connections within limits (head and body timeouts, connection caps) |
 //! | [`error`] | [`ApiError`]: the only place errors become HTTP statuses |
 //! | `oauth` | the container endpoints: tokens, login, authorization, launch, app registry |
 //! | `response` | answers as responses: content type, ETag and `If-None-Match`, Last-Modified |
@@ -18,6 +19,7 @@
 pub mod config;
 pub mod container;
 pub mod error;
+pub mod listen;
 mod oauth;
 mod response;
 pub mod routes;
@@ -27,4 +29,5 @@ mod ui;
 pub use config::{ConfigError, ServerConfig};
 pub use container::{Container, ContainerError};
 pub use error::ApiError;
+pub use listen::{ConnectionLimits, serve_router};
 pub use server::{AuthenticatedRequest, router, run_authenticated, serve};
