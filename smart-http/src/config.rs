@@ -13,7 +13,8 @@
 //! # sparql_url = "http://127.0.0.1:7878"
 //! directory = "sqlite"                    # or "memory", or "postgres" with postgres_url
 //! # postgres_url = "postgres://localhost/smart"
-//! nonces = "memory"                       # or "directory" (several server processes)
+//! nonces = "auto"                         # "directory" when it is PostgreSQL (several
+//!                                         # servers share it), else "memory"
 //!
 //! [ui]
 //! origins = ["http://127.0.0.1:7001"]     # CORS origins allowed to call the API

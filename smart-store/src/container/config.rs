@@ -61,10 +61,25 @@ pub enum DirectoryBackend {
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum NonceBackend {
+    /// The default: in the directory's database when that is PostgreSQL (which several
+    /// server processes may share, so a request replayed to another server is refused),
+    /// else in this process.
+    Auto,
     /// In this process (fast; right for one server process).
     Memory,
     /// In the directory's database, shared by every server process on it.
     Directory,
+}
+
+impl NonceBackend {
+    /// Where nonces are kept with this directory backend ([`Self::Auto`] decided).
+    pub fn effective(self, directory: DirectoryBackend) -> NonceBackend {
+        match (self, directory) {
+            (Self::Auto, DirectoryBackend::Postgres) => Self::Directory,
+            (Self::Auto, _) => Self::Memory,
+            (chosen, _) => chosen,
+        }
+    }
 }
 
 /// The `[store]` section: which backends.
@@ -91,7 +106,7 @@ impl Default for StoreConfig {
             sparql_url: None,
             directory: DirectoryBackend::Sqlite,
             postgres_url: None,
-            nonces: NonceBackend::Memory,
+            nonces: NonceBackend::Auto,
         }
     }
 }
