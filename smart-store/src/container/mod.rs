@@ -15,7 +15,7 @@
 //! | `app_data` | scratchpad and preferences values |
 //! | `registry` | container calls: manifests, record and user searches, users, the app list |
 //! | `summary` | `api:ResponseSummary`, and item ETags |
-//! | `answer_cache` | record answers cached until the next write to the clinical store |
+//! | `answer_cache` | record answers cached until the next write to their record |
 //! | `auth_cache` | the app and token look-ups, cached until the next directory write |
 //! | `error` | [`ContainerError`] (opening), [`ServiceError`] with [`ServiceErrorKind`] (calls) |
 //!
