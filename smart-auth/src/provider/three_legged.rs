@@ -60,6 +60,7 @@ pub struct AuthorizationRequest {
 /// Whether an approval is stored, so that the same app gets the same record for the same
 /// user next time without asking ([`Provider::approve_if_remembered`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Remember {
     /// This request only.
     No,
