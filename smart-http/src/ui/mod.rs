@@ -17,11 +17,12 @@
 //! | `GET/POST /oauth/authorize` | the approval page of the 3-legged flow ([`approve`]) |
 //! | `GET /apps/{app_id}/launch` | the record picker of a standalone app ([`picker`]) |
 //! | `POST /ui/launch`, `ANY /ui/api/…` | launch tokens and the API relay ([`launch`]) |
-//! | `GET /static/{file}` | embedded assets |
+//! | `GET /static/{file}` | embedded assets; `brand.css` and `logo` from `[branding]` ([`brand`]) |
 //!
 //! Every call into the rest of the container goes through [`glue`].
 
 mod approve;
+mod brand;
 mod glue;
 mod html;
 mod launch;
@@ -54,6 +55,8 @@ struct Inner {
     /// Whether the public URL is https (cookies get `Secure`).
     secure: bool,
     activity: Activity,
+    /// Name, logo, accent colour and footer (`[branding]`).
+    brand: brand::Brand,
 }
 
 impl Ui {
@@ -67,18 +70,25 @@ impl Ui {
             .map_or("", |i| &after_scheme[i..])
             .trim_end_matches('/')
             .to_owned();
+        let brand = brand::Brand::from_config(&container.config().branding);
         Self {
             inner: Arc::new(Inner {
                 container,
                 base,
                 secure,
                 activity: Activity::default(),
+                brand,
             }),
         }
     }
 
     fn container(&self) -> &Container {
         &self.inner.container
+    }
+
+    /// The container's look.
+    fn brand(&self) -> &brand::Brand {
+        &self.inner.brand
     }
 
     /// The base path (`""` or `/prefix`).

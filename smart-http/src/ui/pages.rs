@@ -27,6 +27,8 @@ pub(crate) async fn dispatch(ui: &Ui, req: UiRequest) -> Response {
         "/signup" if get => signup_page(ui, &req, None),
         "/signup" if post => signup_post(ui, &req).await,
         "/ui/launch" if post => launch::launch(ui, &req).await,
+        "/static/brand.css" if get => ui.brand().stylesheet(),
+        "/static/logo" if get => ui.brand().logo(),
         p if get && p.starts_with("/static/") => static_file(&p["/static/".len()..]),
         p if p.starts_with("/static/") || p.starts_with("/ui/") => {
             plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
@@ -100,13 +102,23 @@ pub(super) fn layout(
     h.raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .raw("<title>")
-        .text(title)
-        .raw(" · SMART container</title><link rel=\"stylesheet\"")
+        .text(&format!("{title} · {}", ui.brand().name))
+        .raw("</title><link rel=\"stylesheet\"")
         .attr("href", &ui.url("/static/style.css"))
+        .raw("><link rel=\"stylesheet\"")
+        .attr("href", &ui.url("/static/brand.css"))
         .raw("></head><body><a class=\"skip\" href=\"#main\">Skip to content</a>")
         .raw("<header class=\"topbar\"><a class=\"brand\"")
         .attr("href", &ui.url("/"))
-        .raw("><span class=\"logo\" aria-hidden=\"true\">+</span> SMART container</a>");
+        .raw(">");
+    if ui.brand().has_logo() {
+        h.raw("<img class=\"brand-logo\" alt=\"\" height=\"28\"")
+            .attr("src", &ui.url("/static/logo"))
+            .raw(">");
+    } else {
+        h.raw("<span class=\"logo\" aria-hidden=\"true\">+</span>");
+    }
+    h.raw(" ").text(&ui.brand().name).raw("</a>");
     if let Some((s, name)) = session {
         h.raw("<nav class=\"topnav\" aria-label=\"Main\"><a")
             .attr("href", &ui.url("/"))
@@ -120,7 +132,13 @@ pub(super) fn layout(
             .attr("value", &s.csrf)
             .raw("><button type=\"submit\" class=\"link\">Sign out</button></form></nav>");
     }
-    h.raw("</header>").append(main).raw("</body></html>");
+    h.raw("</header>").append(main);
+    if let Some(footer) = &ui.brand().footer {
+        h.raw("<footer class=\"site-footer\" role=\"contentinfo\">")
+            .text(footer)
+            .raw("</footer>");
+    }
+    h.raw("</body></html>");
     h.into_string()
 }
 
