@@ -17,6 +17,7 @@
 mod common;
 
 mod approval;
+mod branding;
 mod driver;
 mod fixtures;
 mod host;
@@ -65,6 +66,7 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         approval::approve_remember => "approve_remember",
         approval::approve_framing_refused => "approve_framing_refused",
         approval::approve_launch_picker => "approve_launch_picker",
+        branding::branding_applied => "branding_applied",
     ]
 }
 
