@@ -179,7 +179,16 @@ fn answered(
 
 /// The page for an authorization request the user cannot answer.
 fn refused(ui: &Ui, e: &AuthError) -> Response {
-    let (status, title, text) = match (e, e.kind()) {
+    match refusal(e) {
+        Some((status, title, text)) => problem(ui, status, title, text),
+        None => server_error(ui, e),
+    }
+}
+
+/// The status, title and text of the page for an error; `None` for a failure of the
+/// server itself.
+fn refusal(e: &AuthError) -> Option<(StatusCode, &'static str, &'static str)> {
+    Some(match (e, e.kind()) {
         (AuthError::TokenExpired, _) => (
             StatusCode::GONE,
             "Request expired",
@@ -200,16 +209,13 @@ fn refused(ui: &Ui, e: &AuthError) -> Response {
             "Not allowed",
             "Your account may not give apps access to this patient's record.",
         ),
-        (_, AuthErrorKind::Internal | AuthErrorKind::Unavailable) => {
-            return server_error(ui, e);
-        }
+        (_, AuthErrorKind::Internal | AuthErrorKind::Unavailable) => return None,
         _ => (
             StatusCode::BAD_REQUEST,
             "Invalid request",
             "This authorization request cannot be answered. Go back to the app and start again.",
         ),
-    };
-    problem(ui, status, title, text)
+    })
 }
 
 fn problem(ui: &Ui, status: StatusCode, title: &str, text: &str) -> Response {
@@ -539,6 +545,29 @@ mod tests {
         assert_eq!(
             when(UnixTime::from_secs(1_764_763_200 + 3 * 3600 + 25 * 60)),
             "2025-12-03 15:25 UTC"
+        );
+    }
+
+    #[test]
+    fn each_refusal_has_its_status() {
+        let status = |e: AuthError| refusal(&e).map(|(s, _, _)| s);
+        assert_eq!(status(AuthError::TokenExpired), Some(StatusCode::GONE));
+        assert_eq!(
+            status(AuthError::NotFound("request token")),
+            Some(StatusCode::NOT_FOUND)
+        );
+        assert_eq!(status(AuthError::UnknownToken), Some(StatusCode::NOT_FOUND));
+        assert_eq!(
+            status(AuthError::Conflict("approved".into())),
+            Some(StatusCode::CONFLICT)
+        );
+        assert_eq!(
+            status(AuthError::Forbidden("policy")),
+            Some(StatusCode::FORBIDDEN)
+        );
+        assert_eq!(
+            status(AuthError::Invalid("x".into())),
+            Some(StatusCode::BAD_REQUEST)
         );
     }
 
