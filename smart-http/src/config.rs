@@ -25,6 +25,13 @@
 //!                                         # (and never after [lifetimes] session)
 //! self_signup = false                     # web UI: visitors may create their own account
 //!
+//! [branding]                              # the container's look; /manifest follows it
+//! name = "smart-rs reference container"   # page titles, the top bar, /manifest `name`
+//! description = "A SMART Classic container built with smart-rs"   # /manifest `description`
+//! # logo = "branding/logo.svg"            # svg, png, jpeg, webp or gif, at most 512 KiB
+//! # accent = "#0b6e8a"                    # the accent colour, #rgb or #rrggbb
+//! # footer = "Example Hospital · IT help desk 555-0100"   # on every page
+//!
 //! [[admins]]                              # machine credentials with the admin role
 //! key = "smart-admin"
 //! secret = "at least 32 bytes of secret ......"
@@ -127,6 +134,116 @@ impl Default for UiConfig {
     }
 }
 
+/// The `[branding]` section: the name, logo, accent colour and footer of the web UI, and
+/// the name and description of the container manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct BrandingConfig {
+    /// The container's name: page titles, the UI's top bar, `name` in `/manifest`.
+    pub name: String,
+    /// `description` in `/manifest`.
+    pub description: String,
+    /// An image file shown in the top bar instead of the default mark (read at start).
+    pub logo: Option<PathBuf>,
+    /// The accent colour of the UI (`#rgb` or `#rrggbb`).
+    pub accent: Option<String>,
+    /// A line of text at the foot of every page.
+    pub footer: Option<String>,
+}
+
+impl Default for BrandingConfig {
+    fn default() -> Self {
+        Self {
+            name: "smart-rs reference container".to_owned(),
+            description: "A SMART Classic container built with smart-rs".to_owned(),
+            logo: None,
+            accent: None,
+            footer: None,
+        }
+    }
+}
+
+/// The largest logo file accepted.
+pub const MAX_LOGO_BYTES: u64 = 512 * 1024;
+
+impl BrandingConfig {
+    /// The accent colour as (r, g, b), if one is set and valid.
+    pub fn accent_rgb(&self) -> Option<(u8, u8, u8)> {
+        parse_hex_colour(self.accent.as_deref()?)
+    }
+
+    /// The logo's media type, from its file extension.
+    pub fn logo_media_type(&self) -> Option<&'static str> {
+        let ext = self
+            .logo
+            .as_ref()?
+            .extension()?
+            .to_str()?
+            .to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "svg" => "image/svg+xml",
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "webp" => "image/webp",
+            "gif" => "image/gif",
+            _ => return None,
+        })
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        if self.name.trim().is_empty() {
+            return invalid("branding.name must not be empty".to_owned());
+        }
+        if let Some(a) = &self.accent {
+            if self.accent_rgb().is_none() {
+                return invalid(format!(
+                    "branding.accent: `{a}` is not a colour like #0b6e8a or #08c"
+                ));
+            }
+        }
+        if let Some(logo) = &self.logo {
+            if self.logo_media_type().is_none() {
+                return invalid(format!(
+                    "branding.logo: `{}` is not an svg, png, jpeg, webp or gif file",
+                    logo.display()
+                ));
+            }
+            match std::fs::metadata(logo) {
+                Ok(m) if m.is_file() && m.len() <= MAX_LOGO_BYTES => {}
+                Ok(m) if m.is_file() => {
+                    return invalid(format!(
+                        "branding.logo: `{}` is larger than {MAX_LOGO_BYTES} bytes",
+                        logo.display()
+                    ));
+                }
+                _ => {
+                    return invalid(format!(
+                        "branding.logo: `{}` is not a readable file",
+                        logo.display()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `#rgb` or `#rrggbb` as (r, g, b).
+fn parse_hex_colour(text: &str) -> Option<(u8, u8, u8)> {
+    let hex = text.strip_prefix('#')?;
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let digit = |i: usize, n: usize| u8::from_str_radix(&hex[i..i + n], 16).ok();
+    match hex.len() {
+        3 => Some((digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17)),
+        6 => Some((digit(0, 2)?, digit(2, 2)?, digit(4, 2)?)),
+        _ => None,
+    }
+}
+
 /// The `[limits]` section.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -214,8 +331,8 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// Token lifetimes.
     pub lifetimes: LifetimeConfig,
-    /// The container's name in `/manifest`.
-    pub name: String,
+    /// The container's name, description and look.
+    pub branding: BrandingConfig,
     /// The support address in `/manifest`.
     pub admin_email: String,
 }
@@ -231,7 +348,7 @@ impl Default for ServerConfig {
             admins: Vec::new(),
             limits: Limits::default(),
             lifetimes: LifetimeConfig::default(),
-            name: "smart-rs reference container".to_owned(),
+            branding: BrandingConfig::default(),
             admin_email: "admin@localhost".to_owned(),
         }
     }
@@ -369,7 +486,7 @@ impl ServerConfig {
         if self.limits.max_body_bytes == 0 {
             return invalid("limits must be positive".to_owned());
         }
-        Ok(())
+        self.branding.check()
     }
 
     /// What the container service needs of this configuration (everything but the
@@ -391,7 +508,8 @@ impl ServerConfig {
         limits.nonce_capacity_per_consumer = l.nonce_capacity_per_consumer;
         c.limits = limits;
         c.lifetimes = self.lifetimes.clone();
-        c.name = self.name.clone();
+        c.name = self.branding.name.clone();
+        c.description = self.branding.description.clone();
         c.admin_email = self.admin_email.clone();
         c.self_signup = self.ui.self_signup;
         c
@@ -478,6 +596,46 @@ mod tests {
         assert_eq!(c.ui.origins, ["http://a.example", "https://b.example:8443"]);
         assert_eq!(c.bind.port(), 9000);
         c.check().unwrap();
+    }
+
+    #[test]
+    fn branding_is_checked() {
+        let c = ServerConfig::from_toml(
+            "[branding]\nname = \"Mercy EHR\"\ndescription = \"Our container\"\naccent = \"#c0ffee\"\nfooter = \"Help: 555\"",
+        )
+        .unwrap();
+        assert_eq!(c.branding.accent_rgb(), Some((0xc0, 0xff, 0xee)));
+        assert_eq!(c.container_config().name, "Mercy EHR");
+        assert_eq!(c.container_config().description, "Our container");
+        let short = ServerConfig::from_toml("[branding]\naccent = \"#0aF\"").unwrap();
+        assert_eq!(short.branding.accent_rgb(), Some((0x00, 0xaa, 0xff)));
+        let dir = tempfile::tempdir().unwrap();
+        let logo = dir.path().join("logo.svg");
+        std::fs::write(&logo, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        let c = ServerConfig::from_toml(&format!("[branding]\nlogo = {:?}", logo)).unwrap();
+        assert_eq!(c.branding.logo_media_type(), Some("image/svg+xml"));
+        let big = dir.path().join("big.png");
+        std::fs::write(&big, vec![0u8; (MAX_LOGO_BYTES + 1) as usize]).unwrap();
+        let txt = dir.path().join("logo.txt");
+        std::fs::write(&txt, "x").unwrap();
+        for (text, needle) in [
+            ("[branding]\naccent = \"red\"".to_owned(), "branding.accent"),
+            ("[branding]\naccent = \"#12345\"".to_owned(), "#12345"),
+            (
+                "[branding]\naccent = \"#12;}x\"".to_owned(),
+                "branding.accent",
+            ),
+            ("[branding]\nname = \" \"".to_owned(), "branding.name"),
+            (
+                "[branding]\nlogo = \"/no/such/logo.png\"".to_owned(),
+                "not a readable file",
+            ),
+            (format!("[branding]\nlogo = {big:?}"), "larger than"),
+            (format!("[branding]\nlogo = {txt:?}"), "not an svg"),
+        ] {
+            let err = ServerConfig::from_toml(&text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{text}: {err}");
+        }
     }
 
     #[test]

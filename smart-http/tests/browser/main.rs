@@ -16,6 +16,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod approval;
+mod branding;
 mod driver;
 mod fixtures;
 mod host;
@@ -59,6 +61,12 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         host::host_standalone_app => "host_standalone_app",
         host::host_app_failed_to_load => "host_app_failed_to_load",
         host::host_under_path_prefix => "host_under_path_prefix",
+        approval::approve_three_legged_flow => "approve_three_legged_flow",
+        approval::approve_deny => "approve_deny",
+        approval::approve_remember => "approve_remember",
+        approval::approve_framing_refused => "approve_framing_refused",
+        approval::approve_launch_picker => "approve_launch_picker",
+        branding::branding_applied => "branding_applied",
     ]
 }
 

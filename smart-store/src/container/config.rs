@@ -227,6 +227,8 @@ pub struct ContainerConfig {
     pub lifetimes: LifetimeConfig,
     /// The container's name in its manifest.
     pub name: String,
+    /// The container's description in its manifest.
+    pub description: String,
     /// The support address in its manifest.
     pub admin_email: String,
     /// Whether people may create their own accounts (the UI's sign-up page); off by default.
@@ -322,6 +324,7 @@ impl Default for ContainerConfig {
             limits: ContainerLimits::default(),
             lifetimes: LifetimeConfig::default(),
             name: "smart-rs reference container".to_owned(),
+            description: "A SMART Classic container built with smart-rs".to_owned(),
             admin_email: "admin@localhost".to_owned(),
             self_signup: false,
         }
