@@ -249,6 +249,7 @@ impl std::fmt::Debug for ContainerConfig {
             lifetimes,
             name,
             admin_email,
+            description,
             self_signup,
         } = self;
         f.debug_struct("ContainerConfig")
@@ -265,6 +266,7 @@ impl std::fmt::Debug for ContainerConfig {
             .field("lifetimes", lifetimes)
             .field("name", name)
             .field("admin_email", admin_email)
+            .field("description", description)
             .field("self_signup", self_signup)
             .finish()
     }
