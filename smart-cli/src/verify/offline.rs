@@ -68,7 +68,11 @@ fn verify_file(path: &Path, mode: Mode) -> Result<String, String> {
         if report.is_older_vocabulary() {
             // One line that says what the file is; `smart validate --warnings` lists
             // the details.
-            let message = report.errors().next().map(|f| f.message()).unwrap_or_default();
+            let message = report
+                .errors()
+                .next()
+                .map(|f| f.message())
+                .unwrap_or_default();
             return Err(format!(
                 "{message} ({} details: smart validate --warnings {})",
                 report.detail_count(),
