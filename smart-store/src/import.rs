@@ -14,6 +14,16 @@
 //! Re-importing the same file stores the same IRIs and graphs: the split's ids come from a
 //! hash of each statement's content, so an import is idempotent.
 //!
+//! # Whole-record files
+//!
+//! A graph is validated as a whole-record file
+//! ([`smart_rdf::validate::RecordFile`]): statements without `sp:belongsTo` belong to the
+//! record being imported, as the original loader's `attach_statements_to_record` had it,
+//! in strict and lenient mode alike (the split links every statement); a statement naming
+//! another record refuses the file. A file in a SMART vocabulary older than 0.6 is refused
+//! with one [`ImportError::Validation`] error that says so, its other findings kept in the
+//! report as details.
+//!
 //! # Missing documents
 //!
 //! A statement naming a file that the source does not have is an error
