@@ -165,7 +165,7 @@ pub fn parse(
             message: "the document is empty".to_owned(),
         });
     }
-    if format == RdfFormat::RdfXml && document::declares_entities(input) {
+    if format == RdfFormat::RdfXml && declares_entities(input) {
         return Err(RdfParseError::EntityDeclaration);
     }
     let mut parser = RdfParser::from_format(format.to_oxrdfio());
@@ -197,6 +197,13 @@ pub fn parse(
         }
     }
     Ok(graph)
+}
+
+/// Whether an RDF/XML document declares XML entities (`<!ENTITY`, anywhere), which
+/// [`parse`] refuses ([`RdfParseError::EntityDeclaration`]). For adapters that must parse
+/// RDF/XML with another parser (a remote store's answer) and refuse the same documents.
+pub fn declares_entities(input: &[u8]) -> bool {
+    document::declares_entities(input)
 }
 
 /// Serializes a graph. Triples are written grouped by subject in a stable order (subjects,
