@@ -46,6 +46,7 @@ async fn the_apps_origin_serves_embedded_files_with_strict_headers() {
     assert_eq!(h["content-type"], "text/javascript; charset=utf-8");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["cache-control"], "no-cache");
+    assert_eq!(h["cross-origin-resource-policy"], "same-origin");
     let csp = h["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("script-src 'self';"), "{csp}");
     assert!(csp.contains("connect-src 'self';"), "{csp}");
@@ -105,6 +106,11 @@ async fn the_apps_origin_serves_embedded_files_with_strict_headers() {
             .await
             .unwrap();
         assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+        // The UI's sidebar shows the icon: it may be loaded cross-origin, nothing else.
+        assert_eq!(
+            icon.headers()["cross-origin-resource-policy"],
+            "cross-origin"
+        );
     }
 
     // The growth tables: JSON, cached for a day, with their license beside them.

@@ -105,7 +105,7 @@
       }
       card.appendChild(
         Kit.table(
-          [{ title: "Problem" }, { title: "Since" }],
+          [{ title: "Problem" }, { title: "Since", class: "date" }],
           active.map(function (p) {
             return [[Kit.codeText(p.problemName), Kit.codeBadge(p.problemName)], fmt(p.startDate)];
           }),
@@ -126,7 +126,7 @@
       }
       card.appendChild(
         Kit.table(
-          [{ title: "Medication" }, { title: "Instructions" }, { title: "Since" }],
+          [{ title: "Medication" }, { title: "Instructions" }, { title: "Since", class: "date" }],
           current.map(function (m) {
             return [Kit.codeText(m.drugName), m.instructions || "", fmt(m.startDate)];
           }),
@@ -191,7 +191,7 @@
       }
       card.appendChild(
         Kit.table(
-          [{ title: "Test" }, { title: "Result", class: "num" }, { title: "Normal range" }, { title: "Date" }],
+          [{ title: "Test" }, { title: "Result", class: "num" }, { title: "Normal range" }, { title: "Date", class: "date" }],
           labs.map(function (l) {
             var v = Kit.labValue(l);
             return {

@@ -31,20 +31,29 @@ pub struct Bundled {
 const GET: &[HttpMethod] = &[HttpMethod::Get];
 
 /// The bundled apps, in sidebar order.
-pub static BUNDLED: &[Bundled] = &[Bundled {
-    slug: "summary",
-    id: "patient-summary@apps.smart-rs.local",
-    name: "Patient summary",
-    description: "The face sheet: demographics, allergies, active problems, current medications, last vitals and recent labs.",
-    requires: &[
-        ("Demographics", GET),
-        ("Allergy", GET),
-        ("Problem", GET),
-        ("Medication", GET),
-        ("VitalSignSet", GET),
-        ("LabResult", GET),
-    ],
-}];
+pub static BUNDLED: &[Bundled] = &[
+    Bundled {
+        slug: "summary",
+        id: "patient-summary@apps.smart-rs.local",
+        name: "Patient summary",
+        description: "The face sheet: demographics, allergies, active problems, current medications, last vitals and recent labs.",
+        requires: &[
+            ("Demographics", GET),
+            ("Allergy", GET),
+            ("Problem", GET),
+            ("Medication", GET),
+            ("VitalSignSet", GET),
+            ("LabResult", GET),
+        ],
+    },
+    Bundled {
+        slug: "medications",
+        id: "medications@apps.smart-rs.local",
+        name: "Medications",
+        description: "Current and past medications with dose, frequency and instructions; pharmacy fills on a timeline with the days covered.",
+        requires: &[("Medication", GET), ("Fulfillment", GET)],
+    },
+];
 
 impl Bundled {
     /// The manifest with its pages on the apps origin `apps_base` (no trailing slash).

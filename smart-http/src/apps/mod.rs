@@ -82,7 +82,8 @@ pub async fn serve(
 }
 
 async fn serve_file(State(origin): State<Arc<Origin>>, request: Request<Body>) -> Response {
-    let mut response = answer(request.method(), request.uri().path(), request.headers());
+    let request_path = request.uri().path().to_owned();
+    let mut response = answer(request.method(), &request_path, request.headers());
     let h = response.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, origin.csp.clone());
     h.insert(
@@ -93,9 +94,15 @@ async fn serve_file(State(origin): State<Arc<Origin>>, request: Request<Body>) -
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+    // Only the icons are for other origins (the UI's sidebar shows them).
+    let corp = if request_path.ends_with("/icon.svg") {
+        "cross-origin"
+    } else {
+        "same-origin"
+    };
     h.insert(
         header::HeaderName::from_static("cross-origin-resource-policy"),
-        HeaderValue::from_static("same-origin"),
+        HeaderValue::from_static(corp),
     );
     response
 }

@@ -16,6 +16,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod apps;
 mod driver;
 mod fixtures;
 mod host;
@@ -59,6 +60,11 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         host::host_standalone_app => "host_standalone_app",
         host::host_app_failed_to_load => "host_app_failed_to_load",
         host::host_under_path_prefix => "host_under_path_prefix",
+        apps::app_summary_shows_the_face_sheet => "app_summary_shows_the_face_sheet",
+        apps::app_summary_empty_record => "app_summary_empty_record",
+        apps::app_summary_shows_api_errors => "app_summary_shows_api_errors",
+        apps::app_medications_shows_fills_and_adherence => "app_medications_shows_fills_and_adherence",
+        apps::app_medications_empty_record => "app_medications_empty_record",
     ]
 }
 

@@ -1,0 +1,402 @@
+//! The bundled apps, launched from the UI on patients whose data the tests wrote: each
+//! shows that data (names, values, dates), an empty record shows the empty states, and an
+//! API failure is shown to the user. Screenshots of each app go to target/ui-screenshots/.
+
+use crate::world::{GRACE, Patient, World};
+use serde_json::json;
+use smart_core::RecordId;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The adult patient of the app tests.
+pub const ROSALIND: Patient = Patient {
+    id: "7200001",
+    given: "Rosalind",
+    family: "Franklin",
+    gender: "female",
+    birth: "1950-07-25",
+};
+
+pub const SUMMARY: &str = "patient-summary@apps.smart-rs.local";
+
+const PREFIXES: &str = r#"
+@prefix sp: <http://smartplatforms.org/terms#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix v: <http://www.w3.org/2006/vcard/ns#> .
+@prefix rxnorm: <http://purl.bioontology.org/ontology/RXNORM/> .
+@prefix snomed: <http://purl.bioontology.org/ontology/SNOMEDCT/> .
+@prefix loinc: <http://purl.bioontology.org/ontology/LNC/> .
+"#;
+
+/// A coded value in Turtle: `[ a sp:CodedValue ; title ; sp:code <iri> ]` and the code node.
+fn code(system: &str, prefix: &str, id: &str, title: &str) -> (String, String) {
+    let value = format!("[ a sp:CodedValue ; dcterms:title \"{title}\" ; sp:code <{system}{id}> ]");
+    let node = format!(
+        "<{system}{id}> a sp:Code ; dcterms:title \"{title}\" ; dcterms:identifier \"{id}\" ; sp:system \"{system}\" .\n"
+    );
+    let _ = prefix;
+    (value, node)
+}
+
+const RXNORM: &str = "http://purl.bioontology.org/ontology/RXNORM/";
+const SNOMED: &str = "http://purl.bioontology.org/ontology/SNOMEDCT/";
+const LOINC: &str = "http://purl.bioontology.org/ontology/LNC/";
+
+/// Rosalind's record: problems, medications with fulfillments, vitals, labs, an allergy.
+fn rosalind_turtle() -> String {
+    let mut codes = String::new();
+    let mut c = |system: &str, id: &str, title: &str| {
+        let (value, node) = code(system, "", id, title);
+        codes.push_str(&node);
+        value
+    };
+    let hypertension = c(SNOMED, "38341003", "Essential hypertension");
+    let asthma = c(SNOMED, "195967001", "Asthma");
+    let lisinopril = c(RXNORM, "314076", "Lisinopril 10 MG Oral Tablet");
+    let albuterol = c(RXNORM, "745679", "Albuterol 0.09 MG/ACTUAT Inhaler");
+    let ldl = c(LOINC, "13457-7", "LDL Cholesterol");
+    let sodium = c(LOINC, "2951-2", "Serum sodium");
+    let penicillin = c(RXNORM, "7980", "Penicillin G");
+    let hives = c(SNOMED, "247472004", "Hives");
+    let moderate = c(SNOMED, "6736007", "Moderate");
+    let drug = c(SNOMED, "416098002", "Drug allergy");
+    let p = ROSALIND;
+    let vitals = |id: &str, date: &str, sys: u32, dia: u32, hr: u32, w: &str, bmi: &str| {
+        format!(
+            r#"_:{id} a sp:VitalSignSet ; sp:belongsTo _:r ; dcterms:date "{date}" ;
+                sp:bloodPressure [ a sp:BloodPressure ;
+                    sp:systolic [ a sp:VitalSign ; sp:value "{sys}" ; sp:unit "mm[Hg]" ] ;
+                    sp:diastolic [ a sp:VitalSign ; sp:value "{dia}" ; sp:unit "mm[Hg]" ] ] ;
+                sp:heartRate [ a sp:VitalSign ; sp:value "{hr}" ; sp:unit "{{beats}}/min" ] ;
+                sp:weight [ a sp:VitalSign ; sp:value "{w}" ; sp:unit "kg" ] ;
+                sp:height [ a sp:VitalSign ; sp:value "165" ; sp:unit "cm" ] ;
+                sp:bodyMassIndex [ a sp:VitalSign ; sp:value "{bmi}" ; sp:unit "kg/m2" ] .
+            "#
+        )
+    };
+    let lab = |id: &str, name: &str, date: &str, value: &str, unit: &str, low: &str, high: &str| {
+        format!(
+            r#"_:{id} a sp:LabResult ; sp:belongsTo _:r ; dcterms:date "{date}" ; sp:labName {name} ;
+                sp:quantitativeResult [ a sp:QuantitativeResult ;
+                    sp:valueAndUnit [ a sp:ValueAndUnit ; sp:value "{value}" ; sp:unit "{unit}" ] ;
+                    sp:normalRange [ a sp:ValueRange ;
+                        sp:minimum [ a sp:ValueAndUnit ; sp:value "{low}" ; sp:unit "{unit}" ] ;
+                        sp:maximum [ a sp:ValueAndUnit ; sp:value "{high}" ; sp:unit "{unit}" ] ] ] .
+            "#
+        )
+    };
+    let fill = |id: &str, med: &str, date: &str| {
+        format!(
+            r#"_:{id} a sp:Fulfillment ; sp:belongsTo _:r ; dcterms:date "{date}" ; sp:medication _:{med} ;
+                sp:dispenseDaysSupply "30" ;
+                sp:quantityDispensed [ a sp:ValueAndUnit ; sp:value "30" ; sp:unit "{{tablet}}" ] .
+            _:{med} sp:fulfillment _:{id} .
+            "#
+        )
+    };
+    format!(
+        r#"{PREFIXES}
+        _:r a sp:MedicalRecord .
+        _:d a sp:Demographics ; sp:belongsTo _:r ; foaf:gender "{gender}" ;
+            v:n [ a v:Name ; v:given-name "{given}" ; v:family-name "{family}" ] ;
+            v:bday "{birth}" ;
+            v:adr [ a v:Address ; v:street-address "22 Donovan Street" ; v:locality "London" ; v:postal-code "NW3 1AB" ] .
+        _:p1 a sp:Problem ; sp:belongsTo _:r ; sp:problemName {hypertension} ; sp:startDate "2005-03-14" .
+        _:p2 a sp:Problem ; sp:belongsTo _:r ; sp:problemName {asthma} ; sp:startDate "1990-01-01" ; sp:endDate "2001-06-30" .
+        _:m1 a sp:Medication ; sp:belongsTo _:r ; sp:drugName {lisinopril} ; sp:startDate "2005-03-20" ;
+            sp:instructions "Take one tablet by mouth daily" ;
+            sp:quantity [ a sp:ValueAndUnit ; sp:value "1" ; sp:unit "{{tablet}}" ] ;
+            sp:frequency [ a sp:ValueAndUnit ; sp:value "1" ; sp:unit "/d" ] .
+        _:m2 a sp:Medication ; sp:belongsTo _:r ; sp:drugName {albuterol} ; sp:startDate "1995-02-01" ; sp:endDate "2001-06-30" ;
+            sp:instructions "Two puffs when short of breath" .
+        {f1}{f2}{f3}
+        {v1}{v2}
+        {l1}{l2}{l3}
+        _:a1 a sp:Allergy ; sp:belongsTo _:r ; sp:drugAllergen {penicillin} ; sp:allergicReaction {hives} ;
+            sp:severity {moderate} ; sp:category {drug} ; sp:startDate "1980-05-02" .
+        {codes}
+        "#,
+        gender = p.gender,
+        given = p.given,
+        family = p.family,
+        birth = p.birth,
+        f1 = fill("f1", "m1", "2023-01-05"),
+        f2 = fill("f2", "m1", "2023-02-04"),
+        f3 = fill("f3", "m1", "2023-03-20"),
+        v1 = vitals("v1", "2023-01-05", 142, 91, 78, "70.5", "25.9"),
+        v2 = vitals("v2", "2023-06-10", 128, 82, 72, "68.2", "25.0"),
+        l1 = lab("l1", &ldl, "2023-01-05", "162", "mg/dL", "0", "130"),
+        l2 = lab("l2", &ldl, "2023-06-10", "118", "mg/dL", "0", "130"),
+        l3 = lab("l3", &sodium, "2023-06-10", "139", "mmol/L", "135", "145"),
+    )
+}
+
+/// Replaces the record `id` with the Turtle graph (and registers the record).
+pub async fn import_turtle(world: &World, id: &str, turtle: &str) {
+    let graph = smart_rdf::parse(turtle.as_bytes(), smart_rdf::RdfFormat::Turtle, None)
+        .unwrap_or_else(|e| panic!("test data does not parse: {e}\n{turtle}"));
+    let record = RecordId::new(id).unwrap();
+    let split = smart_rdf::split_record(&graph, &record).unwrap();
+    let container = &world.server.container;
+    container.clinical().replace_record(&split).await.unwrap();
+    container
+        .directory()
+        .upsert_record(&record, "", smart_store::directory::Timestamp::now())
+        .await
+        .unwrap();
+}
+
+async fn ensure_rosalind(world: &World) {
+    import_turtle(world, ROSALIND.id, &rosalind_turtle()).await;
+}
+
+/// Opens `app` on `patient` from the UI; waits until the app has rendered (its main
+/// element's `data-state` is `done` or `error`); its uuid.
+pub async fn open_app(world: &World, patient: Patient, app: &str) -> String {
+    world.fresh_record_view(patient).await;
+    let uuid = world.launch(app).await;
+    wait_rendered(world, &uuid).await;
+    uuid
+}
+
+/// Waits until the app in frame `uuid` has rendered.
+pub async fn wait_rendered(world: &World, uuid: &str) {
+    let b = &world.browser;
+    b.enter_app(uuid).await;
+    b.wait_js(
+        "the app to render",
+        "var m = document.getElementById('app'); return !!m && (m.getAttribute('data-state') === 'done' || m.getAttribute('data-state') === 'error');",
+        vec![],
+    )
+    .await;
+    b.leave_frame().await;
+}
+
+/// The visible text of the app in frame `uuid` (or of one element of it).
+pub async fn app_text(world: &World, uuid: &str, css: &str) -> String {
+    let b = &world.browser;
+    b.enter_app(uuid).await;
+    let v = b
+        .js(
+            "var e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+            vec![json!(css)],
+        )
+        .await;
+    b.leave_frame().await;
+    v.as_str()
+        .unwrap_or_else(|| panic!("no element {css} in the app"))
+        .to_owned()
+}
+
+fn assert_has(text: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(text.contains(n), "expected {n:?} in:\n{text}");
+    }
+}
+
+fn assert_lacks(text: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(!text.contains(n), "did not expect {n:?} in:\n{text}");
+    }
+}
+
+pub async fn app_summary_shows_the_face_sheet(world: Arc<World>) {
+    ensure_rosalind(&world).await;
+    let uuid = open_app(&world, ROSALIND, SUMMARY).await;
+    // The app runs on the apps origin, not the UI's.
+    let src = world
+        .browser
+        .js(
+            "return document.querySelector('iframe[data-uuid=\"' + arguments[0] + '\"]').src;",
+            vec![json!(uuid)],
+        )
+        .await;
+    let src = src.as_str().unwrap();
+    assert!(
+        src.starts_with(&format!("{}/summary/?", world.apps_origin)),
+        "{src}"
+    );
+    assert_eq!(
+        app_text(&world, &uuid, "#patient").await,
+        "Rosalind Franklin"
+    );
+    let demo = app_text(&world, &uuid, "#demographics").await;
+    assert_has(
+        &demo,
+        &[
+            "Rosalind Franklin",
+            "female",
+            "1950-07-25",
+            "22 Donovan Street, London, NW3 1AB",
+        ],
+    );
+    let allergies = app_text(&world, &uuid, "#allergies").await;
+    assert_has(&allergies, &["Penicillin G", "Hives", "Moderate"]);
+    // Active problems only: hypertension, not the resolved asthma.
+    let problems = app_text(&world, &uuid, "#problems").await;
+    assert_has(
+        &problems,
+        &["Essential hypertension", "SNOMED CT 38341003", "2005-03-14"],
+    );
+    assert_lacks(&problems, &["Asthma"]);
+    // Current medications only.
+    let meds = app_text(&world, &uuid, "#medications").await;
+    assert_has(
+        &meds,
+        &[
+            "Lisinopril 10 MG Oral Tablet",
+            "Take one tablet by mouth daily",
+            "2005-03-20",
+        ],
+    );
+    assert_lacks(&meds, &["Albuterol"]);
+    // The last vital signs: June, not January.
+    let vitals = app_text(&world, &uuid, "#vitals").await;
+    assert_has(
+        &vitals,
+        &[
+            "2023-06-10",
+            "128/82 mmHg",
+            "72 /min",
+            "68.2 kg",
+            "165 cm",
+            "25 kg/m²",
+        ],
+    );
+    assert_lacks(&vitals, &["142/91"]);
+    // Recent labs, newest first, the high LDL flagged.
+    let labs = app_text(&world, &uuid, "#labs").await;
+    assert_has(
+        &labs,
+        &[
+            "LDL Cholesterol",
+            "118 mg/dL",
+            "162 mg/dL ↑",
+            "0–130 mg/dL",
+            "Serum sodium",
+            "139 mmol/L",
+        ],
+    );
+    let flagged = {
+        world.browser.enter_app(&uuid).await;
+        let v = world
+            .browser
+            .js(
+                "return Array.from(document.querySelectorAll('#labs .flag')).map(function (e) { return e.innerText; });",
+                vec![],
+            )
+            .await;
+        world.browser.leave_frame().await;
+        v
+    };
+    assert_eq!(flagged, json!(["162 mg/dL ↑"]));
+    world.browser.screenshot("app-summary").await;
+}
+
+pub async fn app_summary_empty_record(world: Arc<World>) {
+    let uuid = open_app(&world, GRACE, SUMMARY).await;
+    let text = app_text(&world, &uuid, "#app").await;
+    assert_has(
+        &text,
+        &[
+            "Grace Hopper",
+            "No allergies recorded",
+            "No problems recorded",
+            "No medications recorded",
+            "No vital signs recorded",
+            "No lab results recorded",
+        ],
+    );
+    world.browser.screenshot("app-summary-empty").await;
+}
+
+pub async fn app_summary_shows_api_errors(world: Arc<World>) {
+    ensure_rosalind(&world).await;
+    world.fresh_record_view(ROSALIND).await;
+    world.install_spy().await;
+    // The relay of one call fails as a network failure would: the host answers 502.
+    world
+        .browser
+        .js("window.__failFetch = '/lab_results/'; return true;", vec![])
+        .await;
+    let uuid = world.launch(SUMMARY).await;
+    wait_rendered(&world, &uuid).await;
+    let labs = app_text(&world, &uuid, "#labs-card").await;
+    assert_has(&labs, &["get_lab_results failed: HTTP 502"]);
+    // The other sections still show their data.
+    let meds = app_text(&world, &uuid, "#medications").await;
+    assert_has(&meds, &["Lisinopril 10 MG Oral Tablet"]);
+    world
+        .browser
+        .js("window.__failFetch = null; return true;", vec![])
+        .await;
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+pub const MEDICATIONS: &str = "medications@apps.smart-rs.local";
+
+pub async fn app_medications_shows_fills_and_adherence(world: Arc<World>) {
+    ensure_rosalind(&world).await;
+    let uuid = open_app(&world, ROSALIND, MEDICATIONS).await;
+    let current = app_text(&world, &uuid, "#current").await;
+    assert_has(
+        &current,
+        &[
+            "Lisinopril 10 MG Oral Tablet",
+            "RxNorm 314076",
+            "1 tablet",
+            "once a day",
+            "Take one tablet by mouth daily",
+            "2005-03-20",
+        ],
+    );
+    assert_lacks(&current, &["Albuterol"]);
+    let past = app_text(&world, &uuid, "#past").await;
+    assert_has(
+        &past,
+        &[
+            "Albuterol 0.09 MG/ACTUAT Inhaler",
+            "Two puffs when short of breath",
+            "1995-02-01",
+            "2001-06-30",
+        ],
+    );
+    // Three 30-day fills: 2023-01-05, 2023-02-04, 2023-03-20 (a 14-day gap before the
+    // last): 90 of the 104 days from the first fill to the end of the last supply.
+    let adherence = app_text(&world, &uuid, "#adherence").await;
+    assert_has(
+        &adherence,
+        &[
+            "Lisinopril 10 MG Oral Tablet",
+            "3",
+            "2023-01-05",
+            "2023-03-20",
+            "90 of 104 days (87%)",
+        ],
+    );
+    world.browser.enter_app(&uuid).await;
+    let bars = world
+        .browser
+        .js(
+            "return Array.from(document.querySelectorAll('svg.timeline rect.bar title')).map(function (t) { return t.textContent; });",
+            vec![],
+        )
+        .await;
+    world.browser.leave_frame().await;
+    assert_eq!(
+        bars,
+        json!([
+            "2023-01-05: 30 days, 30 tablet",
+            "2023-02-04: 30 days, 30 tablet",
+            "2023-03-20: 30 days, 30 tablet"
+        ])
+    );
+    world.browser.screenshot("app-medications").await;
+}
+
+pub async fn app_medications_empty_record(world: Arc<World>) {
+    let uuid = open_app(&world, GRACE, MEDICATIONS).await;
+    let text = app_text(&world, &uuid, "#app").await;
+    assert_has(&text, &["No medications recorded"]);
+}
