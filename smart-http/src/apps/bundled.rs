@@ -53,6 +53,13 @@ pub static BUNDLED: &[Bundled] = &[
         description: "Current and past medications with dose, frequency and instructions; pharmacy fills on a timeline with the days covered.",
         requires: &[("Medication", GET), ("Fulfillment", GET)],
     },
+    Bundled {
+        slug: "vitals",
+        id: "vitals-growth@apps.smart-rs.local",
+        name: "Vitals and growth",
+        description: "Blood pressure, heart rate, weight and BMI over time; growth charts with WHO and CDC percentile bands for children.",
+        requires: &[("Demographics", GET), ("VitalSignSet", GET)],
+    },
 ];
 
 impl Bundled {

@@ -400,3 +400,209 @@ pub async fn app_medications_empty_record(world: Arc<World>) {
     let text = app_text(&world, &uuid, "#app").await;
     assert_has(&text, &["No medications recorded"]);
 }
+
+pub const VITALS: &str = "vitals-growth@apps.smart-rs.local";
+
+/// The child patient of the growth charts.
+pub const OLIVER: Patient = Patient {
+    id: "7200002",
+    given: "Oliver",
+    family: "Twist",
+    gender: "male",
+    birth: "2018-03-01",
+};
+
+/// Oliver's measurements: (date, height cm, weight kg, BMI).
+const OLIVER_GROWTH: [(&str, f64, f64, f64); 3] = [
+    ("2019-03-01", 76.0, 10.0, 17.3),
+    ("2021-03-01", 96.0, 14.3, 15.5),
+    ("2023-03-01", 110.0, 18.4, 15.2),
+];
+
+async fn ensure_oliver(world: &World) {
+    let p = OLIVER;
+    let mut sets = String::new();
+    for (i, (date, h, w, bmi)) in OLIVER_GROWTH.iter().enumerate() {
+        sets.push_str(&format!(
+            r#"_:v{i} a sp:VitalSignSet ; sp:belongsTo _:r ; dcterms:date "{date}" ;
+                sp:height [ a sp:VitalSign ; sp:value "{h}" ; sp:unit "cm" ] ;
+                sp:weight [ a sp:VitalSign ; sp:value "{w}" ; sp:unit "kg" ] ;
+                sp:bodyMassIndex [ a sp:VitalSign ; sp:value "{bmi}" ; sp:unit "kg/m2" ] ;
+                sp:heartRate [ a sp:VitalSign ; sp:value "{hr}" ; sp:unit "{{beats}}/min" ] .
+            "#,
+            hr = 110 - 10 * i
+        ));
+    }
+    let turtle = format!(
+        r#"{PREFIXES}
+        _:r a sp:MedicalRecord .
+        _:d a sp:Demographics ; sp:belongsTo _:r ; foaf:gender "{}" ;
+            v:n [ a v:Name ; v:given-name "{}" ; v:family-name "{}" ] ; v:bday "{}" .
+        {sets}"#,
+        p.gender, p.given, p.family, p.birth
+    );
+    import_turtle(world, p.id, &turtle).await;
+}
+
+/// The expected percentile of a measurement, computed here independently of the app:
+/// the LMS row interpolated by age in months (WHO under 24 months, CDC from 24), then
+/// z and the normal CDF by numerical integration; rounded and kept within 1..99.
+fn expected_percentile(table: &str, sex: &str, months: f64, x: f64) -> i64 {
+    let (file, _) = if months < 24.0 {
+        let who = match table {
+            "bmifa" => format!("{table}_{sex}_0_2_zscores.json"),
+            _ => format!("{table}_{sex}_0_5_zscores.json"),
+        };
+        (who, "WHO")
+    } else {
+        (format!("{table}_{sex}_2_20_zscores.cdc.json"), "CDC")
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("apps/growth")
+        .join(file);
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let num = |v: &serde_json::Value| v.as_str().unwrap().parse::<f64>().unwrap();
+    let mut prev: Option<(f64, f64, f64, f64)> = None;
+    let mut lms = None;
+    for r in &rows {
+        let row = (num(&r["Month"]), num(&r["L"]), num(&r["M"]), num(&r["S"]));
+        if row.0 >= months {
+            lms = Some(match prev {
+                Some(a) if row.0 > a.0 => {
+                    let f = (months - a.0) / (row.0 - a.0);
+                    (
+                        a.1 + f * (row.1 - a.1),
+                        a.2 + f * (row.2 - a.2),
+                        a.3 + f * (row.3 - a.3),
+                    )
+                }
+                _ => (row.1, row.2, row.3),
+            });
+            break;
+        }
+        prev = Some(row);
+    }
+    let (l, m, s) = lms.expect("age within the table");
+    let z = if l == 0.0 {
+        (x / m).ln() / s
+    } else {
+        ((x / m).powf(l) - 1.0) / (l * s)
+    };
+    // Φ(z) = 1/2 + ∫0..z φ(t) dt (Simpson's rule, 2000 steps).
+    let n = 2000;
+    let h = z / n as f64;
+    let pdf = |t: f64| (-t * t / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let mut sum = pdf(0.0) + pdf(z);
+    for i in 1..n {
+        sum += pdf(i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
+    }
+    let cdf = 0.5 + sum * h / 3.0;
+    ((100.0 * cdf).round() as i64).clamp(1, 99)
+}
+
+fn ordinal(n: i64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+pub async fn app_vitals_growth_charts_for_a_child(world: Arc<World>) {
+    ensure_oliver(&world).await;
+    let uuid = open_app(&world, OLIVER, VITALS).await;
+    let table = app_text(&world, &uuid, "#percentiles").await;
+    // The last measurement, 2023-03-01, at 60 months less a fraction (1826 days).
+    let months = 1826.0 / 30.4375;
+    let (date, h, w, bmi) = OLIVER_GROWTH[2];
+    for (name, tbl, value, shown) in [
+        ("Length/height for age", "lhfa", h, "110 cm"),
+        ("Weight for age", "wfa", w, "18.4 kg"),
+        ("BMI for age", "bmifa", bmi, "15.2 kg/m²"),
+    ] {
+        let p = expected_percentile(tbl, "boys", months, value);
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no row {name} in {table}"));
+        assert_has(
+            line,
+            &[
+                shown,
+                date,
+                "age 5",
+                &format!("{} percentile", ordinal(p)),
+                "CDC",
+            ],
+        );
+    }
+    // The first measurement used the WHO standard: its point's tooltip has the percentile.
+    let p12 = expected_percentile("lhfa", "boys", 365.0 / 30.4375, 76.0);
+    world.browser.enter_app(&uuid).await;
+    let charts = world
+        .browser
+        .js(
+            "return Array.from(document.querySelectorAll('#growth-card svg.chart')).map(function (s) {\
+               return { bands: s.querySelectorAll('path.band').length, median: s.querySelectorAll('path.ref-line.median').length,\
+                        points: Array.from(s.querySelectorAll('circle.point title')).map(function (t) { return t.textContent; }) }; });",
+            vec![],
+        )
+        .await;
+    world.browser.leave_frame().await;
+    let charts = charts.as_array().unwrap();
+    assert_eq!(charts.len(), 3, "{charts:?}");
+    for c in charts {
+        assert_eq!(c["bands"], 2, "{c}");
+        assert_eq!(c["median"], 1, "{c}");
+        assert_eq!(c["points"].as_array().unwrap().len(), 3, "{c}");
+    }
+    assert_eq!(
+        charts[0]["points"][0],
+        format!("2019-03-01: 76 cm ({} percentile)", ordinal(p12))
+    );
+    world.browser.screenshot("app-vitals-growth").await;
+}
+
+pub async fn app_vitals_adult_trends(world: Arc<World>) {
+    ensure_rosalind(&world).await;
+    let uuid = open_app(&world, ROSALIND, VITALS).await;
+    let sets = app_text(&world, &uuid, "#sets").await;
+    let lines: Vec<&str> = sets.lines().filter(|l| l.starts_with("2023")).collect();
+    assert_eq!(lines.len(), 2, "{sets}");
+    assert_has(
+        lines[0],
+        &["2023-06-10", "128/82", "72", "165", "68.2", "25"],
+    );
+    assert_has(lines[1], &["2023-01-05", "142/91", "78", "70.5", "25.9"]);
+    world.browser.enter_app(&uuid).await;
+    let bp = world
+        .browser
+        .js(
+            "return Array.from(document.querySelectorAll('#bp-card circle.point title')).map(function (t) { return t.textContent; });",
+            vec![],
+        )
+        .await;
+    world.browser.leave_frame().await;
+    assert_eq!(
+        bp,
+        json!([
+            "2023-01-05: 142 mmHg systolic",
+            "2023-06-10: 128 mmHg systolic",
+            "2023-01-05: 91 mmHg diastolic",
+            "2023-06-10: 82 mmHg diastolic"
+        ])
+    );
+    let growth = app_text(&world, &uuid, "#growth-card").await;
+    assert_has(&growth, &["No measurements before age 20"]);
+    world.browser.screenshot("app-vitals-adult").await;
+}
+
+pub async fn app_vitals_empty_record(world: Arc<World>) {
+    let uuid = open_app(&world, GRACE, VITALS).await;
+    let text = app_text(&world, &uuid, "#app").await;
+    assert_has(&text, &["No vital signs recorded"]);
+}

@@ -65,6 +65,9 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         apps::app_summary_shows_api_errors => "app_summary_shows_api_errors",
         apps::app_medications_shows_fills_and_adherence => "app_medications_shows_fills_and_adherence",
         apps::app_medications_empty_record => "app_medications_empty_record",
+        apps::app_vitals_growth_charts_for_a_child => "app_vitals_growth_charts_for_a_child",
+        apps::app_vitals_adult_trends => "app_vitals_adult_trends",
+        apps::app_vitals_empty_record => "app_vitals_empty_record",
     ]
 }
 
