@@ -60,6 +60,13 @@ pub static BUNDLED: &[Bundled] = &[
         description: "Blood pressure, heart rate, weight and BMI over time; growth charts with WHO and CDC percentile bands for children.",
         requires: &[("Demographics", GET), ("VitalSignSet", GET)],
     },
+    Bundled {
+        slug: "labs",
+        id: "lab-results@apps.smart-rs.local",
+        name: "Lab results",
+        description: "Lab results grouped by test, a trend chart per test, results outside the reference range flagged.",
+        requires: &[("LabResult", GET)],
+    },
 ];
 
 impl Bundled {

@@ -606,3 +606,121 @@ pub async fn app_vitals_empty_record(world: Arc<World>) {
     let text = app_text(&world, &uuid, "#app").await;
     assert_has(&text, &["No vital signs recorded"]);
 }
+
+pub const LABS: &str = "lab-results@apps.smart-rs.local";
+
+pub async fn app_labs_grouped_with_flags(world: Arc<World>) {
+    ensure_rosalind(&world).await;
+    let uuid = open_app(&world, ROSALIND, LABS).await;
+    assert_has(
+        &app_text(&world, &uuid, "#lab-overview").await,
+        &["3 results of 2 tests; 1 outside the normal range"],
+    );
+    let ldl = app_text(&world, &uuid, "#test-13457-7").await;
+    assert_has(&ldl, &["LDL Cholesterol", "LOINC 13457-7"]);
+    // Table rows (tab-separated cells), not the chart's tick labels.
+    let rows: Vec<&str> = ldl
+        .lines()
+        .filter(|l| l.starts_with("2023") && l.contains('\t'))
+        .collect();
+    assert_eq!(rows.len(), 2, "{ldl}");
+    assert_has(rows[0], &["2023-06-10", "118 mg/dL", "0–130 mg/dL"]);
+    assert_lacks(rows[0], &["H ↑"]);
+    assert_has(rows[1], &["2023-01-05", "162 mg/dL", "H ↑", "0–130 mg/dL"]);
+    let sodium = app_text(&world, &uuid, "#test-2951-2").await;
+    assert_has(
+        &sodium,
+        &["Serum sodium", "2023-06-10", "139 mmol/L", "135–145 mmol/L"],
+    );
+    assert_lacks(&sodium, &["H ↑", "L ↓"]);
+    // The LDL trend: two points in date order, the January one flagged, over a shaded range.
+    world.browser.enter_app(&uuid).await;
+    let chart = world
+        .browser
+        .js(
+            "var s = document.querySelector('#test-13457-7 svg.chart');\
+             return { range: s.querySelectorAll('rect.normal-range').length,\
+                      points: Array.from(s.querySelectorAll('circle.point')).map(function (c) {\
+                        return [c.querySelector('title').textContent, c.classList.contains('flagged')]; }) };",
+            vec![],
+        )
+        .await;
+    world.browser.leave_frame().await;
+    assert_eq!(
+        chart,
+        json!({"range": 1, "points": [["2023-01-05: 162 mg/dL (high)", true], ["2023-06-10: 118 mg/dL", false]]})
+    );
+    world.browser.screenshot("app-labs").await;
+}
+
+pub async fn app_labs_empty_record(world: Arc<World>) {
+    let uuid = open_app(&world, GRACE, LABS).await;
+    assert_has(
+        &app_text(&world, &uuid, "#app").await,
+        &["No lab results recorded"],
+    );
+}
+
+/// The library's paging helper against the real server: pages of 2 give every result
+/// once, newest first, and the page call reports the total.
+pub async fn library_pages_through_a_collection(world: Arc<World>) {
+    ensure_rosalind(&world).await;
+    let uuid = open_app(&world, ROSALIND, LABS).await;
+    let v = world
+        .in_app(
+            &uuid,
+            "var pages = 0;\
+             SmartConnect.ready().then(function (s) {\
+               return s.all('get_lab_results', {}, 2, function () { pages += 1; }).then(function (all) {\
+                 return s.page('get_lab_results', 2, 0).then(function (first) {\
+                   done({ dates: all.map(function (r) { return r.date; }), pages: pages,\
+                          total: first.summary.totalResultCount, returned: first.summary.resultsReturned,\
+                          value: all[0].quantitativeResult.valueAndUnit.value, unit: all[0].quantitativeResult.valueAndUnit.unit,\
+                          code: all[0].labName.code, system: all[0].labName.system });\
+                 });\
+               });\
+             }).catch(function (e) { done({ error: e.message }); });",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        v["dates"],
+        json!(["2023-06-10", "2023-06-10", "2023-01-05"]),
+        "{v}"
+    );
+    assert_eq!(v["pages"], 2, "{v}");
+    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(v["returned"], 2, "{v}");
+    assert!(v["value"].is_number(), "{v}");
+    assert_eq!(
+        v["unit"]
+            .as_str()
+            .map(|u| u.contains("mol") || u == "mg/dL"),
+        Some(true),
+        "{v}"
+    );
+    assert_eq!(
+        v["system"], "http://purl.bioontology.org/ontology/LNC/",
+        "{v}"
+    );
+    // Errors name the call and the status.
+    let e = world
+        .in_app(
+            &uuid,
+            "SmartConnect.ready().then(function (s) { return s.get_medication('no-such-medication'); })\
+               .then(function () { done({ ok: true }); }, function (e) {\
+                 done({ name: e.name, status: e.status, call: e.call, message: e.message }); });",
+            vec![],
+        )
+        .await;
+    assert_eq!(e["name"], "ApiError", "{e}");
+    assert_eq!(e["status"], 404, "{e}");
+    assert_eq!(e["call"], "get_medication", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("get_medication failed: HTTP 404 (not found)"),
+        "{e}"
+    );
+}

@@ -68,6 +68,9 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         apps::app_vitals_growth_charts_for_a_child => "app_vitals_growth_charts_for_a_child",
         apps::app_vitals_adult_trends => "app_vitals_adult_trends",
         apps::app_vitals_empty_record => "app_vitals_empty_record",
+        apps::app_labs_grouped_with_flags => "app_labs_grouped_with_flags",
+        apps::app_labs_empty_record => "app_labs_empty_record",
+        apps::library_pages_through_a_collection => "library_pages_through_a_collection",
     ]
 }
 
