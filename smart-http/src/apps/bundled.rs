@@ -67,6 +67,20 @@ pub static BUNDLED: &[Bundled] = &[
         description: "Lab results grouped by test, a trend chart per test, results outside the reference range flagged.",
         requires: &[("LabResult", GET)],
     },
+    Bundled {
+        slug: "problems",
+        id: "problems@apps.smart-rs.local",
+        name: "Problems",
+        description: "Active and resolved problems with onset and resolution dates, codes and a timeline.",
+        requires: &[("Problem", GET)],
+    },
+    Bundled {
+        slug: "allergies",
+        id: "allergies-immunizations@apps.smart-rs.local",
+        name: "Allergies and immunizations",
+        description: "Allergies with reactions and severity, no-known-allergies statements, and the immunization history.",
+        requires: &[("Allergy", GET), ("Immunization", GET)],
+    },
 ];
 
 impl Bundled {

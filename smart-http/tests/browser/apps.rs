@@ -42,6 +42,10 @@ fn code(system: &str, prefix: &str, id: &str, title: &str) -> (String, String) {
 const RXNORM: &str = "http://purl.bioontology.org/ontology/RXNORM/";
 const SNOMED: &str = "http://purl.bioontology.org/ontology/SNOMEDCT/";
 const LOINC: &str = "http://purl.bioontology.org/ontology/LNC/";
+const CVX: &str = "http://www2a.cdc.gov/nip/IIS/IISStandards/vaccines.asp?rpt=cvx#";
+const VACCINE_GROUP: &str = "http://www2a.cdc.gov/nip/IIS/IISStandards/vaccines.asp?rpt=vg#";
+const STATUS: &str = "http://smartplatforms.org/terms/codes/ImmunizationAdministrationStatus#";
+const REFUSAL: &str = "http://smartplatforms.org/terms/codes/ImmunizationRefusalReason#";
 
 /// Rosalind's record: problems, medications with fulfillments, vitals, labs, an allergy.
 fn rosalind_turtle() -> String {
@@ -61,6 +65,14 @@ fn rosalind_turtle() -> String {
     let hives = c(SNOMED, "247472004", "Hives");
     let moderate = c(SNOMED, "6736007", "Moderate");
     let drug = c(SNOMED, "416098002", "Drug allergy");
+    let active = c(SNOMED, "55561003", "Active");
+    let resolved = c(SNOMED, "413322009", "Resolved");
+    let flu = c(CVX, "141", "Influenza, seasonal, injectable");
+    let flu_class = c(VACCINE_GROUP, "FLU", "Influenza");
+    let tdap = c(CVX, "115", "Tdap");
+    let dose_given = c(STATUS, "doseGiven", "Dose given");
+    let not_given = c(STATUS, "notGiven", "Not given");
+    let objection = c(REFUSAL, "PATOBJ", "Patient objection");
     let p = ROSALIND;
     let vitals = |id: &str, date: &str, sys: u32, dia: u32, hr: u32, w: &str, bmi: &str| {
         format!(
@@ -102,8 +114,14 @@ fn rosalind_turtle() -> String {
             v:n [ a v:Name ; v:given-name "{given}" ; v:family-name "{family}" ] ;
             v:bday "{birth}" ;
             v:adr [ a v:Address ; v:street-address "22 Donovan Street" ; v:locality "London" ; v:postal-code "NW3 1AB" ] .
-        _:p1 a sp:Problem ; sp:belongsTo _:r ; sp:problemName {hypertension} ; sp:startDate "2005-03-14" .
-        _:p2 a sp:Problem ; sp:belongsTo _:r ; sp:problemName {asthma} ; sp:startDate "1990-01-01" ; sp:endDate "2001-06-30" .
+        _:p1 a sp:Problem ; sp:belongsTo _:r ; sp:problemName {hypertension} ; sp:startDate "2005-03-14" ;
+            sp:problemStatus {active} ; sp:notes "Well controlled on lisinopril" .
+        _:p2 a sp:Problem ; sp:belongsTo _:r ; sp:problemName {asthma} ; sp:startDate "1990-01-01" ; sp:endDate "2001-06-30" ;
+            sp:problemStatus {resolved} .
+        _:i1 a sp:Immunization ; sp:belongsTo _:r ; dcterms:date "2022-10-01" ; sp:productName {flu} ;
+            sp:productClass {flu_class} ; sp:administrationStatus {dose_given} .
+        _:i2 a sp:Immunization ; sp:belongsTo _:r ; dcterms:date "2020-04-01" ; sp:productName {tdap} ;
+            sp:administrationStatus {not_given} ; sp:refusalReason {objection} .
         _:m1 a sp:Medication ; sp:belongsTo _:r ; sp:drugName {lisinopril} ; sp:startDate "2005-03-20" ;
             sp:instructions "Take one tablet by mouth daily" ;
             sp:quantity [ a sp:ValueAndUnit ; sp:value "1" ; sp:unit "{{tablet}}" ] ;
@@ -135,7 +153,7 @@ fn rosalind_turtle() -> String {
 /// Replaces the record `id` with the Turtle graph (and registers the record).
 pub async fn import_turtle(world: &World, id: &str, turtle: &str) {
     let graph = smart_rdf::parse(turtle.as_bytes(), smart_rdf::RdfFormat::Turtle, None)
-        .unwrap_or_else(|e| panic!("test data does not parse: {e}\n{turtle}"));
+        .unwrap_or_else(|e| panic!("test data does not parse: {e}"));
     let record = RecordId::new(id).unwrap();
     let split = smart_rdf::split_record(&graph, &record).unwrap();
     let container = &world.server.container;
@@ -438,6 +456,11 @@ async fn ensure_oliver(world: &World) {
         _:r a sp:MedicalRecord .
         _:d a sp:Demographics ; sp:belongsTo _:r ; foaf:gender "{}" ;
             v:n [ a v:Name ; v:given-name "{}" ; v:family-name "{}" ] ; v:bday "{}" .
+        _:x a sp:AllergyExclusion ; sp:belongsTo _:r ; dcterms:date "2019-03-01" ;
+            sp:allergyExclusionName [ a sp:CodedValue ; dcterms:title "No known allergies" ;
+                sp:code <http://purl.bioontology.org/ontology/SNOMEDCT/160244002> ] .
+        <http://purl.bioontology.org/ontology/SNOMEDCT/160244002> a sp:Code ; dcterms:title "No known allergies" ;
+            dcterms:identifier "160244002" ; sp:system "http://purl.bioontology.org/ontology/SNOMEDCT/" .
         {sets}"#,
         p.gender, p.given, p.family, p.birth
     );
@@ -722,5 +745,122 @@ pub async fn library_pages_through_a_collection(world: Arc<World>) {
             .unwrap()
             .starts_with("get_medication failed: HTTP 404 (not found)"),
         "{e}"
+    );
+}
+
+pub const PROBLEMS: &str = "problems@apps.smart-rs.local";
+pub const ALLERGIES: &str = "allergies-immunizations@apps.smart-rs.local";
+
+pub async fn app_problems_active_and_resolved(world: Arc<World>) {
+    ensure_rosalind(&world).await;
+    let uuid = open_app(&world, ROSALIND, PROBLEMS).await;
+    let active = app_text(&world, &uuid, "#active").await;
+    assert_has(
+        &active,
+        &[
+            "Essential hypertension",
+            "SNOMED CT 38341003",
+            "2005-03-14",
+            "Active",
+            "Well controlled on lisinopril",
+        ],
+    );
+    assert_lacks(&active, &["Asthma"]);
+    let resolved = app_text(&world, &uuid, "#resolved").await;
+    assert_has(
+        &resolved,
+        &[
+            "Asthma",
+            "SNOMED CT 195967001",
+            "1990-01-01",
+            "2001-06-30",
+            "Resolved",
+        ],
+    );
+    world.browser.enter_app(&uuid).await;
+    let bars = world
+        .browser
+        .js(
+            "return Array.from(document.querySelectorAll('svg.timeline rect.bar title')).map(function (t) { return t.textContent; });",
+            vec![],
+        )
+        .await;
+    world.browser.leave_frame().await;
+    assert_eq!(
+        bars,
+        json!([
+            "Essential hypertension: 2005-03-14 – active",
+            "Asthma: 1990-01-01 – 2001-06-30"
+        ])
+    );
+    world.browser.screenshot("app-problems").await;
+}
+
+pub async fn app_problems_empty_record(world: Arc<World>) {
+    let uuid = open_app(&world, GRACE, PROBLEMS).await;
+    assert_has(
+        &app_text(&world, &uuid, "#app").await,
+        &["No problems recorded"],
+    );
+}
+
+pub async fn app_allergies_and_immunizations(world: Arc<World>) {
+    ensure_rosalind(&world).await;
+    let uuid = open_app(&world, ROSALIND, ALLERGIES).await;
+    let allergies = app_text(&world, &uuid, "#allergies").await;
+    assert_has(
+        &allergies,
+        &[
+            "Penicillin G",
+            "RxNorm 7980",
+            "Drug allergy",
+            "Hives",
+            "Moderate",
+            "1980-05-02",
+        ],
+    );
+    let shots = app_text(&world, &uuid, "#immunizations").await;
+    let rows: Vec<&str> = shots.lines().filter(|l| l.starts_with("20")).collect();
+    assert_eq!(rows.len(), 2, "{shots}");
+    assert_has(
+        rows[0],
+        &[
+            "2022-10-01",
+            "Influenza, seasonal, injectable",
+            "CVX 141",
+            "Influenza",
+            "Dose given",
+        ],
+    );
+    assert_has(
+        rows[1],
+        &[
+            "2020-04-01",
+            "Tdap",
+            "CVX 115",
+            "Not given",
+            "Patient objection",
+        ],
+    );
+    world.browser.screenshot("app-allergies").await;
+}
+
+pub async fn app_allergies_no_known_allergies_and_empty(world: Arc<World>) {
+    ensure_oliver(&world).await;
+    let uuid = open_app(&world, OLIVER, ALLERGIES).await;
+    let text = app_text(&world, &uuid, "#app").await;
+    assert_has(
+        &text,
+        &[
+            "No known allergies — stated 2019-03-01",
+            "No immunizations recorded",
+        ],
+    );
+    assert_lacks(&text, &["No allergies recorded"]);
+    let uuid = open_app(&world, GRACE, ALLERGIES).await;
+    let text = app_text(&world, &uuid, "#app").await;
+    assert_has(
+        &text,
+        &["No allergies recorded", "No immunizations recorded"],
     );
 }

@@ -71,6 +71,10 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         apps::app_labs_grouped_with_flags => "app_labs_grouped_with_flags",
         apps::app_labs_empty_record => "app_labs_empty_record",
         apps::library_pages_through_a_collection => "library_pages_through_a_collection",
+        apps::app_problems_active_and_resolved => "app_problems_active_and_resolved",
+        apps::app_problems_empty_record => "app_problems_empty_record",
+        apps::app_allergies_and_immunizations => "app_allergies_and_immunizations",
+        apps::app_allergies_no_known_allergies_and_empty => "app_allergies_no_known_allergies_and_empty",
     ]
 }
 
