@@ -29,6 +29,7 @@ pub struct Bundled {
 }
 
 const GET: &[HttpMethod] = &[HttpMethod::Get];
+const STORE: &[HttpMethod] = &[HttpMethod::Get, HttpMethod::Put, HttpMethod::Delete];
 
 /// The bundled apps, in sidebar order.
 pub static BUNDLED: &[Bundled] = &[
@@ -80,6 +81,13 @@ pub static BUNDLED: &[Bundled] = &[
         name: "Allergies and immunizations",
         description: "Allergies with reactions and severity, no-known-allergies statements, and the immunization history.",
         requires: &[("Allergy", GET), ("Immunization", GET)],
+    },
+    Bundled {
+        slug: "preferences",
+        id: "preferences-scratchpad@apps.smart-rs.local",
+        name: "Preferences and scratchpad",
+        description: "A demonstration of SMART storage: your preferences for the app, and a scratchpad kept with the record.",
+        requires: &[("UserPreferences", STORE), ("ScratchpadData", STORE)],
     },
 ];
 

@@ -864,3 +864,155 @@ pub async fn app_allergies_no_known_allergies_and_empty(world: Arc<World>) {
         &["No allergies recorded", "No immunizations recorded"],
     );
 }
+
+pub const PREFERENCES: &str = "preferences-scratchpad@apps.smart-rs.local";
+
+/// Clicks `button` in the app `uuid` and waits until `#status` reads `expect`.
+async fn click_and_wait(world: &World, uuid: &str, button: &str, status: &str, expect: &str) {
+    let b = &world.browser;
+    b.enter_app(uuid).await;
+    b.wait_css(button).await.click().await.unwrap();
+    b.wait_js(
+        expect,
+        "var e = document.querySelector(arguments[0]); return !!e && e.textContent === arguments[1];",
+        vec![json!(status), json!(expect)],
+    )
+    .await;
+    b.leave_frame().await;
+}
+
+pub async fn app_preferences_and_scratchpad(world: Arc<World>) {
+    ensure_rosalind(&world).await;
+    let directory = world.server.container.directory();
+    let app = smart_store::directory::AppId::new(PREFERENCES).unwrap();
+    let user = smart_store::directory::AccountId::new(crate::world::USER).unwrap();
+    let record = RecordId::new(ROSALIND.id).unwrap();
+    let other = RecordId::new(GRACE.id).unwrap();
+    directory.delete_preferences(&user, &app).await.unwrap();
+    directory.delete_scratchpad(&record, &app).await.unwrap();
+    directory.delete_scratchpad(&other, &app).await.unwrap();
+
+    let uuid = open_app(&world, ROSALIND, PREFERENCES).await;
+    assert_eq!(
+        app_text(&world, &uuid, "#pref-raw").await,
+        "(nothing stored)"
+    );
+    assert_eq!(
+        app_text(&world, &uuid, "#pad-raw").await,
+        "(nothing stored)"
+    );
+    {
+        let b = &world.browser;
+        b.enter_app(&uuid).await;
+        b.js(
+            "document.getElementById('pref-units').value = 'imperial';\
+             document.getElementById('pref-codes').checked = true; return true;",
+            vec![],
+        )
+        .await;
+        b.wait_css("#pref-greeting")
+            .await
+            .send_keys("Hello from the test")
+            .await
+            .unwrap();
+        b.wait_css("#pad-text")
+            .await
+            .send_keys("Call the patient on Monday")
+            .await
+            .unwrap();
+        b.leave_frame().await;
+    }
+    click_and_wait(
+        &world,
+        &uuid,
+        "#pref-save",
+        "#pref-status",
+        "Preferences saved.",
+    )
+    .await;
+    click_and_wait(
+        &world,
+        &uuid,
+        "#pad-save",
+        "#pad-status",
+        "Scratchpad saved.",
+    )
+    .await;
+    world.browser.screenshot("app-preferences").await;
+
+    // Stored by the container: preferences as JSON for the user, the scratchpad as text
+    // for the record.
+    let prefs = directory
+        .get_preferences(&user, &app)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(prefs.content_type, "application/json");
+    let prefs: serde_json::Value = serde_json::from_slice(&prefs.data).unwrap();
+    assert_eq!(
+        prefs,
+        json!({"units": "imperial", "showCodes": true, "greeting": "Hello from the test"})
+    );
+    let pad = directory
+        .get_scratchpad(&record, &app)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(pad.content_type, "text/plain");
+    assert_eq!(pad.data, b"Call the patient on Monday");
+
+    // Another patient: the same preferences, an empty scratchpad.
+    let uuid = open_app(&world, GRACE, PREFERENCES).await;
+    world.browser.enter_app(&uuid).await;
+    let form = world
+        .browser
+        .js(
+            "return [document.getElementById('pref-units').value, document.getElementById('pref-codes').checked,\
+                     document.getElementById('pref-greeting').value, document.getElementById('pad-text').value];",
+            vec![],
+        )
+        .await;
+    world.browser.leave_frame().await;
+    assert_eq!(form, json!(["imperial", true, "Hello from the test", ""]));
+    assert_eq!(
+        app_text(&world, &uuid, "#pad-raw").await,
+        "(nothing stored)"
+    );
+
+    // Back on the first patient: the scratchpad is there; clearing deletes it.
+    let uuid = open_app(&world, ROSALIND, PREFERENCES).await;
+    assert_eq!(
+        app_text(&world, &uuid, "#pad-raw").await,
+        "Call the patient on Monday"
+    );
+    click_and_wait(
+        &world,
+        &uuid,
+        "#pad-clear",
+        "#pad-status",
+        "Scratchpad cleared.",
+    )
+    .await;
+    assert!(
+        directory
+            .get_scratchpad(&record, &app)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    click_and_wait(
+        &world,
+        &uuid,
+        "#pref-clear",
+        "#pref-status",
+        "Preferences cleared.",
+    )
+    .await;
+    assert!(
+        directory
+            .get_preferences(&user, &app)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -75,6 +75,7 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         apps::app_problems_empty_record => "app_problems_empty_record",
         apps::app_allergies_and_immunizations => "app_allergies_and_immunizations",
         apps::app_allergies_no_known_allergies_and_empty => "app_allergies_no_known_allergies_and_empty",
+        apps::app_preferences_and_scratchpad => "app_preferences_and_scratchpad",
     ]
 }
 
