@@ -83,6 +83,16 @@ pub static BUNDLED: &[Bundled] = &[
         requires: &[("Allergy", GET), ("Immunization", GET)],
     },
     Bundled {
+        slug: "notes",
+        id: "notes-documents@apps.smart-rs.local",
+        name: "Notes and documents",
+        description: "Clinical notes with a form to write one; documents with metadata, text preview and download.",
+        requires: &[
+            ("ClinicalNote", &[HttpMethod::Get, HttpMethod::Post]),
+            ("Document", GET),
+        ],
+    },
+    Bundled {
         slug: "preferences",
         id: "preferences-scratchpad@apps.smart-rs.local",
         name: "Preferences and scratchpad",

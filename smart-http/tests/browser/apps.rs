@@ -131,6 +131,15 @@ fn rosalind_turtle() -> String {
         {f1}{f2}{f3}
         {v1}{v2}
         {l1}{l2}{l3}
+        _:n1 a sp:ClinicalNote ; sp:belongsTo _:r ; dcterms:date "2023-06-10" ; dcterms:title "Cardiology follow-up" ;
+            dcterms:format <http://purl.org/NET/mediatypes/text/plain> ;
+            sp:resource [ a sp:Resource ; sp:content [ a sp:Content ; sp:encoding "UTF-8" ;
+                sp:value "BP improving on lisinopril." ] ] .
+        _:doc1 a sp:Document ; sp:belongsTo _:r ; dcterms:date "2023-06-11" ; dcterms:title "Discharge letter" ;
+            sp:fileName "discharge-letter.txt" ; dcterms:format <http://purl.org/NET/mediatypes/text/plain> ;
+            sp:resource [ a sp:Resource ] .
+        <http://purl.org/NET/mediatypes/text/plain> a dcterms:MediaTypeOrExtent ;
+            <http://www.w3.org/2000/01/rdf-schema#label> "text/plain" .
         _:a1 a sp:Allergy ; sp:belongsTo _:r ; sp:drugAllergen {penicillin} ; sp:allergicReaction {hives} ;
             sp:severity {moderate} ; sp:category {drug} ; sp:startDate "1980-05-02" .
         {codes}
@@ -165,8 +174,24 @@ pub async fn import_turtle(world: &World, id: &str, turtle: &str) {
         .unwrap();
 }
 
+/// The content of Rosalind's document.
+const LETTER: &str = "Discharged home on 2023-06-11.\nContinue lisinopril 10 mg daily.";
+
 async fn ensure_rosalind(world: &World) {
     import_turtle(world, ROSALIND.id, &rosalind_turtle()).await;
+    let record = RecordId::new(ROSALIND.id).unwrap();
+    world
+        .server
+        .container
+        .blobs()
+        .put(
+            &record,
+            "discharge-letter.txt",
+            "text/plain",
+            LETTER.as_bytes(),
+        )
+        .await
+        .unwrap();
 }
 
 /// Opens `app` on `patient` from the UI; waits until the app has rendered (its main
@@ -1014,5 +1039,105 @@ pub async fn app_preferences_and_scratchpad(world: Arc<World>) {
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+pub const NOTES: &str = "notes-documents@apps.smart-rs.local";
+
+pub async fn app_notes_list_write_and_documents(world: Arc<World>) {
+    ensure_rosalind(&world).await;
+    let uuid = open_app(&world, ROSALIND, NOTES).await;
+    let notes = app_text(&world, &uuid, "#notes").await;
+    assert_has(
+        &notes,
+        &[
+            "Cardiology follow-up",
+            "2023-06-10",
+            "BP improving on lisinopril.",
+        ],
+    );
+    let docs = app_text(&world, &uuid, "#documents").await;
+    assert_has(
+        &docs,
+        &[
+            "2023-06-11",
+            "Discharge letter",
+            "discharge-letter.txt",
+            "text/plain",
+            &format!("{} bytes", LETTER.len()),
+        ],
+    );
+    // Preview: the raw content through the channel.
+    let b = &world.browser;
+    b.enter_app(&uuid).await;
+    b.wait_css("#documents button.preview")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_css("#preview-text").await;
+    let shown = b
+        .js(
+            "return document.getElementById('preview-text').textContent;",
+            vec![],
+        )
+        .await;
+    assert_eq!(shown, json!(LETTER));
+    // Write a note (with characters that must be escaped in XML).
+    let title = "Telephone call <follow-up> & plan";
+    let text = "Patient reports no dizziness. Recheck BP in 3 months.";
+    b.wait_css("#note-title")
+        .await
+        .send_keys(title)
+        .await
+        .unwrap();
+    b.wait_css("#note-text")
+        .await
+        .send_keys(text)
+        .await
+        .unwrap();
+    b.wait_css("#note-save").await.click().await.unwrap();
+    b.wait_js(
+        "the note to be saved",
+        "var s = document.getElementById('note-status'); return !!s && s.textContent.indexOf('Note saved as ') === 0;",
+        vec![],
+    )
+    .await;
+    b.wait_js(
+        "the new note in the list",
+        "return document.getElementById('notes').innerText.indexOf(arguments[0]) >= 0;",
+        vec![json!(title)],
+    )
+    .await;
+    b.leave_frame().await;
+    world.browser.screenshot("app-notes").await;
+    // A signed API GET (another app, with a background token) returns the new note.
+    let app = world
+        .server
+        .background_app("notes-reader@tests.smart-rs.org")
+        .await;
+    let creds = world.server.background_token(&app, ROSALIND.id).await;
+    let r = world
+        .server
+        .get(&creds, &format!("/records/{}/clinical_notes/", ROSALIND.id))
+        .await;
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert_has(
+        &body,
+        &[
+            "Telephone call &lt;follow-up&gt; &amp; plan",
+            text,
+            "Cardiology follow-up",
+        ],
+    );
+}
+
+pub async fn app_notes_empty_record(world: Arc<World>) {
+    let uuid = open_app(&world, GRACE, NOTES).await;
+    let text = app_text(&world, &uuid, "#app").await;
+    assert_has(
+        &text,
+        &["No clinical notes recorded", "No documents recorded"],
     );
 }

@@ -76,6 +76,8 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         apps::app_allergies_and_immunizations => "app_allergies_and_immunizations",
         apps::app_allergies_no_known_allergies_and_empty => "app_allergies_no_known_allergies_and_empty",
         apps::app_preferences_and_scratchpad => "app_preferences_and_scratchpad",
+        apps::app_notes_list_write_and_documents => "app_notes_list_write_and_documents",
+        apps::app_notes_empty_record => "app_notes_empty_record",
     ]
 }
 
