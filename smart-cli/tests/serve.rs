@@ -160,13 +160,32 @@ fn demo_login_works_in_the_web_ui(url: &str, password: &str) {
             .expect("a session cookie");
         let list = http
             .get(format!("{url}/"))
-            .header("cookie", session)
+            .header("cookie", &session)
             .send()
             .await
             .unwrap();
         assert_eq!(list.status(), 200);
         let html = list.text().await.unwrap();
         assert_eq!(html.matches("data-record-id=").count(), 3, "{html}");
+        // The record view's sidebar lists the bundled apps (enabled by default).
+        let marker = "data-record-id=\"";
+        let at = html.find(marker).unwrap() + marker.len();
+        let record = &html[at..at + html[at..].find('"').unwrap()];
+        let view = http
+            .get(format!("{url}/patients/{record}"))
+            .header("cookie", &session)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(view.status(), 200);
+        let view = view.text().await.unwrap();
+        for app in smart_http::apps::BUNDLED {
+            assert!(
+                view.contains(&format!("data-app-id=\"{}\"", app.id)),
+                "{} in the sidebar",
+                app.id
+            );
+        }
     });
 }
 

@@ -2,7 +2,6 @@
 //! the registration of the bundled apps at start (idempotent, following the apps URL,
 //! switched off by `[apps] enabled = false`).
 
-#[allow(dead_code, unreachable_pub)]
 mod common;
 
 use common::{Backend, TestServer};

@@ -16,6 +16,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod app_data;
 mod apps;
 mod driver;
 mod fixtures;
