@@ -869,6 +869,20 @@
         statements: [],
         summary: null,
         json: null,
+        bytes: null,
+      };
+      // Binary answers (images, PDF) arrive base64-encoded from containers that mark
+      // them so (smart-rs does): `bytes` and `blob()` give the content.
+      if (r.encoding === "base64" && typeof response.data === "string") {
+        var bin = atob(response.data);
+        var bytes = new Uint8Array(bin.length);
+        for (var i = 0; i < bin.length; i++) {
+          bytes[i] = bin.charCodeAt(i);
+        }
+        response.bytes = bytes;
+      }
+      response.blob = function () {
+        return new Blob([response.bytes || response.data], { type: response.contentType });
       };
       if (/rdf\+xml|^application\/xml|^text\/xml/.test(response.contentType) && response.data) {
         try {

@@ -4,8 +4,9 @@
  * and the record's documents with their metadata, a preview of text documents and
  * downloads of the content (raw) and of the metadata (RDF/XML).
  *
- * The SMART Connect channel carries text: binary content (images, PDF) cannot be
- * previewed or downloaded through it, and the app says so.
+ * Binary content (the photograph, image and PDF documents) comes base64-encoded through
+ * the channel (smart-connect.js gives it as bytes and a Blob): images are previewed,
+ * every document can be downloaded. The patient's photograph is shown.
  */
 (function () {
   "use strict";
@@ -84,6 +85,36 @@
     setTimeout(function () {
       URL.revokeObjectURL(url);
     }, 10000);
+  }
+
+  function downloadBlob(name, blob) {
+    var url = URL.createObjectURL(blob);
+    var a = el("a", { href: url, download: name });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () {
+      URL.revokeObjectURL(url);
+    }, 10000);
+  }
+
+  function photographCard(smart, card) {
+    return smart.get_photograph().then(
+      function (r) {
+        if (!r.bytes || !r.bytes.length) {
+          card.appendChild(Kit.empty("No photograph recorded"));
+          return;
+        }
+        card.appendChild(el("img", { id: "photograph", class: "photo", alt: "Photograph of " + (smart.record.full_name || "the patient"), src: URL.createObjectURL(r.blob()) }));
+      },
+      function (e) {
+        if (e.status === 404) {
+          card.appendChild(Kit.empty("No photograph recorded"));
+          return;
+        }
+        throw e;
+      }
+    );
   }
 
   function docId(doc) {
@@ -178,6 +209,27 @@
             var name = d.fileName || (id || "document");
             var textual = /^text\/|json|xml/.test(type);
             var actions = [];
+            if (id && !textual) {
+              actions.push(
+                /^image\//.test(type)
+                  ? el("button", { type: "button", class: "secondary preview", onclick: function () {
+                      Kit.clear(preview);
+                      smart.get_document(id).then(function (raw) {
+                        preview.appendChild(el("h3", {}, d.title || name));
+                        preview.appendChild(el("img", { class: "doc-image", id: "preview-image", alt: d.title || name, src: URL.createObjectURL(raw.blob()) }));
+                      }, function (e) {
+                        preview.appendChild(el("p", { class: "error-inline", role: "alert" }, e.message));
+                      });
+                    } }, "Preview")
+                  : null,
+                " ",
+                el("button", { type: "button", class: "secondary", onclick: function () {
+                  smart.get_document(id).then(function (raw) {
+                    downloadBlob(name, raw.blob());
+                  }, Kit.showError);
+                } }, "Download")
+              );
+            }
             if (id && textual) {
               actions.push(
                 el("button", { type: "button", class: "secondary preview", onclick: function () {
@@ -196,8 +248,6 @@
                   }, Kit.showError);
                 } }, "Download")
               );
-            } else if (id) {
-              actions.push(el("span", { class: "muted" }, "binary: no preview through the SMART Connect channel"));
             }
             if (id) {
               actions.push(
@@ -222,8 +272,14 @@
   Kit.start(function (smart, main) {
     var notes = Kit.section("Clinical notes", [], { id: "notes-card" });
     var docs = Kit.section("Documents", [], { id: "documents-card" });
+    var photo = Kit.section("Photograph", [], { id: "photograph-card" });
     main.appendChild(notes);
     main.appendChild(docs);
-    return Promise.all([Kit.soft(notesCard(smart, notes), notes), Kit.soft(documentsCard(smart, docs), docs)]);
+    main.appendChild(photo);
+    return Promise.all([
+      Kit.soft(notesCard(smart, notes), notes),
+      Kit.soft(documentsCard(smart, docs), docs),
+      Kit.soft(photographCard(smart, photo), photo),
+    ]);
   });
 })();

@@ -133,6 +133,13 @@ pub fn rosalind_turtle() -> String {
         _:doc1 a sp:Document ; sp:belongsTo _:r ; dcterms:date "2023-06-11" ; dcterms:title "Discharge letter" ;
             sp:fileName "discharge-letter.txt" ; dcterms:format <http://purl.org/NET/mediatypes/text/plain> ;
             sp:resource [ a sp:Resource ] .
+        _:doc2 a sp:Document ; sp:belongsTo _:r ; dcterms:date "2023-06-09" ; dcterms:title "ECG strip" ;
+            sp:fileName "ecg.png" ; dcterms:format <http://purl.org/NET/mediatypes/image/png> ;
+            sp:resource [ a sp:Resource ] .
+        _:ph a sp:Photograph ; sp:belongsTo _:r ; dcterms:date "2020-01-01" ; sp:fileName "photo.png" ;
+            dcterms:format <http://purl.org/NET/mediatypes/image/png> ; sp:resource [ a sp:Resource ] .
+        <http://purl.org/NET/mediatypes/image/png> a dcterms:MediaTypeOrExtent ;
+            <http://www.w3.org/2000/01/rdf-schema#label> "image/png" .
         <http://purl.org/NET/mediatypes/text/plain> a dcterms:MediaTypeOrExtent ;
             <http://www.w3.org/2000/01/rdf-schema#label> "text/plain" .
         _:a1 a sp:Allergy ; sp:belongsTo _:r ; sp:drugAllergen {penicillin} ; sp:allergicReaction {hives} ;
@@ -172,6 +179,9 @@ pub async fn import_turtle(world: &World, id: &str, turtle: &str) {
 /// The content of Rosalind's document.
 pub const LETTER: &str = "Discharged home on 2023-06-11.\nContinue lisinopril 10 mg daily.";
 
+/// A 3×2 PNG (red pixels): Rosalind's photograph and her ECG strip.
+pub const PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEElEQVR4nGM4IScHQQxwFgBBAAYZPEVBlgAAAABJRU5ErkJggg==";
+
 pub async fn ensure_rosalind(world: &World) {
     import_turtle(world, ROSALIND.id, &rosalind_turtle()).await;
     let record = RecordId::new(ROSALIND.id).unwrap();
@@ -187,6 +197,19 @@ pub async fn ensure_rosalind(world: &World) {
         )
         .await
         .unwrap();
+    use base64::Engine;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(PNG_BASE64)
+        .unwrap();
+    for name in ["photo.png", "ecg.png"] {
+        world
+            .server
+            .container
+            .blobs()
+            .put(&record, name, "image/png", &png)
+            .await
+            .unwrap();
+    }
 }
 /// The child patient of the growth charts.
 pub const OLIVER: Patient = Patient {

@@ -787,10 +787,30 @@ pub async fn app_notes_list_write_and_documents(world: Arc<World>) {
             &format!("{} bytes", LETTER.len()),
         ],
     );
-    // Preview: the raw content through the channel.
+    assert_has(&docs, &["2023-06-09", "ECG strip", "ecg.png", "image/png"]);
+    // The photograph: binary bytes through the channel, decoded into an image (3×2).
     let b = &world.browser;
     b.enter_app(&uuid).await;
-    b.wait_css("#documents button.preview")
+    b.wait_js(
+        "the photograph",
+        "var i = document.getElementById('photograph'); return !!i && i.complete && i.naturalWidth === 3 && i.naturalHeight === 2;",
+        vec![],
+    )
+    .await;
+    // The image document previews the same way.
+    b.wait_css("#documents tbody tr:nth-child(2) button.preview")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_js(
+        "the image preview",
+        "var i = document.getElementById('preview-image'); return !!i && i.complete && i.naturalWidth === 3;",
+        vec![],
+    )
+    .await;
+    // Preview of the text document: the raw content through the channel.
+    b.wait_css("#documents tbody tr:nth-child(1) button.preview")
         .await
         .click()
         .await
@@ -858,6 +878,10 @@ pub async fn app_notes_empty_record(world: Arc<World>) {
     let text = app_text(&world, &uuid, "#app").await;
     assert_has(
         &text,
-        &["No clinical notes recorded", "No documents recorded"],
+        &[
+            "No clinical notes recorded",
+            "No documents recorded",
+            "No photograph recorded",
+        ],
     );
 }
