@@ -183,6 +183,10 @@ enum Command {
         /// The public base URL apps see (default: from the bind address).
         #[arg(long)]
         public_url: Option<String>,
+        /// The address of the bundled apps' origin (default 127.0.0.1:7001; their public
+        /// URL follows it unless `[apps] public_url` is set).
+        #[arg(long)]
+        apps_bind: Option<std::net::SocketAddr>,
         /// Log format on stderr.
         #[arg(long, value_enum, default_value_t = LogFormat::Text)]
         log_format: LogFormat,
@@ -325,6 +329,7 @@ fn main() -> ExitCode {
         Command::Serve {
             bind,
             public_url,
+            apps_bind,
             log_format,
             sample_patients,
             seed,
@@ -333,6 +338,7 @@ fn main() -> ExitCode {
             data_dir: global.data_dir.clone(),
             bind,
             public_url,
+            apps_bind,
             json_logs: matches!(log_format, LogFormat::Json),
             sample_patients,
             seed,

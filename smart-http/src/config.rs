@@ -17,7 +17,8 @@
 //!                                         # servers share it), else "memory"
 //!
 //! [ui]
-//! origins = ["http://127.0.0.1:7001"]     # CORS origins allowed to call the API
+//! origins = []                            # CORS origins allowed to call the API (none:
+//!                                         # the web UI is served on the API's own origin)
 //! consumer_key = "smart-ui"
 //! # consumer_secret = "..."               # generated into data_dir/secrets.toml if absent
 //! idle_timeout_secs = 1800                # web UI: a session unused this long ends
@@ -31,6 +32,10 @@
 //! # logo = "branding/logo.svg"            # svg, png, jpeg, webp or gif, at most 512 KiB
 //! # accent = "#0b6e8a"                    # the accent colour, #rgb or #rrggbb
 //! # footer = "Example Hospital · IT help desk 555-0100"   # on every page
+//! [apps]                                  # the bundled sample apps, on their own origin
+//! enabled = true
+//! bind = "127.0.0.1:7001"
+//! public_url = "http://127.0.0.1:7001"    # production: another host name than the UI's
 //!
 //! [[admins]]                              # machine credentials with the admin role
 //! key = "smart-admin"
@@ -60,7 +65,8 @@
 //! Environment variables override the file: `SMART_PUBLIC_URL`, `SMART_BIND`,
 //! `SMART_DATA_DIR`, `SMART_CLINICAL_STORE`, `SMART_SPARQL_URL` (implies `sparql`),
 //! `SMART_DIRECTORY_STORE`, `SMART_POSTGRES_URL` (implies `postgres`), `SMART_UI_ORIGINS`
-//! (comma-separated), `SMART_UI_CONSUMER_SECRET`, `SMART_ADMIN_KEY` with
+//! (comma-separated), `SMART_UI_CONSUMER_SECRET`, `SMART_APPS_ENABLED` (`true`/`false`),
+//! `SMART_APPS_BIND`, `SMART_APPS_PUBLIC_URL`, `SMART_ADMIN_KEY` with
 //! `SMART_ADMIN_SECRET` (one more admin credential).
 
 use serde::Deserialize;
@@ -164,6 +170,33 @@ impl Default for BrandingConfig {
     }
 }
 
+/// The `[apps]` section: the bundled sample apps (crate::apps), served from an origin of
+/// their own so that no app page shares the web UI's origin.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct AppsConfig {
+    /// Whether `smart serve` serves and registers the bundled apps (on by default). Off,
+    /// the apps already registered are switched off container-wide.
+    pub enabled: bool,
+    /// The address the apps origin listens on.
+    pub bind: SocketAddr,
+    /// The apps origin as browsers reach it (`scheme://host[:port]`, no path); the bundled
+    /// manifests point here. Cookies are not isolated by port: in production use another
+    /// host name than the web UI's.
+    pub public_url: String,
+}
+
+impl Default for AppsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            bind: SocketAddr::from(([127, 0, 0, 1], 7001)),
+            public_url: "http://127.0.0.1:7001".to_owned(),
+        }
+    }
+}
+
 /// The largest logo file accepted.
 pub const MAX_LOGO_BYTES: u64 = 512 * 1024;
 
@@ -241,6 +274,13 @@ fn parse_hex_colour(text: &str) -> Option<(u8, u8, u8)> {
         3 => Some((digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17)),
         6 => Some((digit(0, 2)?, digit(2, 2)?, digit(4, 2)?)),
         _ => None,
+    }
+}
+
+impl AppsConfig {
+    /// The public URL without a trailing slash.
+    pub fn base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
     }
 }
 
@@ -325,6 +365,8 @@ pub struct ServerConfig {
     pub store: StoreConfig,
     /// The web UI.
     pub ui: UiConfig,
+    /// The bundled apps and their origin.
+    pub apps: AppsConfig,
     /// Admin machine credentials.
     pub admins: Vec<AdminCredential>,
     /// Limits.
@@ -345,6 +387,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("smart-data"),
             store: StoreConfig::default(),
             ui: UiConfig::default(),
+            apps: AppsConfig::default(),
             admins: Vec::new(),
             limits: Limits::default(),
             lifetimes: LifetimeConfig::default(),
@@ -447,6 +490,25 @@ impl ServerConfig {
                 .filter(|o| !o.is_empty())
                 .collect();
         }
+        if let Some(v) = nonempty("SMART_APPS_ENABLED") {
+            self.apps.enabled = match v.trim() {
+                "true" | "1" | "yes" | "on" => true,
+                "false" | "0" | "no" | "off" => false,
+                _ => {
+                    return Err(ConfigError::Invalid(format!(
+                        "SMART_APPS_ENABLED `{v}`: expected true or false"
+                    )));
+                }
+            };
+        }
+        if let Some(v) = nonempty("SMART_APPS_BIND") {
+            self.apps.bind = v.parse().map_err(|_| {
+                ConfigError::Invalid(format!("SMART_APPS_BIND `{v}` is not host:port"))
+            })?;
+        }
+        if let Some(v) = nonempty("SMART_APPS_PUBLIC_URL") {
+            self.apps.public_url = v;
+        }
         if let Some(v) = nonempty("SMART_UI_CONSUMER_SECRET") {
             self.ui.consumer_secret = Some(v);
         }
@@ -475,6 +537,30 @@ impl ServerConfig {
             if rest.is_none_or(|r| r.is_empty() || r.contains('/')) {
                 return invalid(format!(
                     "ui.origins: `{origin}` is not an origin (scheme://host[:port], no path)"
+                ));
+            }
+        }
+        if self.apps.enabled {
+            let url = self.apps.base();
+            let rest = url
+                .strip_prefix("http://")
+                .or_else(|| url.strip_prefix("https://"));
+            if rest.is_none_or(|r| r.is_empty() || r.contains('/')) {
+                return invalid(format!(
+                    "apps.public_url: `{}` is not an origin (scheme://host[:port], no path)",
+                    self.apps.public_url
+                ));
+            }
+            if crate::apps::origin_of(url) == crate::apps::origin_of(self.api_base()) {
+                return invalid(format!(
+                    "apps.public_url: `{url}` is the web UI's own origin; the apps need another \
+                     (an app on the UI's origin could read its pages)"
+                ));
+            }
+            if self.apps.bind == self.bind {
+                return invalid(format!(
+                    "apps.bind: {} is also the API's address; pick another port",
+                    self.bind
                 ));
             }
         }
@@ -596,6 +682,20 @@ mod tests {
         assert_eq!(c.ui.origins, ["http://a.example", "https://b.example:8443"]);
         assert_eq!(c.bind.port(), 9000);
         c.check().unwrap();
+        let apps = |name: &str| match name {
+            "SMART_APPS_ENABLED" => Some("false".to_owned()),
+            "SMART_APPS_BIND" => Some("127.0.0.1:9001".to_owned()),
+            "SMART_APPS_PUBLIC_URL" => Some("https://apps.example".to_owned()),
+            _ => None,
+        };
+        let c = ServerConfig::default().with_env(apps).unwrap();
+        assert!(!c.apps.enabled);
+        assert_eq!(c.apps.bind.port(), 9001);
+        assert_eq!(c.apps.base(), "https://apps.example");
+        let err = ServerConfig::default()
+            .with_env(|n| (n == "SMART_APPS_ENABLED").then(|| "maybe".to_owned()))
+            .unwrap_err();
+        assert!(err.to_string().contains("SMART_APPS_ENABLED"), "{err}");
     }
 
     #[test]
@@ -645,6 +745,12 @@ mod tests {
             ("[ui]\norigins = [\"http://a/b\"]", "http://a/b"),
             ("[[admins]]\nkey = \"k\"\nsecret = \"short\"", "32 bytes"),
             ("[limits]\ntimestamp_window_secs = 0", "timestamp_window"),
+            ("[apps]\npublic_url = \"http://a/apps\"", "apps.public_url"),
+            (
+                "[apps]\npublic_url = \"http://127.0.0.1:7000/\"",
+                "the web UI's own origin",
+            ),
+            ("[apps]\nbind = \"127.0.0.1:7000\"", "apps.bind"),
         ] {
             let err = ServerConfig::from_toml(text).unwrap_err().to_string();
             assert!(err.contains(needle), "{text}: {err}");

@@ -12,10 +12,12 @@
 //! | [`error`] | [`ApiError`]: the only place errors become HTTP statuses |
 //! | `oauth` | the container endpoints: tokens, login, authorization, launch, app registry |
 //! | `response` | answers as responses: content type, ETag and `If-None-Match`, Last-Modified |
+//! | [`apps`] | the bundled sample apps on their own origin, the SMART Connect client library |
 //! | `ui` | the web UI: login, patient list, record view, account, SMART Connect launch and relay |
 
 #![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 
+pub mod apps;
 pub mod config;
 pub mod container;
 pub mod error;
