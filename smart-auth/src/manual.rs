@@ -158,9 +158,11 @@
 //! * **3-legged** (standalone SMART REST apps): `request_token` (2-legged, with
 //!   `smart_record_id` in the form body or header; reply includes
 //!   `oauth_callback_confirmed=true`) → the user sees [`crate::Provider::authorization_request`]
-//!   and approves (remembered per user × record × app; a remembered approval may be
-//!   repeated silently) → redirect to the **manifest's** callback, never the one in the
-//!   request → `access_token` with the single-use verifier → a REST token bound to one
+//!   and approves ([`crate::provider::Remember`]: stored per user × record × app only if
+//!   the user asks; a stored approval may be repeated silently) or denies
+//!   ([`crate::Provider::deny`]: the request token is removed, the redirect carries
+//!   `oauth_problem=user_refused`) → redirect to the **manifest's** callback, never the one
+//!   in the request → `access_token` with the single-use verifier → a REST token bound to one
 //!   record (`oauth_token=…&oauth_token_secret=…&record_id=…&user_id=…`; `user_id` is the
 //!   e-mail, as everywhere else, not an internal id).
 //! * **SMART Connect launch** (session): for (user, record, app), a connect token (used

@@ -25,7 +25,11 @@ fn the_provider_and_its_futures_are_thread_safe() {
     send(&w.provider.login(&ui, "a@example.org", "pw"));
     send(&w.provider.logout(&ui));
     send(&w.provider.request_token(&ui));
-    send(&w.provider.approve(&ui, "t"));
+    send(
+        &w.provider
+            .approve(&ui, "t", smart_auth::provider::Remember::No),
+    );
+    send(&w.provider.deny(&ui, "t"));
     send(&w.provider.access_token(&ui));
     let user = UserId::new("a@example.org").unwrap();
     let app = AppId::new("a@x").unwrap();

@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use smart_auth::directory::AccountUpdate;
 use smart_auth::policy::{Decision, Endpoint, Target};
+use smart_auth::provider::Remember;
 use smart_auth::{AccessKind, AppId, AuthError, AuthErrorKind, Clock, Principal, UserId};
 
 fn app_id(s: &str) -> AppId {
@@ -38,7 +39,7 @@ fn approved_request(
     let temp = block_on(w.provider.request_token(&who)).unwrap();
     assert!(temp.to_form().ends_with("&oauth_callback_confirmed=true"));
     let s = w.get(session, "/oauth/authorize").unwrap();
-    let approval = block_on(w.provider.approve(&s, &temp.token)).unwrap();
+    let approval = block_on(w.provider.approve(&s, &temp.token, Remember::Yes)).unwrap();
     (
         app.with_token(&temp.token, temp.secret.expose()),
         approval.verifier.expose().to_owned(),
@@ -75,7 +76,7 @@ fn three_legged_end_to_end() {
     assert_eq!(info.app.as_str(), "med-list@apps.example.org");
     assert_eq!(info.record, Some(rid("1")));
     assert!(!info.remembered);
-    let approval = block_on(w.provider.approve(&s, &temp.token)).unwrap();
+    let approval = block_on(w.provider.approve(&s, &temp.token, Remember::Yes)).unwrap();
     let redirect = approval.redirect.clone().unwrap();
     assert!(
         redirect.starts_with("https://app.example.org/after_auth?oauth_token="),
@@ -85,7 +86,7 @@ fn three_legged_end_to_end() {
     assert!(redirect.contains(&format!("oauth_verifier={}", approval.verifier.expose())));
     // Approving twice is refused.
     assert_eq!(
-        block_on(w.provider.approve(&s, &temp.token))
+        block_on(w.provider.approve(&s, &temp.token, Remember::Yes))
             .unwrap_err()
             .kind(),
         AuthErrorKind::Conflict
@@ -239,7 +240,7 @@ fn request_tokens_expire_and_need_a_record_and_a_right_verifier() {
     w.advance(601);
     let s = w.get(&session, "/oauth/authorize").unwrap();
     assert!(matches!(
-        block_on(w.provider.approve(&s, &temp.token)),
+        block_on(w.provider.approve(&s, &temp.token, Remember::Yes)),
         Err(AuthError::TokenExpired)
     ));
     let rt = app.with_token(&temp.token, temp.secret.expose());
@@ -346,6 +347,135 @@ fn request_tokens_expire_and_need_a_record_and_a_right_verifier() {
     ));
 }
 
+/// A fresh request token of `app` for `record`.
+fn request_token(
+    w: &World,
+    app: &Creds,
+    record: &str,
+) -> smart_auth::provider::TemporaryCredentials {
+    let who = w
+        .send(
+            app,
+            "POST",
+            "/oauth/request_token",
+            &[("smart_record_id", record)],
+            Extra::default(),
+        )
+        .unwrap();
+    block_on(w.provider.request_token(&who)).unwrap()
+}
+
+#[test]
+fn an_approval_is_stored_only_when_the_user_asks() {
+    let w = World::new();
+    let app = w.register(ui_app("once@apps.example.org"));
+    w.account("hal@example.org", "hal password");
+    let session = w.login("hal@example.org", "hal password");
+    let me = user("hal@example.org");
+
+    let temp = request_token(&w, &app, "1");
+    let s = w.get(&session, "/oauth/authorize").unwrap();
+    let info = block_on(w.provider.authorization_request(&s, &temp.token)).unwrap();
+    assert_eq!(info.manifest.id, "once@apps.example.org");
+    assert!(!info.remembered);
+    let approval = block_on(w.provider.approve(&s, &temp.token, Remember::No)).unwrap();
+    assert!(approval.redirect.is_some());
+    let s = w
+        .get(&session, "/accounts/hal@example.org/shares/")
+        .unwrap();
+    assert!(block_on(w.provider.shares(&s, &me)).unwrap().is_empty());
+
+    // Not remembered: the next request asks again.
+    let temp = request_token(&w, &app, "1");
+    let s = w.get(&session, "/oauth/authorize").unwrap();
+    assert!(
+        block_on(w.provider.approve_if_remembered(&s, &temp.token))
+            .unwrap()
+            .is_none()
+    );
+    // Remembered this time: the one after is approved silently.
+    block_on(w.provider.approve(&s, &temp.token, Remember::Yes)).unwrap();
+    let s = w
+        .get(&session, "/accounts/hal@example.org/shares/")
+        .unwrap();
+    let shares = block_on(w.provider.shares(&s, &me)).unwrap();
+    assert_eq!(shares.len(), 1);
+    assert_eq!(shares[0].record, Some(rid("1")));
+    let temp = request_token(&w, &app, "1");
+    let s = w.get(&session, "/oauth/authorize").unwrap();
+    assert!(
+        block_on(w.provider.approve_if_remembered(&s, &temp.token))
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn a_denied_request_token_is_dead() {
+    let w = World::new();
+    let app = w.register(ui_app("no@apps.example.org"));
+    w.account("ida@example.org", "ida password");
+    let session = w.login("ida@example.org", "ida password");
+
+    let temp = request_token(&w, &app, "1");
+    let s = w.get(&session, "/oauth/authorize").unwrap();
+    let refusal = block_on(w.provider.deny(&s, &temp.token)).unwrap();
+    let redirect = refusal.redirect.unwrap();
+    assert_eq!(
+        redirect,
+        format!(
+            "https://app.example.org/after_auth?oauth_token={}&oauth_problem=user_refused",
+            temp.token
+        )
+    );
+    // Neither shown, approved, denied again nor exchanged.
+    assert_eq!(
+        block_on(w.provider.authorization_request(&s, &temp.token))
+            .unwrap_err()
+            .kind(),
+        AuthErrorKind::NotFound
+    );
+    assert_eq!(
+        block_on(w.provider.approve(&s, &temp.token, Remember::Yes))
+            .unwrap_err()
+            .kind(),
+        AuthErrorKind::NotFound
+    );
+    assert!(block_on(w.provider.deny(&s, &temp.token)).is_err());
+    let rt = app.with_token(&temp.token, temp.secret.expose());
+    let r = w.send(
+        &rt,
+        "POST",
+        "/oauth/access_token",
+        &[],
+        Extra {
+            verifier: Some("anything"),
+            ..Extra::default()
+        },
+    );
+    assert!(matches!(r, Err(AuthError::UnknownToken)));
+    // Nothing was stored.
+    let s = w
+        .get(&session, "/accounts/ida@example.org/shares/")
+        .unwrap();
+    assert!(
+        block_on(w.provider.shares(&s, &user("ida@example.org")))
+            .unwrap()
+            .is_empty()
+    );
+
+    // An approved token can no longer be denied.
+    let temp = request_token(&w, &app, "1");
+    let s = w.get(&session, "/oauth/authorize").unwrap();
+    block_on(w.provider.approve(&s, &temp.token, Remember::No)).unwrap();
+    assert_eq!(
+        block_on(w.provider.deny(&s, &temp.token))
+            .unwrap_err()
+            .kind(),
+        AuthErrorKind::Conflict
+    );
+}
+
 #[test]
 fn a_limited_session_approves_only_its_record() {
     let w = World::new();
@@ -370,7 +500,12 @@ fn a_limited_session_approves_only_its_record() {
     let temp = block_on(w.provider.request_token(&who)).unwrap();
     let s = w.get(&session, "/oauth/authorize").unwrap();
     assert!(matches!(
-        block_on(w.provider.approve(&s, &temp.token)),
+        block_on(w.provider.approve(&s, &temp.token, Remember::Yes)),
+        Err(AuthError::Forbidden(_))
+    ));
+    // Nor deny it (which would kill another record's request).
+    assert!(matches!(
+        block_on(w.provider.deny(&s, &temp.token)),
         Err(AuthError::Forbidden(_))
     ));
     let (_, _, redirect) = approved_request(&w, &app, &session, "1");

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use smart_core::catalog;
+use smart_core::{RecordId, catalog};
 use smart_rdf::RdfFormat;
 
 pub(crate) fn catalog(json: bool) -> Result<ExitCode> {
@@ -80,12 +80,30 @@ pub(crate) fn convert(input: &Path, to: RdfFormat) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The record a whole-record file is imported into: `--record-id`, else the digits of
+/// the file name (`p967332.xml` is record 967332), else unknown.
+pub(crate) fn file_record(path: &Path, forced: Option<&RecordId>) -> Option<RecordId> {
+    forced.cloned().or_else(|| {
+        path.file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(RecordId::from_file_name)
+    })
+}
+
 pub(crate) fn validate(
     files: &[std::path::PathBuf],
     lenient: bool,
     warnings: bool,
+    record_id: Option<&str>,
 ) -> Result<ExitCode> {
-    use smart_rdf::validate::{ValidationOptions, validate};
+    use smart_rdf::validate::{RecordFile, ValidationOptions, validate};
+    let forced = match record_id {
+        None => None,
+        Some(_) if files.len() != 1 => {
+            anyhow::bail!("--record-id applies to a single file, not to several files")
+        }
+        Some(id) => Some(RecordId::new(id).with_context(|| format!("--record-id {id}"))?),
+    };
     let options = if lenient {
         ValidationOptions::lenient()
     } else {
@@ -103,12 +121,18 @@ pub(crate) fn validate(
                 continue;
             }
         };
-        let report = validate(&graph, &options);
+        let file = RecordFile::new(file_record(path, forced.as_ref()));
+        let report = validate(&graph, &options.clone().with_record_file(file));
         total_errors += report.error_count();
         total_warnings += report.warning_count();
         for finding in report.findings.iter().filter(|f| f.is_error() || warnings) {
             writeln!(out, "{}: {}", path.display(), finding.message())?;
         }
+        let details = match report.detail_count() {
+            0 => String::new(),
+            n if warnings => format!(", {n} details"),
+            n => format!(", {n} details (--warnings lists them)"),
+        };
         let verdict = if report.is_valid() {
             "valid"
         } else {
@@ -116,7 +140,7 @@ pub(crate) fn validate(
         };
         writeln!(
             out,
-            "{}: {verdict} ({mode}): {} triples, {} errors, {} warnings",
+            "{}: {verdict} ({mode}): {} triples, {} errors, {} warnings{details}",
             path.display(),
             graph.len(),
             report.error_count(),

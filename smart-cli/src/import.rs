@@ -41,7 +41,8 @@ pub(crate) struct ImportArgs {
     /// a missing document is then a warning too.
     #[arg(long)]
     lenient: bool,
-    /// Print every warning, not just their number.
+    /// Print every warning, not just their number, and the details behind an
+    /// older-vocabulary rejection.
     #[arg(long)]
     warnings: bool,
     /// Parser threads.
@@ -93,12 +94,13 @@ pub(crate) fn run(global: &Global, args: &ImportArgs) -> Result<ExitCode> {
         for _ in 0..args.threads.min(jobs.len()) {
             let tx = tx.clone();
             let (jobs, next, api_base) = (&jobs, &next, &api_base);
+            let details = args.warnings;
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
                     if tx
-                        .send((i, prepare_file(job, validation, api_base)))
+                        .send((i, prepare_file(job, validation, api_base, details)))
                         .is_err()
                     {
                         break;
@@ -124,7 +126,7 @@ pub(crate) fn run(global: &Global, args: &ImportArgs) -> Result<ExitCode> {
                             &prepared,
                         ))
                         .map(|summary| (prepared, summary))
-                        .map_err(|e| describe(&e)),
+                        .map_err(|e| describe(&e, args.warnings)),
                     Err(reason) => Err(reason),
                 };
                 // A closed stdout must not stop the import: keep going, fail at the end.
@@ -233,23 +235,37 @@ fn rdf_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Reads, validates and splits one file. The error is the one-line reason.
+/// Reads, validates and splits one file. The error is the reason, its first line a
+/// one-line summary; `details` adds the details of an older-vocabulary rejection.
 fn prepare_file(
     job: &Job,
     validation: Validation,
     api_base: &ApiBase,
+    details: bool,
 ) -> Result<PreparedRecord, String> {
     let bytes = std::fs::read(&job.path).map_err(|e| format!("cannot read: {e}"))?;
     let graph = smart_rdf::parse(&bytes, job.format, None).map_err(|e| e.to_string())?;
     // An export of this container names its statements under the public base.
     let graph = smart_rdf::to_storage(&graph, api_base);
-    prepare(&graph, job.record.clone(), validation, &job.documents).map_err(|e| describe(&e))
+    prepare(&graph, job.record.clone(), validation, &job.documents)
+        .map_err(|e| describe(&e, details))
 }
 
-/// The reason printed for a rejected file: the error, then the validation errors.
-fn describe(e: &ImportError) -> String {
+/// The reason printed for a rejected file: the error, then the validation errors. A file
+/// in an older SMART vocabulary gets its one line, plus with `details` (`--warnings`)
+/// every finding behind it.
+fn describe(e: &ImportError, details: bool) -> String {
     let mut text = e.to_string();
     if let Some(report) = e.report() {
+        if report.is_older_vocabulary() {
+            if details {
+                for finding in report.details() {
+                    text.push_str("\n    ");
+                    text.push_str(&finding.message());
+                }
+            }
+            return text;
+        }
         let errors: Vec<_> = report.errors().collect();
         for finding in errors.iter().take(MAX_FINDINGS) {
             text.push_str("\n    ");

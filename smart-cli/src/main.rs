@@ -103,6 +103,11 @@ enum Command {
         to: Format,
     },
     /// Validate patient files against the SMART data model; exit status 1 if any has errors.
+    ///
+    /// Each file is checked as a whole-record file, as `smart import` reads it: statements
+    /// without sp:belongsTo belong to the file's record (the digits of its name, or
+    /// --record-id); a statement naming another record is an error. A file in a SMART
+    /// vocabulary older than 0.6 gets one error naming the terms that show it.
     Validate {
         /// RDF files (RDF/XML, Turtle, N-Triples or JSON-LD, by extension).
         #[arg(required = true)]
@@ -110,9 +115,12 @@ enum Command {
         /// Accept the known defects of the original sample-patient generator (as warnings).
         #[arg(long)]
         lenient: bool,
-        /// Print warnings too.
+        /// Print warnings too, and the details behind an older-vocabulary error.
         #[arg(long)]
         warnings: bool,
+        /// The record id, instead of the file name's digits (only with a single file).
+        #[arg(long, value_name = "ID")]
+        record_id: Option<String>,
     },
     /// Generate synthetic sample patients: `p<record id>.xml` files plus a folder of
     /// documents per patient, deterministic for a seed.
@@ -175,6 +183,10 @@ enum Command {
         /// The public base URL apps see (default: from the bind address).
         #[arg(long)]
         public_url: Option<String>,
+        /// The address of the bundled apps' origin (default 127.0.0.1:7001; their public
+        /// URL follows it unless `[apps] public_url` is set).
+        #[arg(long)]
+        apps_bind: Option<std::net::SocketAddr>,
         /// Log format on stderr.
         #[arg(long, value_enum, default_value_t = LogFormat::Text)]
         log_format: LogFormat,
@@ -294,7 +306,8 @@ fn main() -> ExitCode {
             files,
             lenient,
             warnings,
-        } => commands::validate(&files, lenient, warnings),
+            record_id,
+        } => commands::validate(&files, lenient, warnings, record_id.as_deref()),
         Command::Generate {
             patients,
             seed,
@@ -316,6 +329,7 @@ fn main() -> ExitCode {
         Command::Serve {
             bind,
             public_url,
+            apps_bind,
             log_format,
             sample_patients,
             seed,
@@ -324,6 +338,7 @@ fn main() -> ExitCode {
             data_dir: global.data_dir.clone(),
             bind,
             public_url,
+            apps_bind,
             json_logs: matches!(log_format, LogFormat::Json),
             sample_patients,
             seed,

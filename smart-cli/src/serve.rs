@@ -21,6 +21,7 @@ pub(crate) struct ServeOptions {
     pub(crate) data_dir: Option<PathBuf>,
     pub(crate) bind: Option<SocketAddr>,
     pub(crate) public_url: Option<String>,
+    pub(crate) apps_bind: Option<SocketAddr>,
     pub(crate) json_logs: bool,
     pub(crate) sample_patients: u64,
     pub(crate) seed: u64,
@@ -64,12 +65,25 @@ pub(crate) fn load_config(
 
 pub(crate) fn serve(options: ServeOptions) -> Result<ExitCode> {
     init_logging(options.json_logs);
-    let config = load_config(
+    let mut config = load_config(
         options.config.as_deref(),
         options.data_dir.as_deref(),
         options.bind,
         options.public_url.as_deref(),
     )?;
+    if let Some(bind) = options.apps_bind {
+        // As for the API: without an explicit public URL, it follows the bind address.
+        if config.apps.public_url == smart_http::config::AppsConfig::default().public_url {
+            let host = if bind.ip().is_unspecified() {
+                "127.0.0.1".to_owned()
+            } else {
+                bind.ip().to_string()
+            };
+            config.apps.public_url = format!("http://{host}:{}", bind.port());
+        }
+        config.apps.bind = bind;
+        config.check()?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -96,15 +110,56 @@ async fn run(config: ServerConfig, options: &ServeOptions) -> Result<()> {
     } else {
         None
     };
+    let apps = start_apps(&container).await?;
     print_banner(&base, &data_dir, &container, first_start.as_ref()).await?;
     tracing::info!(%bind, "serving");
+    let (stop_apps, apps_stopped) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");
+        let _ = stop_apps.send(());
     };
+    let apps_task = apps.map(|listener| {
+        tokio::spawn(smart_http::apps::serve(
+            container.clone(),
+            listener,
+            async {
+                let _ = apps_stopped.await;
+            },
+        ))
+    });
     let served = smart_http::serve(container.clone(), listener, shutdown).await;
+    if let Some(task) = apps_task {
+        match task.await {
+            Ok(Err(e)) => tracing::warn!(error = %e, "the apps origin failed"),
+            Err(e) => tracing::warn!(error = %e, "the apps origin failed"),
+            Ok(Ok(())) => {}
+        }
+    }
     container.close().await;
     served.context("the server failed")
+}
+
+/// The bundled apps: registered (or updated, or switched off when `[apps] enabled` is
+/// false) and, when on, their origin's listener.
+async fn start_apps(container: &Container) -> Result<Option<tokio::net::TcpListener>> {
+    let config = container.config().apps.clone();
+    let listener = if config.enabled {
+        Some(
+            tokio::net::TcpListener::bind(config.bind)
+                .await
+                .with_context(|| {
+                    format!("cannot listen on {} for the bundled apps", config.bind)
+                })?,
+        )
+    } else {
+        None
+    };
+    let done = smart_http::apps::register_bundled(container).await?;
+    for (id, outcome) in done {
+        tracing::debug!(app = id, ?outcome, "bundled app");
+    }
+    Ok(listener)
 }
 
 /// What the first start created, to print once.
@@ -194,6 +249,14 @@ async fn print_banner(
         records.len()
     );
     println!("  web UI:         {base}/  (sign in with an account, e.g. the demo user)");
+    let apps = &container.config().apps;
+    if apps.enabled {
+        println!(
+            "  bundled apps:   {}/  ({} apps, shown in the web UI's sidebar)",
+            apps.base(),
+            smart_http::apps::BUNDLED.len()
+        );
+    }
     println!("  manifest:       curl {base}/manifest");
     if let Some(first) = first {
         println!();

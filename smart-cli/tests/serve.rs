@@ -22,8 +22,10 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Starts `smart serve` and waits until `/manifest` answers.
+/// Starts `smart serve` (its bundled apps on `port + 1`, or another free port) and waits
+/// until `/manifest` answers.
 fn start(data: &Path, port: u16) -> Child {
+    let apps_port = apps_port(port);
     let mut child = Command::new(env!("CARGO_BIN_EXE_smart"))
         .args([
             "serve",
@@ -31,6 +33,8 @@ fn start(data: &Path, port: u16) -> Child {
             data.to_str().unwrap(),
             "--bind",
             &format!("127.0.0.1:{port}"),
+            "--apps-bind",
+            &format!("127.0.0.1:{apps_port}"),
             "--sample-patients",
             "3",
         ])
@@ -63,6 +67,38 @@ fn start(data: &Path, port: u16) -> Child {
     let _ = child.kill();
     let _ = child.wait();
     panic!("smart serve did not come up on port {port}");
+}
+
+/// The apps origin's port of the server on `port` (fixed per port, so a restart reuses it).
+fn apps_port(port: u16) -> u16 {
+    use std::sync::{Mutex, OnceLock};
+    static PORTS: OnceLock<Mutex<Vec<(u16, u16)>>> = OnceLock::new();
+    let mut ports = PORTS.get_or_init(|| Mutex::new(Vec::new())).lock().unwrap();
+    if let Some((_, a)) = ports.iter().find(|(p, _)| *p == port) {
+        return *a;
+    }
+    let a = free_port();
+    ports.push((port, a));
+    a
+}
+
+/// The bundled apps' origin serves the client library with its own CSP, and the demo
+/// user's sidebar lists the bundled apps pointing at it.
+fn bundled_apps_are_served(url: &str, apps_url: &str) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let lib = reqwest::get(format!("{apps_url}/lib/smart-connect.js"))
+            .await
+            .unwrap();
+        assert_eq!(lib.status(), 200);
+        assert_eq!(
+            lib.headers()["content-type"],
+            "text/javascript; charset=utf-8"
+        );
+        let csp = lib.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.ends_with(&format!("frame-ancestors {url}")), "{csp}");
+        assert!(lib.text().await.unwrap().contains("SmartConnect"));
+    });
 }
 
 /// Sends SIGINT (Ctrl-C) and returns what the server printed; it must exit cleanly.
@@ -124,13 +160,32 @@ fn demo_login_works_in_the_web_ui(url: &str, password: &str) {
             .expect("a session cookie");
         let list = http
             .get(format!("{url}/"))
-            .header("cookie", session)
+            .header("cookie", &session)
             .send()
             .await
             .unwrap();
         assert_eq!(list.status(), 200);
         let html = list.text().await.unwrap();
         assert_eq!(html.matches("data-record-id=").count(), 3, "{html}");
+        // The record view's sidebar lists the bundled apps (enabled by default).
+        let marker = "data-record-id=\"";
+        let at = html.find(marker).unwrap() + marker.len();
+        let record = &html[at..at + html[at..].find('"').unwrap()];
+        let view = http
+            .get(format!("{url}/patients/{record}"))
+            .header("cookie", &session)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(view.status(), 200);
+        let view = view.text().await.unwrap();
+        for app in smart_http::apps::BUNDLED {
+            assert!(
+                view.contains(&format!("data-app-id=\"{}\"", app.id)),
+                "{} in the sidebar",
+                app.id
+            );
+        }
     });
 }
 
@@ -141,6 +196,7 @@ fn serve_first_start_call_and_restart() {
     let url = format!("http://127.0.0.1:{port}");
     let dir = data.path().to_str().unwrap();
     let server = start(data.path(), port);
+    bundled_apps_are_served(&url, &format!("http://127.0.0.1:{}", apps_port(port)));
 
     // The banner's example call works: a background token, a signed record call.
     let out = smart(&[

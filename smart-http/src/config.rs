@@ -13,16 +13,29 @@
 //! # sparql_url = "http://127.0.0.1:7878"
 //! directory = "sqlite"                    # or "memory", or "postgres" with postgres_url
 //! # postgres_url = "postgres://localhost/smart"
-//! nonces = "memory"                       # or "directory" (several server processes)
+//! nonces = "auto"                         # "directory" when it is PostgreSQL (several
+//!                                         # servers share it), else "memory"
 //!
 //! [ui]
-//! origins = ["http://127.0.0.1:7001"]     # CORS origins allowed to call the API
+//! origins = []                            # CORS origins allowed to call the API (none:
+//!                                         # the web UI is served on the API's own origin)
 //! consumer_key = "smart-ui"
 //! # consumer_secret = "..."               # generated into data_dir/secrets.toml if absent
 //! idle_timeout_secs = 1800                # web UI: a session unused this long ends
 //! absolute_timeout_secs = 28800           # web UI: a session ends this long after login
 //!                                         # (and never after [lifetimes] session)
 //! self_signup = false                     # web UI: visitors may create their own account
+//!
+//! [branding]                              # the container's look; /manifest follows it
+//! name = "smart-rs reference container"   # page titles, the top bar, /manifest `name`
+//! description = "A SMART Classic container built with smart-rs"   # /manifest `description`
+//! # logo = "branding/logo.svg"            # svg, png, jpeg, webp or gif, at most 512 KiB
+//! # accent = "#0b6e8a"                    # the accent colour, #rgb or #rrggbb
+//! # footer = "Example Hospital · IT help desk 555-0100"   # on every page
+//! [apps]                                  # the bundled sample apps, on their own origin
+//! enabled = true
+//! bind = "127.0.0.1:7001"
+//! public_url = "http://127.0.0.1:7001"    # production: another host name than the UI's
 //!
 //! [[admins]]                              # machine credentials with the admin role
 //! key = "smart-admin"
@@ -36,6 +49,10 @@
 //! response_cache_bytes = 67108864       # record answers cached until the next write
 //! nonce_capacity = 4000000               # in-memory nonce store: 4M × ~120 bytes at most
 //! nonce_capacity_per_consumer = 2000000  # (a sustained 6,600 requests/s per app)
+//! header_read_timeout_secs = 10          # a request head must arrive within this time
+//! body_read_timeout_secs = 30            # a request body too, else 408
+//! max_connections = 1024                 # open at once; more wait in the backlog
+//! max_connections_per_client = 256       # open at once from one address; more are closed
 //!
 //! [lifetimes]                             # seconds
 //! session = 28800
@@ -48,7 +65,8 @@
 //! Environment variables override the file: `SMART_PUBLIC_URL`, `SMART_BIND`,
 //! `SMART_DATA_DIR`, `SMART_CLINICAL_STORE`, `SMART_SPARQL_URL` (implies `sparql`),
 //! `SMART_DIRECTORY_STORE`, `SMART_POSTGRES_URL` (implies `postgres`), `SMART_UI_ORIGINS`
-//! (comma-separated), `SMART_UI_CONSUMER_SECRET`, `SMART_ADMIN_KEY` with
+//! (comma-separated), `SMART_UI_CONSUMER_SECRET`, `SMART_APPS_ENABLED` (`true`/`false`),
+//! `SMART_APPS_BIND`, `SMART_APPS_PUBLIC_URL`, `SMART_ADMIN_KEY` with
 //! `SMART_ADMIN_SECRET` (one more admin credential).
 
 use serde::Deserialize;
@@ -62,8 +80,8 @@ pub use smart_store::container::{
 use smart_store::container::{ContainerConfig, ContainerLimits};
 
 /// The `[ui]` section: the web UI's own OAuth credential and the browser origins allowed
-/// to call the API (CORS).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// to call the API (CORS). `Debug` redacts the consumer secret.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct UiConfig {
@@ -82,6 +100,33 @@ pub struct UiConfig {
     pub self_signup: bool,
 }
 
+impl std::fmt::Debug for UiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured, so that a new field cannot be forgotten here.
+        let Self {
+            origins,
+            consumer_key,
+            consumer_secret,
+            idle_timeout_secs,
+            absolute_timeout_secs,
+            self_signup,
+        } = self;
+        f.debug_struct("UiConfig")
+            .field("origins", origins)
+            .field("consumer_key", consumer_key)
+            .field(
+                "consumer_secret",
+                &consumer_secret
+                    .as_ref()
+                    .map(|_| smart_store::container::REDACTED),
+            )
+            .field("idle_timeout_secs", idle_timeout_secs)
+            .field("absolute_timeout_secs", absolute_timeout_secs)
+            .field("self_signup", self_signup)
+            .finish()
+    }
+}
+
 impl Default for UiConfig {
     fn default() -> Self {
         Self {
@@ -92,6 +137,150 @@ impl Default for UiConfig {
             absolute_timeout_secs: 8 * 3600,
             self_signup: false,
         }
+    }
+}
+
+/// The `[branding]` section: the name, logo, accent colour and footer of the web UI, and
+/// the name and description of the container manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct BrandingConfig {
+    /// The container's name: page titles, the UI's top bar, `name` in `/manifest`.
+    pub name: String,
+    /// `description` in `/manifest`.
+    pub description: String,
+    /// An image file shown in the top bar instead of the default mark (read at start).
+    pub logo: Option<PathBuf>,
+    /// The accent colour of the UI (`#rgb` or `#rrggbb`).
+    pub accent: Option<String>,
+    /// A line of text at the foot of every page.
+    pub footer: Option<String>,
+}
+
+impl Default for BrandingConfig {
+    fn default() -> Self {
+        Self {
+            name: "smart-rs reference container".to_owned(),
+            description: "A SMART Classic container built with smart-rs".to_owned(),
+            logo: None,
+            accent: None,
+            footer: None,
+        }
+    }
+}
+
+/// The `[apps]` section: the bundled sample apps (crate::apps), served from an origin of
+/// their own so that no app page shares the web UI's origin.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct AppsConfig {
+    /// Whether `smart serve` serves and registers the bundled apps (on by default). Off,
+    /// the apps already registered are switched off container-wide.
+    pub enabled: bool,
+    /// The address the apps origin listens on.
+    pub bind: SocketAddr,
+    /// The apps origin as browsers reach it (`scheme://host[:port]`, no path); the bundled
+    /// manifests point here. Cookies are not isolated by port: in production use another
+    /// host name than the web UI's.
+    pub public_url: String,
+}
+
+impl Default for AppsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            bind: SocketAddr::from(([127, 0, 0, 1], 7001)),
+            public_url: "http://127.0.0.1:7001".to_owned(),
+        }
+    }
+}
+
+/// The largest logo file accepted.
+pub const MAX_LOGO_BYTES: u64 = 512 * 1024;
+
+impl BrandingConfig {
+    /// The accent colour as (r, g, b), if one is set and valid.
+    pub fn accent_rgb(&self) -> Option<(u8, u8, u8)> {
+        parse_hex_colour(self.accent.as_deref()?)
+    }
+
+    /// The logo's media type, from its file extension.
+    pub fn logo_media_type(&self) -> Option<&'static str> {
+        let ext = self
+            .logo
+            .as_ref()?
+            .extension()?
+            .to_str()?
+            .to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "svg" => "image/svg+xml",
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "webp" => "image/webp",
+            "gif" => "image/gif",
+            _ => return None,
+        })
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        if self.name.trim().is_empty() {
+            return invalid("branding.name must not be empty".to_owned());
+        }
+        if let Some(a) = &self.accent {
+            if self.accent_rgb().is_none() {
+                return invalid(format!(
+                    "branding.accent: `{a}` is not a colour like #0b6e8a or #08c"
+                ));
+            }
+        }
+        if let Some(logo) = &self.logo {
+            if self.logo_media_type().is_none() {
+                return invalid(format!(
+                    "branding.logo: `{}` is not an svg, png, jpeg, webp or gif file",
+                    logo.display()
+                ));
+            }
+            match std::fs::metadata(logo) {
+                Ok(m) if m.is_file() && m.len() <= MAX_LOGO_BYTES => {}
+                Ok(m) if m.is_file() => {
+                    return invalid(format!(
+                        "branding.logo: `{}` is larger than {MAX_LOGO_BYTES} bytes",
+                        logo.display()
+                    ));
+                }
+                _ => {
+                    return invalid(format!(
+                        "branding.logo: `{}` is not a readable file",
+                        logo.display()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `#rgb` or `#rrggbb` as (r, g, b).
+fn parse_hex_colour(text: &str) -> Option<(u8, u8, u8)> {
+    let hex = text.strip_prefix('#')?;
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let digit = |i: usize, n: usize| u8::from_str_radix(&hex[i..i + n], 16).ok();
+    match hex.len() {
+        3 => Some((digit(0, 1)? * 17, digit(1, 1)? * 17, digit(2, 1)? * 17)),
+        6 => Some((digit(0, 2)?, digit(2, 2)?, digit(4, 2)?)),
+        _ => None,
+    }
+}
+
+impl AppsConfig {
+    /// The public URL without a trailing slash.
+    pub fn base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
     }
 }
 
@@ -118,6 +307,15 @@ pub struct Limits {
     /// How many of them one consumer may hold, so that one busy app cannot lock out the
     /// others.
     pub nonce_capacity_per_consumer: usize,
+    /// Seconds a client has to send a request's head; then the connection is closed.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a request's body; then it gets 408.
+    pub body_read_timeout_secs: u64,
+    /// Connections open at once (further clients wait in the listen backlog).
+    pub max_connections: usize,
+    /// Connections open at once from one client address (further ones are closed). A
+    /// load test from one address raises it.
+    pub max_connections_per_client: usize,
 }
 
 impl Default for Limits {
@@ -130,6 +328,23 @@ impl Default for Limits {
             response_cache_bytes: 64 << 20,
             nonce_capacity: 4_000_000,
             nonce_capacity_per_consumer: 2_000_000,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            max_connections: 1024,
+            max_connections_per_client: 256,
+        }
+    }
+}
+
+impl Limits {
+    /// The connection limits for [`crate::serve_router`].
+    pub fn connection_limits(&self) -> crate::ConnectionLimits {
+        crate::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout_secs),
+            body_read_timeout: std::time::Duration::from_secs(self.body_read_timeout_secs),
+            max_connections: self.max_connections,
+            max_connections_per_client: self.max_connections_per_client,
+            ..crate::ConnectionLimits::default()
         }
     }
 }
@@ -150,14 +365,16 @@ pub struct ServerConfig {
     pub store: StoreConfig,
     /// The web UI.
     pub ui: UiConfig,
+    /// The bundled apps and their origin.
+    pub apps: AppsConfig,
     /// Admin machine credentials.
     pub admins: Vec<AdminCredential>,
     /// Limits.
     pub limits: Limits,
     /// Token lifetimes.
     pub lifetimes: LifetimeConfig,
-    /// The container's name in `/manifest`.
-    pub name: String,
+    /// The container's name, description and look.
+    pub branding: BrandingConfig,
     /// The support address in `/manifest`.
     pub admin_email: String,
 }
@@ -170,10 +387,11 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("smart-data"),
             store: StoreConfig::default(),
             ui: UiConfig::default(),
+            apps: AppsConfig::default(),
             admins: Vec::new(),
             limits: Limits::default(),
             lifetimes: LifetimeConfig::default(),
-            name: "smart-rs reference container".to_owned(),
+            branding: BrandingConfig::default(),
             admin_email: "admin@localhost".to_owned(),
         }
     }
@@ -272,6 +490,25 @@ impl ServerConfig {
                 .filter(|o| !o.is_empty())
                 .collect();
         }
+        if let Some(v) = nonempty("SMART_APPS_ENABLED") {
+            self.apps.enabled = match v.trim() {
+                "true" | "1" | "yes" | "on" => true,
+                "false" | "0" | "no" | "off" => false,
+                _ => {
+                    return Err(ConfigError::Invalid(format!(
+                        "SMART_APPS_ENABLED `{v}`: expected true or false"
+                    )));
+                }
+            };
+        }
+        if let Some(v) = nonempty("SMART_APPS_BIND") {
+            self.apps.bind = v.parse().map_err(|_| {
+                ConfigError::Invalid(format!("SMART_APPS_BIND `{v}` is not host:port"))
+            })?;
+        }
+        if let Some(v) = nonempty("SMART_APPS_PUBLIC_URL") {
+            self.apps.public_url = v;
+        }
         if let Some(v) = nonempty("SMART_UI_CONSUMER_SECRET") {
             self.ui.consumer_secret = Some(v);
         }
@@ -303,6 +540,30 @@ impl ServerConfig {
                 ));
             }
         }
+        if self.apps.enabled {
+            let url = self.apps.base();
+            let rest = url
+                .strip_prefix("http://")
+                .or_else(|| url.strip_prefix("https://"));
+            if rest.is_none_or(|r| r.is_empty() || r.contains('/')) {
+                return invalid(format!(
+                    "apps.public_url: `{}` is not an origin (scheme://host[:port], no path)",
+                    self.apps.public_url
+                ));
+            }
+            if crate::apps::origin_of(url) == crate::apps::origin_of(self.api_base()) {
+                return invalid(format!(
+                    "apps.public_url: `{url}` is the web UI's own origin; the apps need another \
+                     (an app on the UI's origin could read its pages)"
+                ));
+            }
+            if self.apps.bind == self.bind {
+                return invalid(format!(
+                    "apps.bind: {} is also the API's address; pick another port",
+                    self.bind
+                ));
+            }
+        }
         if self.ui.idle_timeout_secs == 0 || self.ui.absolute_timeout_secs == 0 {
             return invalid(
                 "ui.idle_timeout_secs and ui.absolute_timeout_secs must be positive".to_owned(),
@@ -311,7 +572,7 @@ impl ServerConfig {
         if self.limits.max_body_bytes == 0 {
             return invalid("limits must be positive".to_owned());
         }
-        Ok(())
+        self.branding.check()
     }
 
     /// What the container service needs of this configuration (everything but the
@@ -333,7 +594,8 @@ impl ServerConfig {
         limits.nonce_capacity_per_consumer = l.nonce_capacity_per_consumer;
         c.limits = limits;
         c.lifetimes = self.lifetimes.clone();
-        c.name = self.name.clone();
+        c.name = self.branding.name.clone();
+        c.description = self.branding.description.clone();
         c.admin_email = self.admin_email.clone();
         c.self_signup = self.ui.self_signup;
         c
@@ -355,6 +617,34 @@ fn key_hint(e: &toml::de::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let config = ServerConfig::from_toml(
+            r#"
+            [ui]
+            consumer_secret = "ui-secret-ui-secret-ui-secret-ui-secret"
+            [store]
+            directory = "postgres"
+            postgres_url = "postgres://smart:pg-password@db.example.org:5432/smart"
+            [[admins]]
+            key = "ops"
+            secret = "admin-secret-admin-secret-admin-secret"
+            "#,
+        )
+        .unwrap();
+        let printed = format!("{config:?} {:?}", config.container_config());
+        for secret in ["ui-secret", "pg-password", "admin-secret"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        // What is not secret is still there to debug with.
+        assert!(printed.contains("postgres://smart:<redacted>@db.example.org:5432/smart"));
+        assert!(
+            printed.contains("consumer_secret: Some(\"<redacted>\")"),
+            "{printed}"
+        );
+        assert!(printed.contains("\"ops\""), "{printed}");
+    }
 
     #[test]
     fn empty_file_gives_defaults() {
@@ -392,6 +682,60 @@ mod tests {
         assert_eq!(c.ui.origins, ["http://a.example", "https://b.example:8443"]);
         assert_eq!(c.bind.port(), 9000);
         c.check().unwrap();
+        let apps = |name: &str| match name {
+            "SMART_APPS_ENABLED" => Some("false".to_owned()),
+            "SMART_APPS_BIND" => Some("127.0.0.1:9001".to_owned()),
+            "SMART_APPS_PUBLIC_URL" => Some("https://apps.example".to_owned()),
+            _ => None,
+        };
+        let c = ServerConfig::default().with_env(apps).unwrap();
+        assert!(!c.apps.enabled);
+        assert_eq!(c.apps.bind.port(), 9001);
+        assert_eq!(c.apps.base(), "https://apps.example");
+        let err = ServerConfig::default()
+            .with_env(|n| (n == "SMART_APPS_ENABLED").then(|| "maybe".to_owned()))
+            .unwrap_err();
+        assert!(err.to_string().contains("SMART_APPS_ENABLED"), "{err}");
+    }
+
+    #[test]
+    fn branding_is_checked() {
+        let c = ServerConfig::from_toml(
+            "[branding]\nname = \"Mercy EHR\"\ndescription = \"Our container\"\naccent = \"#c0ffee\"\nfooter = \"Help: 555\"",
+        )
+        .unwrap();
+        assert_eq!(c.branding.accent_rgb(), Some((0xc0, 0xff, 0xee)));
+        assert_eq!(c.container_config().name, "Mercy EHR");
+        assert_eq!(c.container_config().description, "Our container");
+        let short = ServerConfig::from_toml("[branding]\naccent = \"#0aF\"").unwrap();
+        assert_eq!(short.branding.accent_rgb(), Some((0x00, 0xaa, 0xff)));
+        let dir = tempfile::tempdir().unwrap();
+        let logo = dir.path().join("logo.svg");
+        std::fs::write(&logo, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        let c = ServerConfig::from_toml(&format!("[branding]\nlogo = {:?}", logo)).unwrap();
+        assert_eq!(c.branding.logo_media_type(), Some("image/svg+xml"));
+        let big = dir.path().join("big.png");
+        std::fs::write(&big, vec![0u8; (MAX_LOGO_BYTES + 1) as usize]).unwrap();
+        let txt = dir.path().join("logo.txt");
+        std::fs::write(&txt, "x").unwrap();
+        for (text, needle) in [
+            ("[branding]\naccent = \"red\"".to_owned(), "branding.accent"),
+            ("[branding]\naccent = \"#12345\"".to_owned(), "#12345"),
+            (
+                "[branding]\naccent = \"#12;}x\"".to_owned(),
+                "branding.accent",
+            ),
+            ("[branding]\nname = \" \"".to_owned(), "branding.name"),
+            (
+                "[branding]\nlogo = \"/no/such/logo.png\"".to_owned(),
+                "not a readable file",
+            ),
+            (format!("[branding]\nlogo = {big:?}"), "larger than"),
+            (format!("[branding]\nlogo = {txt:?}"), "not an svg"),
+        ] {
+            let err = ServerConfig::from_toml(&text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{text}: {err}");
+        }
     }
 
     #[test]
@@ -401,6 +745,12 @@ mod tests {
             ("[ui]\norigins = [\"http://a/b\"]", "http://a/b"),
             ("[[admins]]\nkey = \"k\"\nsecret = \"short\"", "32 bytes"),
             ("[limits]\ntimestamp_window_secs = 0", "timestamp_window"),
+            ("[apps]\npublic_url = \"http://a/apps\"", "apps.public_url"),
+            (
+                "[apps]\npublic_url = \"http://127.0.0.1:7000/\"",
+                "the web UI's own origin",
+            ),
+            ("[apps]\nbind = \"127.0.0.1:7000\"", "apps.bind"),
         ] {
             let err = ServerConfig::from_toml(text).unwrap_err().to_string();
             assert!(err.contains(needle), "{text}: {err}");

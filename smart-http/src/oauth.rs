@@ -1,5 +1,6 @@
-//! The container endpoints: OAuth token endpoints, login, authorization (API side),
-//! launch, background tokens, and the app registry. Each runs a smart-auth flow, which
+//! The container endpoints: OAuth token endpoints, login, launch, background tokens, and
+//! the app registry. (The authorization step of the 3-legged flow is a page of the web
+//! UI, `crate::ui`, not an API endpoint.) Each runs a smart-auth flow, which
 //! checks the policy again itself; this module only reads the request and words the reply.
 
 use crate::error::ApiError;
@@ -38,35 +39,6 @@ pub(crate) async fn handle(ctx: &Ctx<'_>, route: ContainerRoute) -> Result<Respo
         ContainerRoute::Logout => {
             provider.logout(who(ctx)?).await?;
             Ok(response::text("ok"))
-        }
-        ContainerRoute::AuthorizeInfo => {
-            // The caller is a session, whose own token is the request's `oauth_token`
-            // (OAuth allows each `oauth_*` name once), so the request token being
-            // authorized travels as `request_token`.
-            let token = ctx
-                .param("request_token")
-                .ok_or_else(|| ApiError::bad_request("request_token is missing"))?;
-            let info = provider.authorization_request(who(ctx)?, token).await?;
-            Ok(response::json(&json!({
-                "oauth_token": token,
-                "app_id": info.app.as_str(),
-                "name": info.app_name,
-                "description": info.app_description,
-                "record_id": info.record.as_ref().map(RecordId::as_str),
-                "remembered": info.remembered,
-            })))
-        }
-        ContainerRoute::AuthorizeApprove => {
-            let form = body_form(ctx)?;
-            // `request_token`, not `oauth_token`: see AuthorizeInfo.
-            let token = field(&form, "request_token")
-                .ok_or_else(|| ApiError::bad_request("the form needs `request_token`"))?;
-            let approval = provider.approve(who(ctx)?, token).await?;
-            Ok(response::json(&json!({
-                "oauth_token": approval.token,
-                "oauth_verifier": approval.verifier.expose(),
-                "location": approval.redirect,
-            })))
         }
         ContainerRoute::Launch => {
             let account = user_binding(ctx, "account_id")?;

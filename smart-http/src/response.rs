@@ -37,7 +37,7 @@ pub(crate) fn answer(answer: CallAnswer, request: &HeaderMap) -> Result<Response
         CallAnswer::Bytes {
             content_type,
             bytes,
-        } => bytes_response(StatusCode::OK, &content_type, bytes),
+        } => stored_bytes(&content_type, bytes),
         other => return Err(ApiError::internal(format!("unknown answer {other:?}"))),
     })
 }
@@ -66,6 +66,43 @@ fn rdf_response(rdf: RdfAnswer, request: &HeaderMap) -> Response {
         if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(t)) {
             headers.insert(header::LAST_MODIFIED, v);
         }
+    }
+    response
+}
+
+/// Bytes that users or apps stored (documents, photographs, scratchpad, preferences),
+/// under the content type they gave. A browser must never run them as part of the
+/// container's origin: `nosniff` stops it guessing a type, a sandboxing CSP keeps any
+/// script inert, and types a browser would render actively (HTML, XHTML, SVG, XML) are sent
+/// as attachments to download, never shown inline.
+fn stored_bytes(content_type: &str, bytes: Vec<u8>) -> Response {
+    let mut response = bytes_response(StatusCode::OK, content_type, bytes);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+        ),
+    );
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let active = matches!(
+        essence.as_str(),
+        "text/html" | "application/xhtml+xml" | "image/svg+xml" | "text/xml" | "application/xml"
+    ) || essence.ends_with("+xml") && essence != "application/rdf+xml";
+    if active {
+        headers.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment"),
+        );
     }
     response
 }

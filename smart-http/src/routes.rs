@@ -17,11 +17,6 @@ pub enum ContainerRoute {
     Login,
     /// `POST /oauth/logout`: ends the calling session.
     Logout,
-    /// `GET /oauth/authorize?request_token=`: what the approval page shows (signed by the
-    /// session, whose token already is the `oauth_token`).
-    AuthorizeInfo,
-    /// `POST /oauth/authorize` (form `request_token=`): approve a request token.
-    AuthorizeApprove,
     /// `GET /accounts/{account_id}/apps/{app_id}/launch[?record_id=]`.
     Launch,
     /// `GET /apps/{app_id}/tokens/records/first`.
@@ -50,8 +45,6 @@ impl ContainerRoute {
             Self::AccessToken => C::AccessToken,
             Self::Login => C::Login,
             Self::Logout => C::Logout,
-            Self::AuthorizeInfo => C::AuthorizeInfo,
-            Self::AuthorizeApprove => C::AuthorizeApprove,
             Self::Launch => C::Launch,
             Self::BackgroundFirst | Self::BackgroundNext | Self::BackgroundRecord => {
                 C::BackgroundTokens
@@ -80,16 +73,6 @@ pub const CONTAINER_ROUTES: &[(HttpMethod, &str, ContainerRoute)] = &[
     ),
     (HttpMethod::Post, "/oauth/login", ContainerRoute::Login),
     (HttpMethod::Post, "/oauth/logout", ContainerRoute::Logout),
-    (
-        HttpMethod::Get,
-        "/oauth/authorize",
-        ContainerRoute::AuthorizeInfo,
-    ),
-    (
-        HttpMethod::Post,
-        "/oauth/authorize",
-        ContainerRoute::AuthorizeApprove,
-    ),
     (
         HttpMethod::Get,
         "/accounts/{account_id}/apps/{app_id}/launch",

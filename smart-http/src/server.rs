@@ -124,9 +124,8 @@ pub async fn serve(
             }
         }
     });
-    let served = axum::serve(listener, router(container))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = container.config().limits.connection_limits();
+    let served = crate::listen::serve_router(listener, router(container), limits, shutdown).await;
     housekeeping.abort();
     served
 }
@@ -181,9 +180,16 @@ pub(crate) async fn handle(
     {
         return Err(ApiError::too_large("the request body", limit));
     }
-    let body = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ApiError::too_large("the request body", limit))?;
+    let body = axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if is_timeout(&e) {
+            ApiError::new(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                "the request body did not arrive in time",
+            )
+        } else {
+            ApiError::too_large("the request body", limit)
+        }
+    })?;
 
     let query: Vec<(String, String)> = match parts.uri.query() {
         None => Vec::new(),
@@ -224,6 +230,19 @@ pub(crate) async fn handle(
         started,
     };
     run_authenticated(container, request).await
+}
+
+/// True if reading a body failed because the client took too long
+/// ([`crate::listen::ConnectionLimits::body_read_timeout`]).
+fn is_timeout(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// The end of the pipeline for an authenticated request: the access policy, then the

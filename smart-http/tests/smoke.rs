@@ -292,3 +292,180 @@ async fn revocation_is_immediate_with_cached_lookups() {
     assert_eq!(server.get(&token, path).await.status(), 401);
     server.stop().await;
 }
+
+mod connection_limits {
+    //! The listener's limits, over raw TCP: a client that trickles its request head is cut
+    //! off, a body that does not arrive gets 408, and the connection caps hold.
+
+    use super::common::{Backend, TestServer};
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    async fn connect(server: &TestServer) -> TcpStream {
+        TcpStream::connect(server.base.trim_start_matches("http://"))
+            .await
+            .unwrap()
+    }
+
+    /// Reads what the server sends until it closes the connection (or `within` passes:
+    /// `None`).
+    async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> Option<String> {
+        let mut all = Vec::new();
+        let read = tokio::time::timeout(within, async {
+            let mut buf = [0u8; 4096];
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => all.extend_from_slice(&buf[..n]),
+                }
+            }
+        })
+        .await;
+        read.ok()
+            .map(|()| String::from_utf8_lossy(&all).into_owned())
+    }
+
+    async fn manifest_answers(server: &TestServer) -> bool {
+        let mut s = connect(server).await;
+        s.write_all(b"GET /manifest HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        read_until_closed(&mut s, Duration::from_secs(10))
+            .await
+            .is_some_and(|r| r.starts_with("HTTP/1.1 200"))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_trickled_request_head_is_cut_off() {
+        let server = TestServer::start_with(Backend::Memory, |c| {
+            c.limits.header_read_timeout_secs = 1;
+        })
+        .await;
+        let mut s = connect(&server).await;
+        s.write_all(b"GET /manifest HTTP/1.1\r\n").await.unwrap();
+        // One header line every 200 ms, for up to 10 s: the server must hang up long
+        // before the head is complete.
+        let mut cut_off = false;
+        for i in 0..50 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if s.write_all(format!("X-Slow-{i}: 1\r\n").as_bytes())
+                .await
+                .is_err()
+            {
+                cut_off = true;
+                break;
+            }
+            let mut buf = [0u8; 256];
+            if let Ok(r) = tokio::time::timeout(Duration::from_millis(1), s.read(&mut buf)).await {
+                // Closed (0 bytes or reset), or an error status before the head ended.
+                let text = String::from_utf8_lossy(&buf[..r.unwrap_or(0)]).into_owned();
+                assert!(!text.starts_with("HTTP/1.1 200"), "{text}");
+                cut_off = true;
+                break;
+            }
+        }
+        assert!(
+            cut_off,
+            "the connection is still open after 10 s of trickling"
+        );
+        assert!(manifest_answers(&server).await, "other clients are served");
+        server.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_body_that_does_not_arrive_gets_408() {
+        let server = TestServer::start_with(Backend::Memory, |c| {
+            c.limits.body_read_timeout_secs = 1;
+        })
+        .await;
+        let mut s = connect(&server).await;
+        s.write_all(
+            b"POST /oauth/request_token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nsmart_record",
+        )
+        .await
+        .unwrap();
+        let reply = read_until_closed(&mut s, Duration::from_secs(10))
+            .await
+            .expect("the server answers within 10 s");
+        assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+        assert!(reply.contains("did not arrive in time"), "{reply}");
+        server.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_client_cannot_hold_every_connection() {
+        let server = TestServer::start_with(Backend::Memory, |c| {
+            c.limits.max_connections_per_client = 2;
+        })
+        .await;
+        // Two idle connections take this client's two slots (each is accepted once a
+        // request shows it is being served).
+        let mut held = Vec::new();
+        for _ in 0..2 {
+            let mut s = connect(&server).await;
+            s.write_all(b"GET /manifest HTTP/1.1\r\nHost: x\r\n\r\n")
+                .await
+                .unwrap();
+            let mut buf = [0u8; 12];
+            s.read_exact(&mut buf).await.unwrap();
+            assert_eq!(&buf, b"HTTP/1.1 200");
+            held.push(s);
+        }
+        // A third is closed at once, without an answer.
+        let mut third = connect(&server).await;
+        let _ = third
+            .write_all(b"GET /manifest HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await;
+        let reply = read_until_closed(&mut third, Duration::from_secs(10))
+            .await
+            .expect("closed at once");
+        assert_eq!(reply, "", "no answer over a connection beyond the cap");
+        // Once one is closed, the client may connect again.
+        drop(held.pop());
+        let mut ok = false;
+        for _ in 0..50 {
+            if manifest_answers(&server).await {
+                ok = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(ok, "a freed slot is given back");
+        server.stop().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn excess_clients_wait_for_a_free_connection() {
+        let server = TestServer::start_with(Backend::Memory, |c| {
+            c.limits.max_connections = 1;
+        })
+        .await;
+        let mut first = connect(&server).await;
+        first
+            .write_all(b"GET /manifest HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 12];
+        first.read_exact(&mut buf).await.unwrap();
+        // The second waits in the backlog while the first stays open ...
+        let mut second = connect(&server).await;
+        second
+            .write_all(b"GET /manifest HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        assert!(
+            tokio::time::timeout(Duration::from_millis(300), second.read(&mut buf))
+                .await
+                .is_err(),
+            "served beyond the connection cap"
+        );
+        // ... and is served once it closes.
+        drop(first);
+        let reply = read_until_closed(&mut second, Duration::from_secs(10))
+            .await
+            .expect("served after the first closed");
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+        server.stop().await;
+    }
+}

@@ -14,6 +14,16 @@
 //! Re-importing the same file stores the same IRIs and graphs: the split's ids come from a
 //! hash of each statement's content, so an import is idempotent.
 //!
+//! # Whole-record files
+//!
+//! A graph is validated as a whole-record file
+//! ([`smart_rdf::validate::RecordFile`]): statements without `sp:belongsTo` belong to the
+//! record being imported, as the original loader's `attach_statements_to_record` had it,
+//! in strict and lenient mode alike (the split links every statement); a statement naming
+//! another record refuses the file. A file in a SMART vocabulary older than 0.6 is refused
+//! with one [`ImportError::Validation`] error that says so, its other findings kept in the
+//! report as details.
+//!
 //! # Missing documents
 //!
 //! A statement naming a file that the source does not have is an error
@@ -45,7 +55,7 @@ use std::path::{Path, PathBuf};
 
 use oxrdf::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef};
 use smart_core::{RecordId, dcterms, sp, vcard};
-use smart_rdf::validate::{ValidationOptions, validate};
+use smart_rdf::validate::{RecordFile, ValidationOptions, validate};
 use smart_rdf::{Finding, Report, SplitError, SplitRecord, split_record};
 
 use crate::blobs::{BlobStore, check_file_name};
@@ -286,8 +296,10 @@ pub enum ImportErrorKind {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ImportError {
-    /// Validation found errors; the report holds every finding.
-    #[error("record {record}: {} validation errors, first: {}", report.error_count(), first_error(report))]
+    /// Validation found errors; the report holds every finding. A file in a SMART
+    /// vocabulary older than 0.6 has one error that says so
+    /// ([`smart_rdf::validate::Rule::OlderVocabulary`]), the rest being details.
+    #[error("record {record}: {}", validation_summary(report))]
     Validation {
         /// The record.
         record: RecordId,
@@ -342,12 +354,18 @@ pub enum ImportError {
     },
 }
 
-fn first_error(report: &Report) -> String {
-    report
+/// One line: the older-vocabulary verdict, or the error count and the first error.
+fn validation_summary(report: &Report) -> String {
+    let first = report
         .errors()
         .next()
         .map(Finding::message)
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if report.is_older_vocabulary() {
+        format!("{first} ({} details)", report.detail_count())
+    } else {
+        format!("{} validation errors, first: {first}", report.error_count())
+    }
 }
 
 impl ImportError {
@@ -387,17 +405,23 @@ impl ImportError {
 /// Validates, splits and collects the documents of one patient graph. Writes nothing.
 ///
 /// `graph` must be in storage form (convert a re-imported export with
-/// [`smart_rdf::to_storage`] first); its nodes are usually blank. Validation errors refuse
-/// the record; warnings are returned in [`PreparedRecord::report`].
+/// [`smart_rdf::to_storage`] first); its nodes are usually blank. It is validated as a
+/// whole-record file ([`RecordFile`]): statements without `sp:belongsTo` belong to
+/// `record`, as the original loader attached them (the split links every statement),
+/// and a statement naming another record refuses the file. Validation errors refuse the
+/// record; warnings are returned in [`PreparedRecord::report`].
 pub fn prepare(
     graph: &Graph,
     record: RecordId,
     validation: Validation,
     documents: &dyn DocumentSource,
 ) -> Result<PreparedRecord, ImportError> {
+    let file = RecordFile::new(Some(record.clone()));
     let report = match validation {
-        Validation::Strict => validate(graph, &ValidationOptions::strict()),
-        Validation::Lenient => validate(graph, &ValidationOptions::lenient()),
+        Validation::Strict => validate(graph, &ValidationOptions::strict().with_record_file(file)),
+        Validation::Lenient => {
+            validate(graph, &ValidationOptions::lenient().with_record_file(file))
+        }
         Validation::Skip => Report::default(),
     };
     if !report.is_valid() {

@@ -311,10 +311,14 @@ async fn three_legged(w: World) {
         .unwrap();
     assert_eq!(info.record, Some(rid("1")));
     assert!(!info.remembered);
-    let approval = w.provider.approve(&s, &temp.token).await.unwrap();
+    let approval = w
+        .provider
+        .approve(&s, &temp.token, smart_auth::provider::Remember::Yes)
+        .await
+        .unwrap();
     assert_eq!(
         w.provider
-            .approve(&s, &temp.token)
+            .approve(&s, &temp.token, smart_auth::provider::Remember::Yes)
             .await
             .unwrap_err()
             .kind(),

@@ -506,3 +506,31 @@ async fn redirects_are_not_followed() {
     );
     assert_eq!(captured.lock().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_graph_declaring_xml_entities_is_refused_as_corrupt() {
+    // Nested entities that would expand to a billion "lol"s, in under 1 KB.
+    let mut dtd = String::from("<!ENTITY lol0 \"lol\">");
+    for level in 1..=9 {
+        let previous = format!("&lol{};", level - 1).repeat(10);
+        dtd.push_str(&format!("<!ENTITY lol{level} \"{previous}\">"));
+    }
+    let body = format!(
+        "<!DOCTYPE rdf:RDF [{dtd}]><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\
+         <rdf:Description rdf:about=\"http://a/s\"><rdf:value>&lol9;</rdf:value></rdf:Description></rdf:RDF>"
+    );
+    assert!(body.len() < 1024);
+    let (base, _) = capture_server(Answer {
+        status: "200 OK",
+        content_type: "application/rdf+xml",
+        body,
+    })
+    .await;
+    let engine = engine(RemoteSparqlConfigBuilder::oxigraph(&base));
+    let err = engine
+        .get_graph(oxrdf::NamedNodeRef::new_unchecked("http://a/g"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    assert!(err.message().contains("declares XML entities"), "{err}");
+}

@@ -177,3 +177,54 @@ fn errors_only(report: &Report) -> String {
         .map(|f| format!("{f}\n"))
         .collect::<String>()
 }
+
+/// Read as whole-record files (as `smart import` reads them, the record being the file
+/// name's digits), the reference patients lose exactly the findings about missing
+/// `sp:belongsTo` (their lab results and nested encounters belong to the record the file
+/// is imported into, as the original loader had it); nothing else changes.
+#[test]
+fn as_whole_record_files_the_reference_patients_need_no_record_links() {
+    use smart_core::RecordId;
+    use smart_rdf::validate::RecordFile;
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let mut per_defect: BTreeMap<KnownDefect, usize> = BTreeMap::new();
+    for path in common::reference_patient_files(&shared) {
+        let graph = load(&path);
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let file = RecordFile::new(RecordId::from_file_name(stem));
+        let strict = validate(
+            &graph,
+            &ValidationOptions::strict().with_record_file(file.clone()),
+        );
+        assert!(
+            strict
+                .findings
+                .iter()
+                .all(|f| f.property.as_deref() != Some("sp:belongsTo")),
+            "{}:\n{}",
+            name(&path),
+            errors_only(&strict)
+        );
+        for (defect, n) in strict.count_by_defect() {
+            *per_defect.entry(defect).or_insert(0) += n;
+        }
+        let lenient = validate(&graph, &ValidationOptions::lenient().with_record_file(file));
+        assert!(lenient.is_valid(), "{}", name(&path));
+    }
+    let expected: BTreeMap<KnownDefect, usize> = STRICT_ERRORS_PER_DEFECT
+        .iter()
+        .copied()
+        .filter(|(d, _)| {
+            !matches!(
+                d,
+                KnownDefect::LabResultWithoutRecord | KnownDefect::NestedEncounterWithoutRecord
+            )
+        })
+        .collect();
+    assert_eq!(per_defect, expected);
+}

@@ -16,7 +16,9 @@ pub use admin::AppCredentials;
 pub use background::{BackgroundToken, RecordCursor};
 pub use launch::{BrowserLaunch, LaunchContext, LaunchCredentials, verify_launch_header};
 pub use session::{ResetCode, SessionGrant};
-pub use three_legged::{Approval, AuthorizationRequest, TemporaryCredentials, TokenCredentials};
+pub use three_legged::{
+    Approval, AuthorizationRequest, Refusal, Remember, TemporaryCredentials, TokenCredentials,
+};
 
 use crate::config::ProviderConfig;
 use crate::directory::{

@@ -1,5 +1,6 @@
 //! The SMART REST 3-legged flow for standalone apps: request token → the user approves
-//! (remembered per user × record × app) → access token bound to one record.
+//! (and, if they ask for it, the approval is remembered per user × record × app) or
+//! denies (the request token dies) → access token bound to one record.
 
 use super::{Authenticated, Provider};
 use crate::directory::{OAuthToken, TokenKind};
@@ -11,7 +12,7 @@ use crate::principal::{AppId, Principal, UserId};
 use crate::random::Secret;
 use crate::time::Timestamp;
 use smart_core::RecordId;
-use smart_core::manifest::Scope;
+use smart_core::manifest::{AppManifest, Scope};
 
 /// The reply to `request_token`.
 #[derive(Debug, Clone)]
@@ -51,6 +52,32 @@ pub struct AuthorizationRequest {
     /// True if this user already approved this app on this record: the UI may approve
     /// without asking again ([`Provider::approve_if_remembered`]).
     pub remembered: bool,
+    /// The app's registered manifest (icon, author, `requires`, callback), for the page.
+    pub manifest: AppManifest,
+    /// When the request token expires.
+    pub expires_at: Timestamp,
+}
+
+/// Whether an approval is stored, so that the same app gets the same record for the same
+/// user next time without asking ([`Provider::approve_if_remembered`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Remember {
+    /// This request only.
+    No,
+    /// Store the approval (a share, listed and revocable by the user).
+    Yes,
+}
+
+/// A refusal: where to send the browser next.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Refusal {
+    /// The request token, now unusable.
+    pub token: String,
+    /// The manifest's `oauth_callback` with `oauth_token` and
+    /// `oauth_problem=user_refused` added, or `None` for an app without callback.
+    pub redirect: Option<String>,
 }
 
 /// An approval: where to send the browser next.
@@ -98,12 +125,19 @@ impl TokenCredentials {
     }
 }
 
-fn with_query(url: &str, token: &str, verifier: &str) -> String {
+/// `url` with `pairs` added to its query.
+fn with_query(url: &str, pairs: [(&str, &str); 2]) -> String {
     let sep = if url.contains('?') { '&' } else { '?' };
-    format!(
-        "{url}{sep}{}",
-        form_encode([("oauth_token", token), ("oauth_verifier", verifier)])
-    )
+    format!("{url}{sep}{}", form_encode(pairs))
+}
+
+/// The manifest's callback, if it names one (`oob` and empty mean none). Never a URL of
+/// the request: an approval cannot be sent anywhere the app did not register.
+fn callback(manifest: &AppManifest) -> Option<&str> {
+    manifest
+        .oauth_callback
+        .as_deref()
+        .filter(|c| !c.is_empty() && *c != "oob")
 }
 
 impl Provider {
@@ -188,19 +222,23 @@ impl Provider {
             .is_some();
         Ok(AuthorizationRequest {
             app: app_id,
-            app_name: app.manifest.name,
-            app_description: app.manifest.description,
+            app_name: app.manifest.name.clone(),
+            app_description: app.manifest.description.clone(),
             record: t.record,
             remembered,
+            manifest: app.manifest,
+            expires_at: t.expires_at,
         })
     }
 
-    /// The user approves the request token: draws the verifier, remembers the approval
-    /// (user × record × app) and returns the redirect to the manifest's callback.
+    /// The user approves the request token: draws the verifier, stores the approval
+    /// (user × record × app) if `remember` says so, and returns the redirect to the
+    /// manifest's callback.
     pub async fn approve(
         &self,
         who: &Authenticated,
         request_token: &str,
+        remember: Remember,
     ) -> Result<Approval, AuthError> {
         let t = self.pending_request(request_token).await?;
         self.require(who, C::AuthorizeApprove, &record_target(&t))?;
@@ -230,19 +268,62 @@ impl Provider {
             }
             Err(e) => return Err(e.into()),
         }
-        self.stores
-            .shares
-            .grant_share(&user, t.record.as_ref(), &app_id, now)
-            .await?;
-        let redirect = app
-            .manifest
-            .oauth_callback
-            .as_deref()
-            .filter(|c| !c.is_empty() && *c != "oob")
-            .map(|c| with_query(c, &t.token, verifier.expose()));
+        if remember == Remember::Yes {
+            self.stores
+                .shares
+                .grant_share(&user, t.record.as_ref(), &app_id, now)
+                .await?;
+        }
+        let redirect = callback(&app.manifest).map(|c| {
+            with_query(
+                c,
+                [
+                    ("oauth_token", t.token.as_str()),
+                    ("oauth_verifier", verifier.expose()),
+                ],
+            )
+        });
         Ok(Approval {
             token: t.token,
             verifier,
+            redirect,
+        })
+    }
+
+    /// The user refuses the request token: it is removed at once, so it can be neither
+    /// approved nor exchanged any more. The redirect tells the app
+    /// (`oauth_problem=user_refused`, the wording of the OAuth problem reporting
+    /// extension). Nothing is stored, and a remembered approval of the same app and
+    /// record stays as it is (the user revokes those on their account page).
+    pub async fn deny(
+        &self,
+        who: &Authenticated,
+        request_token: &str,
+    ) -> Result<Refusal, AuthError> {
+        let t = self.pending_request(request_token).await?;
+        self.require(who, C::AuthorizeApprove, &record_target(&t))?;
+        who.principal()
+            .user()
+            .ok_or(AuthError::Forbidden("not a user"))?;
+        let app_id = t.app.clone().ok_or(AuthError::NotFound("app"))?;
+        // Deleted, not updated: a concurrent approval or exchange of the same token then
+        // finds nothing.
+        if !self.stores.tokens.revoke_token(&t.token).await? {
+            return Err(AuthError::NotFound("request token"));
+        }
+        let redirect = self.enabled_app(&app_id).await.ok().and_then(|app| {
+            callback(&app.manifest).map(|c| {
+                with_query(
+                    c,
+                    [
+                        ("oauth_token", t.token.as_str()),
+                        ("oauth_problem", "user_refused"),
+                    ],
+                )
+            })
+        });
+        Ok(Refusal {
+            token: t.token,
             redirect,
         })
     }
@@ -259,7 +340,10 @@ impl Provider {
             .await?
             .remembered
         {
-            self.approve(who, request_token).await.map(Some)
+            // Already stored: not stored again (the date shown is the user's own choice).
+            self.approve(who, request_token, Remember::No)
+                .await
+                .map(Some)
         } else {
             Ok(None)
         }

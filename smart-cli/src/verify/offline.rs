@@ -1,11 +1,13 @@
 //! Offline verification: RDF files (a patient record, a saved response) against the
-//! model, one verdict line per file.
+//! model, one verdict line per file. A patient record is checked as a whole-record file
+//! (see [`RecordFile`]), its record being the digits of its name; a saved response (it
+//! carries response summaries) as a container's answer.
 
 use std::io::Write;
 use std::path::Path;
 
 use smart_rdf::RdfFormat;
-use smart_rdf::validate::{Mode, ValidationOptions, validate};
+use smart_rdf::validate::{Mode, RecordFile, ValidationOptions, validate};
 
 use super::rdf;
 use super::report::Report;
@@ -37,6 +39,14 @@ fn verify_file(path: &Path, mode: Mode) -> Result<String, String> {
         Mode::Lenient => ValidationOptions::lenient(),
         _ => ValidationOptions::strict(),
     };
+    // A saved response is a container's answer, whose statements must name their record;
+    // anything else is a whole-record file, checked as `smart import` reads it.
+    let options = if summaries.is_empty() {
+        let record = crate::commands::file_record(path, None);
+        options.with_record_file(RecordFile::new(record))
+    } else {
+        options
+    };
     let label = if mode == Mode::Lenient {
         "lenient"
     } else {
@@ -55,6 +65,20 @@ fn verify_file(path: &Path, mode: Mode) -> Result<String, String> {
             report.warning_count()
         ))
     } else {
+        if report.is_older_vocabulary() {
+            // One line that says what the file is; `smart validate --warnings` lists
+            // the details.
+            let message = report
+                .errors()
+                .next()
+                .map(|f| f.message())
+                .unwrap_or_default();
+            return Err(format!(
+                "{message} ({} details: smart validate --warnings {})",
+                report.detail_count(),
+                path.display()
+            ));
+        }
         let shown: Vec<String> = report.errors().take(5).map(|f| f.message()).collect();
         let more = report.error_count() - shown.len();
         let more = if more > 0 {

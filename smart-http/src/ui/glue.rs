@@ -8,7 +8,10 @@ use axum::body::Body;
 use axum::http::Request;
 use axum::response::Response;
 use oxrdf::Graph;
-use smart_auth::provider::{LaunchCredentials, SessionGrant};
+use smart_auth::directory::Share;
+use smart_auth::provider::{
+    Approval, AuthorizationRequest, LaunchCredentials, Refusal, Remember, SessionGrant,
+};
 use smart_auth::{AppId, AuthError, Authenticated, Secret, Timestamp, UserId};
 use smart_core::RecordId;
 use smart_core::manifest::AppManifest;
@@ -235,6 +238,77 @@ pub(crate) async fn resume_launch(
     container
         .provider()
         .resume_connect(session, launch_token)
+        .await
+}
+
+/// What the authorize page shows for a request token (the provider checks that this
+/// session may see it).
+pub(crate) async fn authorization_request(
+    container: &Container,
+    who: &Authenticated,
+    request_token: &str,
+) -> Result<AuthorizationRequest, AuthError> {
+    container
+        .provider()
+        .authorization_request(who, request_token)
+        .await
+}
+
+/// Approves a request token, storing the approval if `remember` says so.
+pub(crate) async fn approve(
+    container: &Container,
+    who: &Authenticated,
+    request_token: &str,
+    remember: Remember,
+) -> Result<Approval, AuthError> {
+    container
+        .provider()
+        .approve(who, request_token, remember)
+        .await
+}
+
+/// Approves a request token without asking if the user stored an approval of the same
+/// app and record; `None` if the user must be asked.
+pub(crate) async fn approve_if_remembered(
+    container: &Container,
+    who: &Authenticated,
+    request_token: &str,
+) -> Result<Option<Approval>, AuthError> {
+    container
+        .provider()
+        .approve_if_remembered(who, request_token)
+        .await
+}
+
+/// Refuses a request token (which dies at once).
+pub(crate) async fn deny(
+    container: &Container,
+    who: &Authenticated,
+    request_token: &str,
+) -> Result<Refusal, AuthError> {
+    container.provider().deny(who, request_token).await
+}
+
+/// The user's stored approvals.
+pub(crate) async fn shares(
+    container: &Container,
+    who: &Authenticated,
+    user: &UserId,
+) -> Result<Vec<Share>, AuthError> {
+    container.provider().shares(who, user).await
+}
+
+/// Revokes one stored approval and every token the app holds under it.
+pub(crate) async fn revoke_share(
+    container: &Container,
+    who: &Authenticated,
+    user: &UserId,
+    record: Option<&RecordId>,
+    app: &AppId,
+) -> Result<(), AuthError> {
+    container
+        .provider()
+        .revoke_share(who, user, record, app)
         .await
 }
 

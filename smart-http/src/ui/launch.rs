@@ -94,12 +94,10 @@ pub(crate) async fn launch(ui: &Ui, req: &UiRequest) -> Response {
         None => json!({"id": "", "full_name": ""}),
     };
     let user_name = glue::full_name(container, &session.user).await;
-    let index = manifest.index.clone().unwrap_or_default();
-    let sep = if index.contains('?') { '&' } else { '?' };
-    let index = format!(
-        "{index}{sep}api_base={}&record_id={}",
-        component(&credentials.api_base),
-        component(record.as_ref().map_or("", RecordId::as_str)),
+    let index = index_url(
+        manifest.index.as_deref().unwrap_or_default(),
+        &credentials.api_base,
+        record.as_ref(),
     );
     let origin = origin_of(&index).unwrap_or_default();
     let manifest_json: serde_json::Value =
@@ -117,6 +115,18 @@ pub(crate) async fn launch(ui: &Ui, req: &UiRequest) -> Response {
             "index": index,
             "origin": origin,
         }),
+    )
+}
+
+/// The URL an app is opened at: its manifest `index` with `api_base` and `record_id`
+/// (empty without a record) added to the query, in that order (the order of the
+/// reference host).
+pub(crate) fn index_url(index: &str, api_base: &str, record: Option<&RecordId>) -> String {
+    let sep = if index.contains('?') { '&' } else { '?' };
+    format!(
+        "{index}{sep}api_base={}&record_id={}",
+        component(api_base),
+        component(record.map_or("", RecordId::as_str)),
     )
 }
 

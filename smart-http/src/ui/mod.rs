@@ -13,17 +13,22 @@
 //! | `GET/POST /signup` | self-service accounts, when `[ui] self_signup` is on |
 //! | `GET /` | the patient list ([`patients`]) |
 //! | `GET /patients/{record_id}` | the record view |
-//! | `GET /account`, `POST /account/{password,apps,sessions}` | the user's account |
+//! | `GET /account`, `POST /account/{password,apps,sessions,approvals}` | the user's account |
+//! | `GET/POST /oauth/authorize` | the approval page of the 3-legged flow ([`approve`]) |
+//! | `GET /apps/{app_id}/launch` | the record picker of a standalone app ([`picker`]) |
 //! | `POST /ui/launch`, `ANY /ui/api/…` | launch tokens and the API relay ([`launch`]) |
-//! | `GET /static/{file}` | embedded assets |
+//! | `GET /static/{file}` | embedded assets; `brand.css` and `logo` from `[branding]` ([`brand`]) |
 //!
 //! Every call into the rest of the container goes through [`glue`].
 
+mod approve;
+mod brand;
 mod glue;
 mod html;
 mod launch;
 mod pages;
 mod patients;
+mod picker;
 mod session;
 
 use crate::container::Container;
@@ -50,6 +55,8 @@ struct Inner {
     /// Whether the public URL is https (cookies get `Secure`).
     secure: bool,
     activity: Activity,
+    /// Name, logo, accent colour and footer (`[branding]`).
+    brand: brand::Brand,
 }
 
 impl Ui {
@@ -63,18 +70,25 @@ impl Ui {
             .map_or("", |i| &after_scheme[i..])
             .trim_end_matches('/')
             .to_owned();
+        let brand = brand::Brand::from_config(&container.config().branding);
         Self {
             inner: Arc::new(Inner {
                 container,
                 base,
                 secure,
                 activity: Activity::default(),
+                brand,
             }),
         }
     }
 
     fn container(&self) -> &Container {
         &self.inner.container
+    }
+
+    /// The container's look.
+    fn brand(&self) -> &brand::Brand {
+        &self.inner.brand
     }
 
     /// The base path (`""` or `/prefix`).
@@ -99,10 +113,14 @@ impl Ui {
                 .filter(|rest| rest.starts_with('/'))
                 .unwrap_or(path)
         };
-        let ours = matches!(local, "/" | "/login" | "/logout" | "/signup" | "/account")
-            || ["/account/", "/patients/", "/static/", "/ui/"]
-                .iter()
-                .any(|p| local.starts_with(p));
+        let ours = matches!(
+            local,
+            "/" | "/login" | "/logout" | "/signup" | "/account" | approve::PATH
+        ) || ["/account/", "/patients/", "/static/", "/ui/"]
+            .iter()
+            .any(|p| local.starts_with(p))
+            // Only `/apps/{app_id}/launch`: every other `/apps/…` path is the API's.
+            || picker::launch_path_app(local).is_some();
         ours.then(|| local.to_owned())
     }
 }
@@ -141,7 +159,12 @@ pub(crate) async fn intercept(
         headers: parts.headers,
         body,
     };
-    pages::dispatch(&ui, req).await
+    let authorize = req.local == approve::PATH;
+    let mut response = pages::dispatch(&ui, req).await;
+    if authorize {
+        approve::refuse_framing(&mut response);
+    }
+    response
 }
 
 /// A UI request, its path made local.

@@ -2,11 +2,12 @@
 //! where.
 
 use super::html::Html;
-use super::patients::{self, ListQuery, PAGE_SIZE, Sort};
+use super::patients;
+use super::picker::{self, RowLink};
 use super::session::{
     LOGIN_COOKIE, SESSION_COOKIE, Session, cookie, csrf_matches, random, session_cookie_value,
 };
-use super::{Ui, UiRequest, field, glue, launch, page, plain, redirect, safe_next};
+use super::{Ui, UiRequest, approve, field, glue, launch, page, plain, redirect, safe_next};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use smart_auth::AuthErrorKind;
@@ -26,6 +27,8 @@ pub(crate) async fn dispatch(ui: &Ui, req: UiRequest) -> Response {
         "/signup" if get => signup_page(ui, &req, None),
         "/signup" if post => signup_post(ui, &req).await,
         "/ui/launch" if post => launch::launch(ui, &req).await,
+        "/static/brand.css" if get => ui.brand().stylesheet(),
+        "/static/logo" if get => ui.brand().logo(),
         p if get && p.starts_with("/static/") => static_file(&p["/static/".len()..]),
         p if p.starts_with("/static/") || p.starts_with("/ui/") => {
             plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
@@ -51,6 +54,8 @@ async fn signed_in(ui: &Ui, req: &UiRequest, s: &Session, get: bool, post: bool)
             return forbidden(ui);
         }
         return match local {
+            approve::PATH => approve::decide(ui, s, &form).await,
+            approve::REVOKE_PATH => approve::revoke(ui, s, &form).await,
             "/account/password" => change_password(ui, s, &form).await,
             "/account/apps" => choose_apps(ui, s, &form).await,
             "/account/sessions" => sign_out_others(ui, s, &form).await,
@@ -63,9 +68,13 @@ async fn signed_in(ui: &Ui, req: &UiRequest, s: &Session, get: bool, post: bool)
     match local {
         "/" => patient_list(ui, req, s).await,
         "/account" => account_page(ui, s, req.param("done"), None, StatusCode::OK).await,
+        approve::PATH => approve::show(ui, req, s).await,
         p => match p.strip_prefix("/patients/") {
             Some(id) if !id.contains('/') => record_view(ui, s, id).await,
-            _ => not_found(ui),
+            _ => match picker::launch_path_app(p) {
+                Some(app) => picker::launch_page(ui, req, s, &app).await,
+                None => not_found(ui),
+            },
         },
     }
 }
@@ -83,18 +92,33 @@ fn to_login(ui: &Ui, req: &UiRequest) -> Response {
 }
 
 /// The page shell: head, top bar (with the user's menu when signed in), then `main`.
-fn layout(ui: &Ui, title: &str, session: Option<(&Session, &str)>, main: Html) -> String {
+pub(super) fn layout(
+    ui: &Ui,
+    title: &str,
+    session: Option<(&Session, &str)>,
+    main: Html,
+) -> String {
     let mut h = Html::new();
     h.raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .raw("<title>")
-        .text(title)
-        .raw(" · SMART container</title><link rel=\"stylesheet\"")
+        .text(&format!("{title} · {}", ui.brand().name))
+        .raw("</title><link rel=\"stylesheet\"")
         .attr("href", &ui.url("/static/style.css"))
+        .raw("><link rel=\"stylesheet\"")
+        .attr("href", &ui.url("/static/brand.css"))
         .raw("></head><body><a class=\"skip\" href=\"#main\">Skip to content</a>")
         .raw("<header class=\"topbar\"><a class=\"brand\"")
         .attr("href", &ui.url("/"))
-        .raw("><span class=\"logo\" aria-hidden=\"true\">+</span> SMART container</a>");
+        .raw(">");
+    if ui.brand().has_logo() {
+        h.raw("<img class=\"brand-logo\" alt=\"\" height=\"28\"")
+            .attr("src", &ui.url("/static/logo"))
+            .raw(">");
+    } else {
+        h.raw("<span class=\"logo\" aria-hidden=\"true\">+</span>");
+    }
+    h.raw(" ").text(&ui.brand().name).raw("</a>");
     if let Some((s, name)) = session {
         h.raw("<nav class=\"topnav\" aria-label=\"Main\"><a")
             .attr("href", &ui.url("/"))
@@ -108,11 +132,17 @@ fn layout(ui: &Ui, title: &str, session: Option<(&Session, &str)>, main: Html) -
             .attr("value", &s.csrf)
             .raw("><button type=\"submit\" class=\"link\">Sign out</button></form></nav>");
     }
-    h.raw("</header>").append(main).raw("</body></html>");
+    h.raw("</header>").append(main);
+    if let Some(footer) = &ui.brand().footer {
+        h.raw("<footer class=\"site-footer\" role=\"contentinfo\">")
+            .text(footer)
+            .raw("</footer>");
+    }
+    h.raw("</body></html>");
     h.into_string()
 }
 
-fn message_page(ui: &Ui, status: StatusCode, title: &str, text: &str) -> Response {
+pub(super) fn message_page(ui: &Ui, status: StatusCode, title: &str, text: &str) -> Response {
     let mut m = Html::new();
     m.raw("<main id=\"main\" class=\"narrow\"><section class=\"card\"><h1>")
         .text(title)
@@ -142,7 +172,7 @@ fn forbidden(ui: &Ui) -> Response {
     )
 }
 
-fn server_error(ui: &Ui, e: &dyn std::fmt::Display) -> Response {
+pub(super) fn server_error(ui: &Ui, e: &dyn std::fmt::Display) -> Response {
     tracing::warn!(error = %e, "web UI page failed");
     message_page(
         ui,
@@ -320,120 +350,15 @@ async fn signup_post(ui: &Ui, req: &UiRequest) -> Response {
 // ---- patient list
 
 async fn patient_list(ui: &Ui, req: &UiRequest, s: &Session) -> Response {
-    let q = req.param("q").unwrap_or("").trim().to_owned();
-    let gender = req
-        .param("gender")
-        .filter(|g| matches!(*g, "female" | "male"))
-        .map(str::to_owned);
-    let sort = Sort::parse(req.param("sort"));
-    let page_no = req
-        .param("page")
-        .and_then(|p| p.parse::<usize>().ok())
-        .unwrap_or(1)
-        .max(1);
-    let query = ListQuery {
-        q: q.clone(),
-        gender: gender.clone(),
-        sort,
-        page: page_no - 1,
-    };
-    let container = ui.container();
-    let listing = match patients::list(container, &query).await {
-        Ok(l) => l,
+    let panel = match picker::panel(ui, req, "/", &RowLink::RecordView).await {
+        Ok(p) => p,
         Err(e) => return server_error(ui, &e),
     };
-    let name = glue::full_name(container, &s.user).await;
+    let name = glue::full_name(ui.container(), &s.user).await;
     let mut m = Html::new();
     m.raw("<main id=\"main\" class=\"wide\"><h1>Patients</h1>")
-        .raw("<form method=\"get\" class=\"search card\" role=\"search\"")
-        .attr("action", &ui.url("/"))
-        .raw("><div class=\"field grow\"><label for=\"q\">Name, birth date (YYYY-MM-DD) or zip code</label>")
-        .raw("<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\"")
-        .attr("value", &q)
-        .raw("></div><div class=\"field\"><label for=\"gender\">Sex</label><select id=\"gender\" name=\"gender\">");
-    for (value, label) in [("", "Any"), ("female", "Female"), ("male", "Male")] {
-        m.raw("<option")
-            .attr("value", value)
-            .flag("selected", gender.as_deref().unwrap_or("") == value)
-            .raw(">")
-            .text(label)
-            .raw("</option>");
-    }
-    m.raw("</select></div><div class=\"field\"><label for=\"sort\">Sort by</label><select id=\"sort\" name=\"sort\">");
-    for (value, label) in [(Sort::Name, "Name"), (Sort::BirthDate, "Birth date")] {
-        m.raw("<option")
-            .attr("value", value.as_str())
-            .flag("selected", sort == value)
-            .raw(">")
-            .text(label)
-            .raw("</option>");
-    }
-    m.raw("</select></div><button type=\"submit\" class=\"primary\">Search</button></form>");
-    if listing.patients.is_empty() {
-        m.raw("<p class=\"empty\" role=\"status\">");
-        if q.is_empty() && gender.is_none() {
-            m.raw("No patients in this container yet.");
-        } else {
-            m.raw("No patients match your search.");
-        }
-        m.raw("</p></main>");
-    } else {
-        m.raw("<p class=\"count\" role=\"status\">")
-            .text(&format!(
-                "{} patient{}",
-                listing.total,
-                if listing.total == 1 { "" } else { "s" }
-            ))
-            .raw("</p><div class=\"table-wrap\"><table class=\"patients\"><thead><tr>")
-            .raw("<th scope=\"col\">Name</th><th scope=\"col\">Sex</th><th scope=\"col\">Birth date</th><th scope=\"col\">Age</th>")
-            .raw("</tr></thead><tbody>");
-        for p in &listing.patients {
-            m.raw("<tr><td><a class=\"patient\"")
-                .attr("data-record-id", &p.id)
-                .attr("href", &ui.url(&format!("/patients/{}", p.id)))
-                .raw(">")
-                .text(&p.full_name())
-                .raw("</a></td><td>")
-                .text(&p.gender)
-                .raw("</td><td>")
-                .text(&p.birth_date)
-                .raw("</td><td>")
-                .text(&p.age().map(|a| a.to_string()).unwrap_or_default())
-                .raw("</td></tr>");
-        }
-        m.raw("</tbody></table></div>");
-        let pages = listing.total.div_ceil(PAGE_SIZE).max(1);
-        if pages > 1 {
-            let link = |n: usize| {
-                let mut pairs: Vec<(&str, String)> = vec![("q", q.clone())];
-                if let Some(g) = &gender {
-                    pairs.push(("gender", g.clone()));
-                }
-                pairs.push(("sort", sort.as_str().to_owned()));
-                pairs.push(("page", n.to_string()));
-                ui.url(&format!(
-                    "/?{}",
-                    serde_urlencoded::to_string(&pairs).unwrap_or_default()
-                ))
-            };
-            m.raw("<nav class=\"pager\" aria-label=\"Pages\">");
-            if page_no > 1 {
-                m.raw("<a rel=\"prev\"")
-                    .attr("href", &link(page_no - 1))
-                    .raw(">← Previous</a>");
-            }
-            m.raw("<span>")
-                .text(&format!("Page {page_no} of {pages}"))
-                .raw("</span>");
-            if page_no < pages {
-                m.raw("<a rel=\"next\"")
-                    .attr("href", &link(page_no + 1))
-                    .raw(">Next →</a>");
-            }
-            m.raw("</nav>");
-        }
-        m.raw("</main>");
-    }
+        .append(panel)
+        .raw("</main>");
     page(
         StatusCode::OK,
         layout(ui, "Patients", Some((s, &name)), m),
@@ -572,6 +497,7 @@ async fn account_page(
         Some("password") => Some("Your password was changed."),
         Some("apps") => Some("Your app list was saved."),
         Some("sessions") => Some("Every other session was signed out."),
+        Some("approval") => Some("The approval was revoked."),
         _ => None,
     };
     if let Some(n) = notice {
@@ -622,6 +548,13 @@ async fn account_page(
         m.raw("</fieldset><button type=\"submit\" class=\"primary\">Save</button>");
     }
     m.raw("</form></section>");
+    // Remembered approvals of standalone apps.
+    match approve::remembered(ui, s).await {
+        Ok(section) => {
+            m.append(section);
+        }
+        Err(e) => return server_error(ui, &e),
+    }
     // Sessions.
     m.raw("<section class=\"card\"><h2>Other sessions</h2><p>Sign out every other browser where you are signed in (and the apps launched there). Confirm with your password.</p><form method=\"post\"")
         .attr("action", &ui.url("/account/sessions"))

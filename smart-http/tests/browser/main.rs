@@ -16,6 +16,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod app_data;
+mod approval;
+mod apps;
+mod branding;
 mod driver;
 mod fixtures;
 mod host;
@@ -59,6 +63,30 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         host::host_standalone_app => "host_standalone_app",
         host::host_app_failed_to_load => "host_app_failed_to_load",
         host::host_under_path_prefix => "host_under_path_prefix",
+        approval::approve_three_legged_flow => "approve_three_legged_flow",
+        approval::approve_deny => "approve_deny",
+        approval::approve_remember => "approve_remember",
+        approval::approve_framing_refused => "approve_framing_refused",
+        approval::approve_launch_picker => "approve_launch_picker",
+        branding::branding_applied => "branding_applied",
+        apps::app_summary_shows_the_face_sheet => "app_summary_shows_the_face_sheet",
+        apps::app_summary_empty_record => "app_summary_empty_record",
+        apps::app_summary_shows_api_errors => "app_summary_shows_api_errors",
+        apps::app_medications_shows_fills_and_adherence => "app_medications_shows_fills_and_adherence",
+        apps::app_medications_empty_record => "app_medications_empty_record",
+        apps::app_vitals_growth_charts_for_a_child => "app_vitals_growth_charts_for_a_child",
+        apps::app_vitals_adult_trends => "app_vitals_adult_trends",
+        apps::app_vitals_empty_record => "app_vitals_empty_record",
+        apps::app_labs_grouped_with_flags => "app_labs_grouped_with_flags",
+        apps::app_labs_empty_record => "app_labs_empty_record",
+        apps::library_pages_through_a_collection => "library_pages_through_a_collection",
+        apps::app_problems_active_and_resolved => "app_problems_active_and_resolved",
+        apps::app_problems_empty_record => "app_problems_empty_record",
+        apps::app_allergies_and_immunizations => "app_allergies_and_immunizations",
+        apps::app_allergies_no_known_allergies_and_empty => "app_allergies_no_known_allergies_and_empty",
+        apps::app_preferences_and_scratchpad => "app_preferences_and_scratchpad",
+        apps::app_notes_list_write_and_documents => "app_notes_list_write_and_documents",
+        apps::app_notes_empty_record => "app_notes_empty_record",
     ]
 }
 

@@ -79,6 +79,9 @@ pub struct World {
     pub server: TestServer,
     pub fixtures: FixtureServer,
     pub browser: Browser,
+    /// The bundled apps' origin (`http://127.0.0.1:P`).
+    pub apps_origin: String,
+    apps_stop: tokio::sync::oneshot::Sender<()>,
 }
 
 pub fn manifest(
@@ -108,7 +111,26 @@ impl World {
     /// Starts everything; `None` when the browser is not installed (outside CI).
     pub async fn start() -> Option<World> {
         let (chromium, chromedriver) = crate::driver::find_binaries()?;
-        let server = TestServer::start(Backend::Memory).await;
+        // The bundled apps on their own origin, as `smart serve` runs them.
+        let apps_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let apps_addr = apps_listener.local_addr().unwrap();
+        let apps_origin = format!("http://{apps_addr}");
+        let server = TestServer::start_with(Backend::Memory, |c| {
+            c.apps.public_url = apps_origin.clone();
+            c.apps.bind = apps_addr;
+        })
+        .await;
+        smart_http::apps::register_bundled(&server.container)
+            .await
+            .unwrap();
+        let (apps_stop, apps_stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(smart_http::apps::serve(
+            server.container.clone(),
+            apps_listener,
+            async move {
+                let _ = apps_stopped.await;
+            },
+        ));
         let fixtures = FixtureServer::start().await;
         server.create_user(USER).await;
         for p in [ADA, GRACE] {
@@ -234,12 +256,15 @@ impl World {
             server,
             fixtures,
             browser,
+            apps_origin,
+            apps_stop,
         })
     }
 
     /// Stops the browser and the servers.
     pub async fn stop(self) {
         self.browser.stop().await;
+        let _ = self.apps_stop.send(());
         self.fixtures.stop();
         self.server.stop().await;
     }

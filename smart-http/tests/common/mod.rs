@@ -21,6 +21,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// Where the next server's nonce counter starts.
+static NONCE_BLOCKS: AtomicU64 = AtomicU64::new(1);
+
 /// The `shared/` directory beside the clone: `None` (said loudly) on a developer machine
 /// without it, a panic under `CI=true`.
 pub fn shared_dir() -> Option<PathBuf> {
@@ -159,7 +162,9 @@ impl TestServer {
             shutdown: Some(tx),
             task: Some(task),
             _data: data,
-            nonce: AtomicU64::new(1),
+            // Nonces unique across every server of the process: two servers sharing one
+            // nonce store (PostgreSQL) must not see one test's nonce twice.
+            nonce: AtomicU64::new(NONCE_BLOCKS.fetch_add(1 << 32, Ordering::SeqCst)),
         }
     }
 

@@ -75,9 +75,58 @@ impl TestServer {
         self.register_app(&ui_manifest(id)).await
     }
 
+    /// Answers a request token on the UI's authorization page (`/oauth/authorize`) as the
+    /// browser of `session` would (its cookie holds the session token and secret): reads
+    /// the page, checks it names the request, submits the form with `decision`
+    /// (`approve` or `deny`). Returns where the page sends the browser (`Location`).
+    pub async fn approve_in_ui(&self, session: &Creds, req_token: &str, decision: &str) -> String {
+        let (token, secret) = session.token.clone().expect("a session token");
+        let cookie = format!("smart_session={token}.{secret}");
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = browser
+            .get(format!(
+                "{}/oauth/authorize?oauth_token={req_token}",
+                self.base
+            ))
+            .header("Cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let page = r.text().await.unwrap();
+        assert_eq!(status, 200, "the authorization page: {page}");
+        let field = |name: &str| {
+            let marker = format!("name=\"{name}\" value=\"");
+            let at = page
+                .find(&marker)
+                .unwrap_or_else(|| panic!("no {name} in {page}"))
+                + marker.len();
+            page[at..at + page[at..].find('"').unwrap()].to_owned()
+        };
+        assert_eq!(field("oauth_token"), req_token);
+        let csrf = field("csrf");
+        let r = browser
+            .post(format!("{}/oauth/authorize", self.base))
+            .header("Cookie", &cookie)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("oauth_token", req_token),
+                ("decision", decision),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "the answer redirects");
+        r.headers()["location"].to_str().unwrap().to_owned()
+    }
+
     /// The full 3-legged flow over HTTP for `app` on `record`, approved by `session`:
-    /// request token (2-legged, `smart_record_id` in the signed form body), the session
-    /// reads and approves the request, the app exchanges it with the verifier. Returns
+    /// request token (2-legged, `smart_record_id` in the signed form body), the session's
+    /// browser approves it on the authorization page, the app exchanges it with the
+    /// verifier. Returns
     /// the app's credentials with the access token, and the verifier used.
     pub async fn three_legged(
         &self,
@@ -101,38 +150,17 @@ impl TestServer {
         );
         let req_token = request.token.clone().unwrap().0;
 
-        let r = self
-            .get(
-                session,
-                &format!("/oauth/authorize?request_token={req_token}"),
-            )
-            .await;
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        assert_eq!(status, 200, "authorize info: {text}");
-        let info: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(info["app_id"], app.key.as_str());
-        assert_eq!(info["record_id"], record);
-
-        let r = self
-            .post_form(
-                session,
-                "/oauth/authorize",
-                &[("request_token", req_token.as_str())],
-                &[],
-            )
-            .await;
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        assert_eq!(status, 200, "approve: {text}");
-        let approval: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let verifier = approval["oauth_verifier"].as_str().unwrap().to_owned();
-        let location = approval["location"].as_str().unwrap();
+        let location = self.approve_in_ui(session, &req_token, "approve").await;
         assert!(
-            location.starts_with(&format!("{CALLBACK}?"))
-                && location.contains(&format!("oauth_verifier={verifier}")),
+            location.starts_with(&format!(
+                "{CALLBACK}?oauth_token={req_token}&oauth_verifier="
+            )),
             "redirect to the manifest's callback: {location}"
         );
+        let verifier = location
+            .split_once("oauth_verifier=")
+            .map(|(_, v)| v.to_owned())
+            .unwrap();
 
         let r = self
             .post_form(

@@ -79,16 +79,11 @@ pub async fn three_legged_flow(server: &TestServer, a: &str, b: &str, app_id: &s
         &form_get(&form, "oauth_token_secret"),
     );
     let rt = form_get(&form, "oauth_token");
-    let r = server
-        .post_form(
-            &session,
-            "/oauth/authorize",
-            &[("request_token", rt.as_str())],
-            &[],
-        )
-        .await;
-    let approval: serde_json::Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
-    let v2 = approval["oauth_verifier"].as_str().unwrap().to_owned();
+    let location = server.approve_in_ui(&session, &rt, "approve").await;
+    let v2 = location
+        .split_once("oauth_verifier=")
+        .map(|(_, v)| v.to_owned())
+        .unwrap();
     // A wrong verifier uses the request token up.
     let (status, text) = status_text(
         server

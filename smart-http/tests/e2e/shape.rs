@@ -319,6 +319,14 @@ async fn documents_raw_metadata_combined_and_photograph() {
                 mime_of(&file),
                 "{file}"
             );
+            assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{file}");
+            assert!(
+                r.headers()["content-security-policy"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("sandbox"),
+                "{file}: stored bytes are sandboxed"
+            );
             assert_eq!(
                 r.bytes().await.unwrap().as_ref(),
                 bytes.as_slice(),
@@ -406,5 +414,46 @@ async fn documents_raw_metadata_combined_and_photograph() {
         typed(&images, sp!("MedicalImage")).len(),
         typed(&source, sp!("MedicalImage")).len()
     );
+    server.stop().await;
+}
+
+/// Bytes an app stored are never served as active content of the container's origin: a
+/// scratchpad written as `text/html` with a script comes back as a sandboxed download.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_html_is_a_sandboxed_download() {
+    let Some(shared) = shared_dir() else { return };
+    let server = TestServer::start(Backend::Memory).await;
+    server.import_reference(&shared, &["99912345"]).await;
+    let app = server.background_app("pad@apps.example.org").await;
+    let token = server.background_token(&app, "99912345").await;
+    let pad = "/records/99912345/apps/pad@apps.example.org/scratchpad";
+    let html = b"<html><script>alert(document.cookie)</script></html>".to_vec();
+    for (content_type, attachment) in [
+        ("text/html; charset=utf-8", true),
+        ("image/svg+xml", true),
+        ("application/json", false),
+    ] {
+        let put = server
+            .send_body(&token, "PUT", pad, content_type, html.clone())
+            .await;
+        assert_eq!(put.status(), 200, "{content_type}");
+        let r = server.get(&token, pad).await;
+        assert_eq!(r.status(), 200);
+        let headers = r.headers();
+        assert_eq!(
+            headers["x-content-type-options"], "nosniff",
+            "{content_type}"
+        );
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.starts_with("sandbox"), "{content_type}: {csp}");
+        assert!(csp.contains("default-src 'none'"), "{content_type}: {csp}");
+        assert_eq!(
+            headers
+                .get("content-disposition")
+                .map(|v| v.to_str().unwrap().to_owned()),
+            attachment.then(|| "attachment".to_owned()),
+            "{content_type}"
+        );
+    }
     server.stop().await;
 }

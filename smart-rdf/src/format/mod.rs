@@ -126,12 +126,25 @@ pub enum RdfParseError {
         /// The graph name found.
         graph: String,
     },
+    /// The RDF/XML document declares XML entities (`<!ENTITY ...>`), which are refused
+    /// before any parsing: entities can nest, and a few hundred bytes of nested
+    /// declarations expand to gigabytes ("billion laughs"). SMART documents never need
+    /// them.
+    #[error(
+        "invalid RDF/XML: the document declares XML entities (<!ENTITY ...>), which are \
+         refused because their expansion is unbounded; write the values out instead"
+    )]
+    EntityDeclaration,
     /// Reading the input failed.
     #[error("could not read the document: {0}")]
     Io(#[from] std::io::Error),
 }
 
 /// Parses a whole document into a graph. `base_iri` resolves relative IRIs.
+///
+/// Every RDF input of the project goes through this function. An RDF/XML document that
+/// declares XML entities is refused with [`RdfParseError::EntityDeclaration`] before the
+/// XML parser sees it (see that variant for why).
 ///
 /// ```
 /// use smart_rdf::{RdfFormat, parse};
@@ -151,6 +164,9 @@ pub fn parse(
             format,
             message: "the document is empty".to_owned(),
         });
+    }
+    if format == RdfFormat::RdfXml && declares_entities(input) {
+        return Err(RdfParseError::EntityDeclaration);
     }
     let mut parser = RdfParser::from_format(format.to_oxrdfio());
     if let Some(base) = base_iri {
@@ -181,6 +197,13 @@ pub fn parse(
         }
     }
     Ok(graph)
+}
+
+/// Whether an RDF/XML document declares XML entities (`<!ENTITY`, anywhere), which
+/// [`parse`] refuses ([`RdfParseError::EntityDeclaration`]). For adapters that must parse
+/// RDF/XML with another parser (a remote store's answer) and refuse the same documents.
+pub fn declares_entities(input: &[u8]) -> bool {
+    document::declares_entities(input)
 }
 
 /// Serializes a graph. Triples are written grouped by subject in a stable order (subjects,
@@ -271,6 +294,73 @@ mod tests {
         assert!(err.to_string().starts_with("invalid RDF/XML"), "{err}");
         let err = parse(b"<a> <b> .", RdfFormat::Turtle, None).unwrap_err();
         assert!(err.to_string().starts_with("invalid Turtle"), "{err}");
+    }
+
+    /// A clinical note of under 1 KB whose nested entities would expand to 10^levels
+    /// copies of "lol" (the "billion laughs" attack).
+    fn laughing_note(levels: usize) -> String {
+        let mut dtd = String::from("<!ENTITY lol0 \"lol\">");
+        for level in 1..=levels {
+            let previous = format!("&lol{};", level - 1).repeat(10);
+            dtd.push_str(&format!("<!ENTITY lol{level} \"{previous}\">"));
+        }
+        format!(
+            r#"<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [{dtd}]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:sp="http://smartplatforms.org/terms#">
+  <sp:ClinicalNote><sp:value>&lol{levels};</sp:value></sp:ClinicalNote>
+</rdf:RDF>"#
+        )
+    }
+
+    #[test]
+    fn nested_entities_are_refused_before_any_expansion() {
+        for levels in [1, 3, 9] {
+            let note = laughing_note(levels);
+            assert!(note.len() < 1024, "{levels} levels: {} bytes", note.len());
+            let err = parse(note.as_bytes(), RdfFormat::RdfXml, None).unwrap_err();
+            assert!(
+                matches!(err, RdfParseError::EntityDeclaration),
+                "{levels} levels: {err}"
+            );
+            let message = err.to_string();
+            assert!(message.starts_with("invalid RDF/XML"), "{message}");
+            assert!(message.contains("<!ENTITY"), "{message}");
+        }
+    }
+
+    #[test]
+    fn any_entity_declaration_is_refused_but_a_bare_doctype_is_not() {
+        let ns = r#"xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#""#;
+        // A single, harmless-looking namespace abbreviation: refused all the same.
+        let abbreviation = format!(
+            r#"<!DOCTYPE rdf:RDF [<!ENTITY sp "http://smartplatforms.org/terms#">]>
+<rdf:RDF {ns}><rdf:Description rdf:about="&sp;x"><rdf:type rdf:resource="&sp;Y"/></rdf:Description></rdf:RDF>"#
+        );
+        // The parser also reads declarations in a DOCTYPE after the root's start tag.
+        let late = format!(
+            r#"<rdf:RDF {ns}><!DOCTYPE x [<!ENTITY a "b">]><rdf:Description rdf:about="http://a/&a;"/></rdf:RDF>"#
+        );
+        for doc in [abbreviation, late] {
+            let err = parse(doc.as_bytes(), RdfFormat::RdfXml, None).unwrap_err();
+            assert!(
+                matches!(err, RdfParseError::EntityDeclaration),
+                "{doc}: {err}"
+            );
+        }
+        let bare = format!(
+            r#"<!DOCTYPE rdf:RDF><rdf:RDF {ns}><rdf:Description rdf:about="http://a/b"><rdf:type rdf:resource="http://a/C"/></rdf:Description></rdf:RDF>"#
+        );
+        assert_eq!(
+            parse(bare.as_bytes(), RdfFormat::RdfXml, None)
+                .unwrap()
+                .len(),
+            1
+        );
+        // Other formats have no entities; the text is just text there.
+        let turtle = b"<http://a/s> <http://a/p> \"<!ENTITY x 'y'>\" .";
+        assert_eq!(parse(turtle, RdfFormat::Turtle, None).unwrap().len(), 1);
     }
 
     #[test]

@@ -16,7 +16,10 @@
 //!   already carry an IRI of this record and class (a re-imported export) keep it;
 //! - the record node (typed `sp:MedicalRecord`) becomes [`record_iri`], and every statement
 //!   gets `sp:belongsTo` the record and `sp:hasStatement` from it, including those that
-//!   lack them in the file (lab results, nested encounters);
+//!   lack them in the file (lab results, nested encounters, every statement of a
+//!   whole-record file written without links). An IRI naming this record under another
+//!   base (`…/records/<id>`, an export of another container) is this record too; any
+//!   other `sp:belongsTo` target is an error;
 //! - blank nodes in the output get deterministic labels, unique per statement graph, so
 //!   the same input gives identical stored graphs;
 //! - triples that belong to no statement are returned as orphans for the caller to report.
@@ -264,7 +267,7 @@ impl<'a> Index<'a> {
         }
         let record_node = records.first().copied();
         if let Some(NamedOrBlankNodeRef::NamedNode(found)) = record_node {
-            if found != record_iri {
+            if !same_record(found, record_iri) {
                 return Err(SplitError::ForeignRecord {
                     found: found.to_string(),
                     expected: record_iri.to_string(),
@@ -292,7 +295,7 @@ impl<'a> Index<'a> {
 
     fn is_record(&self, node: NamedOrBlankNodeRef<'_>) -> bool {
         match node {
-            NamedOrBlankNodeRef::NamedNode(n) => n == self.record_iri,
+            NamedOrBlankNodeRef::NamedNode(n) => same_record(n, self.record_iri),
             NamedOrBlankNodeRef::BlankNode(_) => self.record_node == Some(node),
         }
     }
@@ -313,6 +316,16 @@ impl<'a> Index<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether `iri` names the record whose storage IRI is `record_iri`: it is that IRI, or
+/// the same record (`…/records/<id>`) under another base, as in a file exported by
+/// another container (its statements are linked to the canonical IRI when split).
+fn same_record(iri: NamedNodeRef<'_>, record_iri: NamedNodeRef<'_>) -> bool {
+    fn id(iri: &str) -> Option<&str> {
+        iri.rsplit_once("/records/").map(|(_, id)| id)
+    }
+    iri == record_iri || (id(iri.as_str()).is_some() && id(iri.as_str()) == id(record_iri.as_str()))
 }
 
 /// The node a term names, if it is an IRI or a blank node.

@@ -326,6 +326,22 @@ fn a_foreign_belongs_to_is_refused() {
     // This record's own IRI is fine.
     let body = "_:p a sp:Problem ; sp:belongsTo <http://smart-rs.invalid/api/records/1032702> .";
     assert_eq!(split(body).statements.len(), 1);
+    // So is this record under another container's base (an export from elsewhere): the
+    // stored statement links to the canonical record IRI only.
+    let body = "<https://ehr.example/smart/records/1032702> a sp:MedicalRecord .
+        _:p a sp:Problem ; sp:belongsTo <https://ehr.example/smart/records/1032702> .";
+    let r = split(body);
+    assert_eq!(r.statements.len(), 1);
+    assert!(r.orphans.is_empty(), "{:?}", r.orphans);
+    let belongs: Vec<_> = r.statements[0]
+        .graph
+        .triples_for_predicate(NamedNodeRef::new_unchecked(BELONGS_TO))
+        .map(|t| t.object.to_string())
+        .collect();
+    assert_eq!(
+        belongs,
+        vec!["<http://smart-rs.invalid/api/records/1032702>".to_owned()]
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use smart_core::{sp, vocab};
 use super::finding::{Finding, Rule, Severity};
 use super::index::{Index, Node, RDF_FIRST, Value, show_iri, show_literal, show_types};
 use super::lenient::{self, Site};
-use super::{Mode, ValidationOptions};
+use super::{Mode, RecordFile, ValidationOptions};
 
 /// How many values a too-many-values finding lists.
 const MAX_VALUES_SHOWN: usize = 5;
@@ -115,6 +115,7 @@ impl<'a, 'o> Validator<'a, 'o> {
             self.record = records.first().copied();
         }
         self.check_payload(&roots);
+        self.check_file_record_node();
         for (node, class) in roots {
             let ctx = Ctx {
                 path: show_iri(class).into(),
@@ -385,8 +386,11 @@ impl<'a, 'o> Validator<'a, 'o> {
     ) {
         let values = self.idx.values(node, def.iri);
         let is_belongs_to = def.iri == sp!("belongsTo");
-        // A posted payload may leave the record link out: the container adds it.
-        let min = if is_belongs_to && self.opts.payload.is_some() {
+        // A posted payload may leave the record link out: the container adds it. So may
+        // a whole-record file: its statements belong to the record it is imported into.
+        let min = if is_belongs_to
+            && (self.opts.payload.is_some() || self.opts.record_file().is_some())
+        {
             0
         } else {
             def.cardinality.min()
@@ -461,6 +465,24 @@ impl<'a, 'o> Validator<'a, 'o> {
             );
             return;
         };
+        if let Some(file) = self.opts.record_file() {
+            if file.record.is_some() || self.record.is_some() {
+                let names_this_record = Some(target) == self.record
+                    || matches!(target, NamedOrBlankNodeRef::NamedNode(n) if file.names_record(n.as_str()));
+                if !names_this_record {
+                    let expected = self.file_record_description(file);
+                    let actual = self.label(target);
+                    self.report(
+                        node,
+                        Some(prop),
+                        expected,
+                        actual,
+                        site_for(Rule::BelongsTo, class, prop, ctx),
+                    );
+                }
+                return;
+            }
+        }
         let expected_record = match &self.opts.payload {
             Some(rules) => rules.record.clone(),
             None => self.record.map(|r| self.label(r)),
@@ -491,6 +513,44 @@ impl<'a, 'o> Validator<'a, 'o> {
                 },
             );
         }
+    }
+
+    /// What a statement of a whole-record file must belong to, for messages.
+    fn file_record_description(&self, file: &RecordFile) -> String {
+        match (&file.record, self.record) {
+            (Some(id), _) => format!("record {id} (the record the file is imported into)"),
+            (None, Some(node)) => format!("the file's record {}", self.label(node)),
+            (None, None) => "the file's record".to_owned(),
+        }
+    }
+
+    /// In a whole-record file imported into a known record, the file's own record node,
+    /// if it is an IRI, must name that record.
+    fn check_file_record_node(&mut self) {
+        let (Some(file), Some(node)) = (self.opts.record_file(), self.record) else {
+            return;
+        };
+        let NamedOrBlankNodeRef::NamedNode(iri) = node else {
+            return;
+        };
+        if file.record.is_none() || file.names_record(iri.as_str()) {
+            return;
+        }
+        let expected = self.file_record_description(file);
+        self.report(
+            node,
+            Some(oxrdf::vocab::rdf::TYPE.as_str()),
+            expected,
+            format!("the sp:MedicalRecord {}", iri.as_str()),
+            Site {
+                rule: Rule::BelongsTo,
+                class: sp!("MedicalRecord"),
+                property: None,
+                via: None,
+                value_types: &[],
+                value: None,
+            },
+        );
     }
 
     fn check_unknown_properties(

@@ -8,21 +8,26 @@ use super::lenient::KnownDefect;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[expect(
     clippy::exhaustive_enums,
-    reason = "a finding is an error or a warning; nothing else"
+    reason = "a finding is an error, a warning or a detail of another error; nothing else"
 )]
 pub enum Severity {
     /// The graph breaks the model; a container must refuse it.
     Error,
     /// A known defect tolerated in lenient mode; the graph is accepted.
     Warning,
+    /// A finding that another error already explains, listed only on request: in a
+    /// document written in an older SMART vocabulary ([`Rule::OlderVocabulary`]), every
+    /// other finding. Not counted as an error.
+    Detail,
 }
 
 impl Severity {
-    /// `error` or `warning`.
+    /// `error`, `warning` or `detail`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Error => "error",
             Self::Warning => "warning",
+            Self::Detail => "detail",
         }
     }
 }
@@ -85,11 +90,16 @@ pub enum Rule {
     BelongsTo,
     /// A payload without any statement.
     EmptyPayload,
+    /// The document is written in a SMART vocabulary older than 0.6 (it uses classes,
+    /// properties or code namespaces that 0.6 renamed or dropped, such as
+    /// `sp:AllergyException` or `sp:ResultRange`). Reported once, naming those terms;
+    /// every other finding of the document becomes a [`Severity::Detail`].
+    OlderVocabulary,
 }
 
 impl Rule {
     /// Every rule, in declaration order.
-    pub const ALL: [Rule; 21] = [
+    pub const ALL: [Rule; 22] = [
         Self::UnknownClass,
         Self::NoStatementClass,
         Self::MissingProperty,
@@ -111,6 +121,7 @@ impl Rule {
         Self::StatementNotAllowed,
         Self::BelongsTo,
         Self::EmptyPayload,
+        Self::OlderVocabulary,
     ];
 
     /// A stable kebab-case name, e.g. `missing-property`.
@@ -137,6 +148,7 @@ impl Rule {
             Self::StatementNotAllowed => "statement-not-allowed",
             Self::BelongsTo => "belongs-to",
             Self::EmptyPayload => "empty-payload",
+            Self::OlderVocabulary => "older-vocabulary",
         }
     }
 }
@@ -151,7 +163,8 @@ impl fmt::Display for Rule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Finding {
-    /// [`Severity::Error`], or [`Severity::Warning`] for a known defect in lenient mode.
+    /// [`Severity::Error`], [`Severity::Warning`] for a known defect in lenient mode, or
+    /// [`Severity::Detail`] for a finding another error explains.
     pub severity: Severity,
     /// The node: its IRI, or for a blank node its label followed by the path from its
     /// statement, e.g. `_:b12 (sp:Medication › sp:drugName)`.

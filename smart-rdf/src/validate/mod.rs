@@ -69,6 +69,13 @@
 //!   accept; statements nested in an accepted one are fine), and `sp:belongsTo` absent or
 //!   equal to the given record ([`Rule::BelongsTo`]). In a patient graph with a single
 //!   `sp:MedicalRecord`, every `sp:belongsTo` must point to it.
+//! - Whole-record files only ([`RecordFile`], what `smart import` reads): a statement
+//!   without `sp:belongsTo` belongs to the record the file is imported into, as the
+//!   original loader had it; one naming another record is a [`Rule::BelongsTo`] error.
+//! - [`Rule::OlderVocabulary`]: a document using terms of a SMART vocabulary older than
+//!   0.6 (`sp:AllergyException`, `sp:ResultRange`, `sp:onset`, SNOMED codes under
+//!   `http://www.ihtsdo.org/…`, ...) gets this one error naming them; its other findings
+//!   become [`Severity::Detail`]s instead of a wall of unknown-class errors.
 //!
 //! # Lenient mode
 //!
@@ -110,8 +117,9 @@
 //!
 //! # Parsing
 //!
-//! Validation starts from a parsed graph: [`crate::parse`] refuses empty documents and
-//! truncated RDF/XML (which the underlying parser would turn into a partial graph), and
+//! Validation starts from a parsed graph: [`crate::parse`] refuses empty documents,
+//! RDF/XML that declares XML entities (before any expansion) and truncated RDF/XML
+//! (which the underlying parser would turn into a partial graph), and
 //! reports malformed XML, bytes that are not UTF-8 and syntax errors as
 //! [`crate::RdfParseError::Syntax`] errors naming the format.
 //!
@@ -125,6 +133,7 @@ mod finding;
 mod index;
 mod lenient;
 mod lexical;
+mod older;
 mod values;
 
 #[cfg(test)]
@@ -134,6 +143,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use oxrdf::Graph;
+use smart_core::RecordId;
 
 pub use finding::{Finding, Rule, Severity};
 pub use lenient::KnownDefect;
@@ -177,6 +187,39 @@ impl PayloadRules {
     }
 }
 
+/// The extra rules for a whole-record file: one document holding a patient's record, as
+/// `smart import` reads it (the original loader's input).
+///
+/// Such a file need not link its statements to the record: a statement without
+/// `sp:belongsTo` belongs to the record the file is imported into, which is what the
+/// original loader did (its `attach_statements_to_record` linked every statement), and
+/// what the importer's split does. So a missing `sp:belongsTo` is no finding, on any
+/// statement, nested or not, in either mode. A statement that does name a record must
+/// name this one ([`Rule::BelongsTo`]): the file's single `sp:MedicalRecord` node, or an
+/// IRI naming the record id (`…/records/<id>`, under any base, as in an export).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecordFile {
+    /// The record the file is imported into (from its file name or `--record-id`), when
+    /// known. Without it, only the file's own record node (if it has one) is checked.
+    pub record: Option<RecordId>,
+}
+
+impl RecordFile {
+    /// A file imported into `record`, if known.
+    pub fn new(record: Option<RecordId>) -> Self {
+        Self { record }
+    }
+
+    /// Whether `iri` names the record of this file: it ends with `/records/<id>`.
+    pub(crate) fn names_record(&self, iri: &str) -> bool {
+        self.record.as_ref().is_some_and(|id| {
+            iri.rsplit_once("/records/")
+                .is_some_and(|(_, tail)| tail == id.as_str())
+        })
+    }
+}
+
 /// What to validate and how.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -186,6 +229,10 @@ pub struct ValidationOptions {
     /// `None` for a patient graph (a whole record); the payload rules for a posted
     /// payload.
     pub payload: Option<PayloadRules>,
+    /// For a patient graph read from a whole-record file (as opposed to one a container
+    /// answered, whose statements must all carry `sp:belongsTo`), the file's rules.
+    /// Ignored for a payload.
+    pub record_file: Option<RecordFile>,
 }
 
 impl ValidationOptions {
@@ -194,6 +241,7 @@ impl ValidationOptions {
         Self {
             mode: Mode::Strict,
             payload: None,
+            record_file: None,
         }
     }
 
@@ -202,6 +250,7 @@ impl ValidationOptions {
         Self {
             mode: Mode::Lenient,
             payload: None,
+            record_file: None,
         }
     }
 
@@ -209,6 +258,43 @@ impl ValidationOptions {
     pub fn with_payload(mut self, rules: PayloadRules) -> Self {
         self.payload = Some(rules);
         self
+    }
+
+    /// The same mode, for a whole-record file imported into `record` (if known); see
+    /// [`RecordFile`].
+    ///
+    /// ```
+    /// use smart_core::RecordId;
+    /// use smart_rdf::validate::{RecordFile, ValidationOptions, validate};
+    /// // A problem without sp:belongsTo, as the original de-identified files have them.
+    /// let ttl = br#"@prefix sp: <http://smartplatforms.org/terms#> .
+    ///     [] a sp:Problem ; sp:startDate "2011-06" ;
+    ///        sp:problemName [ a sp:CodedValue ; <http://purl.org/dc/terms/title> "Fever" ;
+    ///            sp:code <http://purl.bioontology.org/ontology/SNOMEDCT/386661006> ] .
+    ///     <http://purl.bioontology.org/ontology/SNOMEDCT/386661006> a sp:Code, <http://smartplatforms.org/terms/codes/SNOMED> ;
+    ///        <http://purl.org/dc/terms/title> "Fever" ;
+    ///        sp:system "http://purl.bioontology.org/ontology/SNOMEDCT/" ;
+    ///        <http://purl.org/dc/terms/identifier> "386661006" ."#;
+    /// let graph = smart_rdf::parse(ttl, smart_rdf::RdfFormat::Turtle, None)?;
+    /// // As a container's answer, the link is missing ...
+    /// assert!(!validate(&graph, &ValidationOptions::strict()).is_valid());
+    /// // ... as a file imported into record 123, the problem belongs to that record.
+    /// let file = RecordFile::new(Some(RecordId::new("123")?));
+    /// let report = validate(&graph, &ValidationOptions::strict().with_record_file(file));
+    /// assert!(report.is_valid(), "{report}");
+    /// # Result::<_, Box<dyn std::error::Error>>::Ok(())
+    /// ```
+    pub fn with_record_file(mut self, file: RecordFile) -> Self {
+        self.record_file = Some(file);
+        self
+    }
+
+    /// The whole-record rules, unless this is a payload.
+    pub(crate) fn record_file(&self) -> Option<&RecordFile> {
+        match self.payload {
+            Some(_) => None,
+            None => self.record_file.as_ref(),
+        }
     }
 }
 
@@ -234,6 +320,25 @@ impl Report {
         self.findings
             .iter()
             .filter(|f| f.severity == Severity::Warning)
+    }
+
+    /// The details: findings that another error already explains (see
+    /// [`Severity::Detail`]).
+    pub fn details(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Detail)
+    }
+
+    /// How many details.
+    pub fn detail_count(&self) -> usize {
+        self.details().count()
+    }
+
+    /// True when the document is in a SMART vocabulary older than 0.6
+    /// ([`Rule::OlderVocabulary`]).
+    pub fn is_older_vocabulary(&self) -> bool {
+        self.errors().any(|f| f.rule == Rule::OlderVocabulary)
     }
 
     /// True when there is no error (warnings are allowed).
@@ -283,7 +388,41 @@ impl fmt::Display for Report {
 /// Validates a graph against the SMART model. Never panics; see the module docs for the
 /// rules.
 pub fn validate(graph: &Graph, options: &ValidationOptions) -> Report {
-    Report {
-        findings: checks::Validator::new(graph, options).run(),
+    let mut findings = checks::Validator::new(graph, options).run();
+    let evidence = older::evidence(graph);
+    if !evidence.is_empty() {
+        // One error that says what the document is; the rest only as details.
+        for f in &mut findings {
+            f.severity = Severity::Detail;
+        }
+        findings.insert(0, older_vocabulary_finding(&evidence));
+    }
+    Report { findings }
+}
+
+/// How many marker terms the older-vocabulary finding names.
+const MAX_MARKERS_SHOWN: usize = 6;
+
+fn older_vocabulary_finding(evidence: &[String]) -> Finding {
+    let mut shown = evidence
+        .iter()
+        .take(MAX_MARKERS_SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if evidence.len() > MAX_MARKERS_SHOWN {
+        shown.push_str(&format!(" and {} more", evidence.len() - MAX_MARKERS_SHOWN));
+    }
+    Finding {
+        severity: Severity::Error,
+        node: "(the document)".to_owned(),
+        property: None,
+        expected: "the SMART 0.6 vocabulary".to_owned(),
+        found: format!(
+            "a SMART vocabulary older than 0.6, which this container does not read \
+             (convert the file first): {shown}"
+        ),
+        rule: Rule::OlderVocabulary,
+        known_defect: None,
     }
 }

@@ -561,3 +561,173 @@ proptest! {
         }
     }
 }
+
+/// A whole-record file as the original de-identified patients are written: blank-node
+/// statements, no record node, no `sp:belongsTo`, a vital-sign set with a nested
+/// encounter, and a lab result.
+const UNLINKED_RECORD: &str = r#"
+_:problem a sp:Problem ; sp:startDate "2010" ;
+    sp:problemName [ a sp:CodedValue ; dcterms:title "Asthma" ; sp:code snomed:195967001 ] .
+snomed:195967001 a sp:Code, spcode:SNOMED ; dcterms:title "Asthma" ;
+    dcterms:identifier "195967001" ; sp:system "http://purl.bioontology.org/ontology/SNOMEDCT/" .
+_:lab a sp:LabResult ; dcterms:date "2010-01-01" ;
+    sp:labName [ a sp:CodedValue ; dcterms:title "Sodium" ; sp:code loinc:2951-2 ] .
+loinc:2951-2 a sp:Code, spcode:LOINC ; dcterms:title "Sodium" ;
+    dcterms:identifier "2951-2" ; sp:system "http://purl.bioontology.org/ontology/LNC/" .
+_:vitals a sp:VitalSignSet ; dcterms:date "2011-06-12" ; sp:encounter _:visit .
+_:visit a sp:Encounter ; sp:startDate "2011-06-12" ;
+    sp:encounterType [ a sp:CodedValue ; dcterms:title "Ambulatory encounter" ;
+        sp:code <http://smartplatforms.org/terms/codes/EncounterType#ambulatory> ] .
+<http://smartplatforms.org/terms/codes/EncounterType#ambulatory> a sp:Code, spcode:EncounterType ;
+    dcterms:title "Ambulatory encounter" ; dcterms:identifier "ambulatory" ;
+    sp:system "http://smartplatforms.org/terms/codes/EncounterType#" .
+"#;
+
+fn record_file(id: Option<&str>) -> RecordFile {
+    RecordFile::new(id.map(|id| RecordId::new(id).unwrap()))
+}
+
+#[test]
+fn statements_of_a_whole_record_file_need_no_record_link() {
+    let g = graph(UNLINKED_RECORD);
+    // As a container's answer, each of the four statements lacks its link.
+    let answer = validate(&g, &ValidationOptions::strict());
+    assert_eq!(
+        answer
+            .count_by_rule(Severity::Error)
+            .get(&Rule::MissingProperty),
+        Some(&4),
+        "{answer}"
+    );
+    // As a file, in both modes, with or without a known record: they belong to it.
+    for id in [Some("1"), None] {
+        for options in [ValidationOptions::strict(), ValidationOptions::lenient()] {
+            let r = validate(&g, &options.with_record_file(record_file(id)));
+            assert!(r.findings.is_empty(), "{id:?}: {r}");
+        }
+    }
+}
+
+#[test]
+fn a_whole_record_file_may_mix_linked_and_unlinked_statements() {
+    // MEDICATION has a record node and a linked medication; the unlinked statements join.
+    let ttl = format!("{MEDICATION}{UNLINKED_RECORD}");
+    for id in [Some("1"), None] {
+        let r = validate(
+            &graph(&ttl),
+            &ValidationOptions::strict().with_record_file(record_file(id)),
+        );
+        assert!(r.findings.is_empty(), "{id:?}: {r}");
+    }
+    // A link to the record under another base (an export of another container) is
+    // this record too.
+    let exported = ttl.replace(
+        "sp:belongsTo <http://example.org/records/1>",
+        "sp:belongsTo <https://ehr.example/api/records/1>",
+    );
+    let exported = exported.replace("<http://example.org/records/1> a sp:MedicalRecord .", "");
+    let r = validate(
+        &graph(&exported),
+        &ValidationOptions::strict().with_record_file(record_file(Some("1"))),
+    );
+    assert!(r.findings.is_empty(), "{r}");
+}
+
+#[test]
+fn a_statement_naming_another_record_is_an_error_in_a_whole_record_file() {
+    let other = MEDICATION
+        .replace("<http://example.org/records/1> a sp:MedicalRecord .", "")
+        .replace(
+            "sp:belongsTo <http://example.org/records/1>",
+            "sp:belongsTo <http://example.org/records/2>",
+        );
+    let ttl = format!("{other}{UNLINKED_RECORD}");
+    for options in [ValidationOptions::strict(), ValidationOptions::lenient()] {
+        let r = validate(
+            &graph(&ttl),
+            &options.with_record_file(record_file(Some("1"))),
+        );
+        let f = only(&r);
+        assert_eq!((f.rule, f.severity), (Rule::BelongsTo, Severity::Error));
+        assert_eq!(f.found, "http://example.org/records/2");
+        assert!(f.expected.contains("record 1"), "{f}");
+    }
+    // A file whose own record node is another record, imported as record 3.
+    let r = validate(
+        &graph(MEDICATION),
+        &ValidationOptions::strict().with_record_file(record_file(Some("3"))),
+    );
+    assert!(
+        r.errors().any(|f| f.rule == Rule::BelongsTo
+            && f.node == RECORD
+            && f.expected.contains("record 3")),
+        "{r}"
+    );
+    // Record-file rules do not apply to payloads.
+    let notes = ValidationOptions::strict()
+        .with_payload(PayloadRules::default())
+        .with_record_file(record_file(Some("3")));
+    assert!(validate(&graph(MEDICATION), &notes).is_valid());
+}
+
+/// A file in a vocabulary older than 0.6 (written for this test, in the shape of the
+/// developer-contributed files of the original sample patients).
+const OLDER_VOCABULARY: &str = r#"
+@prefix old: <http://www.ihtsdo.org/snomed-ct/concepts/> .
+[] a sp:Problem ; sp:onset "2005-02-20" ;
+    sp:problemName [ a sp:CodedValue ; dcterms:title "Hypothyroidism" ; sp:code old:40930008 ] .
+old:40930008 a sp:Code ; sp:system <http://www.ihtsdo.org/snomed-ct/concepts/> ;
+    dcterms:identifier "40930008" .
+[] a sp:AllergyException ;
+    sp:exception [ a sp:CodedValue ; dcterms:title "No known allergies" ; sp:code old:160244002 ] .
+[] a sp:LabResult ;
+    sp:specimenCollected [ a sp:Attribution ; sp:startTime "2011-03-31" ] ;
+    sp:quantitativeResult [ a sp:QuantitativeResult ;
+        sp:valueAndUnit [ a sp:ValueAndUnit ; sp:value "144" ; sp:unit "mg/dL" ] ;
+        sp:normalRange [ a sp:ResultRange ;
+            sp:minimum [ a sp:ValueAndUnit ; sp:value "0" ; sp:unit "mg/dL" ] ;
+            sp:maximum [ a sp:ValueAndUnit ; sp:value "130" ; sp:unit "mg/dL" ] ] ] .
+[] a foaf:Person ; foaf:givenName "Michael" ; sp:zipcode "30307" ; sp:birthday "1966-04-15" .
+"#;
+
+#[test]
+fn an_older_vocabulary_is_one_error_naming_its_terms() {
+    let g = graph(OLDER_VOCABULARY);
+    for options in [
+        ValidationOptions::strict(),
+        ValidationOptions::lenient().with_record_file(record_file(Some("9992105321"))),
+    ] {
+        let r = validate(&g, &options);
+        assert_eq!(r.error_count(), 1, "{r}");
+        assert!(r.is_older_vocabulary());
+        let f = r.errors().next().unwrap();
+        assert_eq!(f.rule, Rule::OlderVocabulary);
+        let message = f.message();
+        assert!(!message.contains('\n'), "{message}");
+        for term in [
+            "sp:AllergyException (0.6: sp:AllergyExclusion)",
+            "sp:ResultRange (0.6: sp:ValueRange)",
+            "sp:onset (0.6: sp:startDate)",
+        ] {
+            assert!(message.contains(term), "{term}: {message}");
+        }
+        assert!(message.contains("and 3 more"), "{message}");
+        // The wall of errors is still there, as details.
+        assert!(r.detail_count() > 10, "{r}");
+        assert!(r.details().all(|f| f.severity == Severity::Detail));
+        assert!(
+            r.details()
+                .any(|f| f.rule == Rule::UnknownClass && f.found == "sp:AllergyException"),
+            "{r}"
+        );
+        assert_eq!(r.warning_count(), 0);
+    }
+}
+
+#[test]
+fn a_typo_is_not_an_older_vocabulary() {
+    let r = strict(&MEDICATION.replace("r:med a sp:Medication", "r:med a sp:Medicaton"));
+    assert!(!r.is_older_vocabulary(), "{r}");
+    assert!(r.errors().any(|f| f.rule == Rule::UnknownClass), "{r}");
+    assert_eq!(r.detail_count(), 0);
+}

@@ -61,14 +61,29 @@ pub enum DirectoryBackend {
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum NonceBackend {
+    /// The default: in the directory's database when that is PostgreSQL (which several
+    /// server processes may share, so a request replayed to another server is refused),
+    /// else in this process.
+    Auto,
     /// In this process (fast; right for one server process).
     Memory,
     /// In the directory's database, shared by every server process on it.
     Directory,
 }
 
+impl NonceBackend {
+    /// Where nonces are kept with this directory backend ([`Self::Auto`] decided).
+    pub fn effective(self, directory: DirectoryBackend) -> NonceBackend {
+        match (self, directory) {
+            (Self::Auto, DirectoryBackend::Postgres) => Self::Directory,
+            (Self::Auto, _) => Self::Memory,
+            (chosen, _) => chosen,
+        }
+    }
+}
+
 /// The `[store]` section: which backends.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 #[non_exhaustive]
 pub struct StoreConfig {
@@ -91,7 +106,7 @@ impl Default for StoreConfig {
             sparql_url: None,
             directory: DirectoryBackend::Sqlite,
             postgres_url: None,
-            nonces: NonceBackend::Memory,
+            nonces: NonceBackend::Auto,
         }
     }
 }
@@ -121,7 +136,7 @@ impl std::fmt::Debug for AdminCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AdminCredential")
             .field("key", &self.key)
-            .field("secret", &"<redacted>")
+            .field("secret", &REDACTED)
             .finish()
     }
 }
@@ -187,8 +202,10 @@ impl Default for ContainerLimits {
     }
 }
 
-/// What [`super::Container::open`] needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What [`super::Container::open`] needs. `Debug` shows no secret (the UI's consumer
+/// secret, admin secrets and the password in a PostgreSQL URL are redacted), so a logged
+/// configuration reveals nothing.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ContainerConfig {
     /// The public base URL of the API, as apps see it; OAuth signatures are checked
@@ -210,10 +227,91 @@ pub struct ContainerConfig {
     pub lifetimes: LifetimeConfig,
     /// The container's name in its manifest.
     pub name: String,
+    /// The container's description in its manifest.
+    pub description: String,
     /// The support address in its manifest.
     pub admin_email: String,
     /// Whether people may create their own accounts (the UI's sign-up page); off by default.
     pub self_signup: bool,
+}
+
+impl std::fmt::Debug for ContainerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured, so that a new field cannot be forgotten here.
+        let Self {
+            public_url,
+            data_dir,
+            store,
+            ui_consumer_key,
+            ui_consumer_secret,
+            admins,
+            limits,
+            lifetimes,
+            name,
+            admin_email,
+            description,
+            self_signup,
+        } = self;
+        f.debug_struct("ContainerConfig")
+            .field("public_url", public_url)
+            .field("data_dir", data_dir)
+            .field("store", store)
+            .field("ui_consumer_key", ui_consumer_key)
+            .field(
+                "ui_consumer_secret",
+                &ui_consumer_secret.as_ref().map(|_| REDACTED),
+            )
+            .field("admins", admins)
+            .field("limits", limits)
+            .field("lifetimes", lifetimes)
+            .field("name", name)
+            .field("admin_email", admin_email)
+            .field("description", description)
+            .field("self_signup", self_signup)
+            .finish()
+    }
+}
+
+/// What `Debug` prints instead of a secret.
+pub const REDACTED: &str = "<redacted>";
+
+/// A database URL without its password (`postgres://user:<redacted>@host/db`), for logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let hidden = if userinfo.contains(':') {
+                format!(":{REDACTED}")
+            } else {
+                String::new()
+            };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl std::fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self {
+            clinical,
+            sparql_url,
+            directory,
+            postgres_url,
+            nonces,
+        } = self;
+        f.debug_struct("StoreConfig")
+            .field("clinical", clinical)
+            .field("sparql_url", &sparql_url.as_deref().map(redact_url))
+            .field("directory", directory)
+            .field("postgres_url", &postgres_url.as_deref().map(redact_url))
+            .field("nonces", nonces)
+            .finish()
+    }
 }
 
 impl Default for ContainerConfig {
@@ -228,6 +326,7 @@ impl Default for ContainerConfig {
             limits: ContainerLimits::default(),
             lifetimes: LifetimeConfig::default(),
             name: "smart-rs reference container".to_owned(),
+            description: "A SMART Classic container built with smart-rs".to_owned(),
             admin_email: "admin@localhost".to_owned(),
             self_signup: false,
         }

@@ -15,7 +15,7 @@
 //! | `app_data` | scratchpad and preferences values |
 //! | `registry` | container calls: manifests, record and user searches, users, the app list |
 //! | `summary` | `api:ResponseSummary`, and item ETags |
-//! | `answer_cache` | record answers cached until the next write to the clinical store |
+//! | `answer_cache` | record answers cached until the next write to their record |
 //! | `auth_cache` | the app and token look-ups, cached until the next directory write |
 //! | `error` | [`ContainerError`] (opening), [`ServiceError`] with [`ServiceErrorKind`] (calls) |
 //!
@@ -74,7 +74,7 @@ mod tests;
 pub use call::{CallAnswer, CallRequest, RdfAnswer, Validators};
 pub use config::{
     AdminCredential, ClinicalBackend, ConfigError, ContainerConfig, ContainerLimits,
-    DirectoryBackend, LifetimeConfig, NonceBackend, StoreConfig,
+    DirectoryBackend, LifetimeConfig, NonceBackend, REDACTED, StoreConfig, redact_url,
 };
 pub use error::{ContainerError, ServiceError, ServiceErrorKind};
 pub use open::stored_admin_credential;

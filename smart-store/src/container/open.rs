@@ -237,7 +237,7 @@ pub(super) fn build_provider(
         stores.tokens = cached.clone();
         stores.shares = cached;
     }
-    if config.store.nonces == NonceBackend::Memory {
+    if config.store.nonces.effective(config.store.directory) == NonceBackend::Memory {
         stores.nonces = Arc::new(MemoryNonceStore::new(
             &SystemClock::new(),
             NonceLimits::new(

@@ -1,5 +1,5 @@
 //! Record collections and items. The answer without its summary is cached until the next
-//! write to the clinical store (see `answer_cache`); the summary is written afresh for
+//! write to its record (see `answer_cache`); the summary is written afresh for
 //! every request.
 
 use super::answer_cache::{Answer, AnswerCache, CacheKey};
@@ -7,6 +7,7 @@ use super::call::{CallAnswer, CallRequest, RdfAnswer, Validators};
 use super::summary::{Summary, item_etag, with_summary};
 use super::{Container, ServiceError};
 use crate::clinical::{StatementPage, StatementQuery};
+use smart_core::RecordId;
 use smart_rdf::RdfFormat;
 use smart_rdf::split::{to_public, to_public_iri};
 use std::sync::Arc;
@@ -25,7 +26,7 @@ impl Container {
                 )));
             }
         }
-        let cached = Cached::lookup(self, r, format);
+        let cached = Cached::lookup(self, r, &record, format);
         if let Some(answer) = cached.as_ref().and_then(Cached::hit) {
             if let Some(body) = with_summary(&answer, format, r.started) {
                 return Ok(CallAnswer::rdf(body, format));
@@ -90,7 +91,7 @@ impl Container {
     pub(super) async fn item(&self, r: &CallRequest) -> Result<CallAnswer, ServiceError> {
         let format = r.format()?;
         let record = r.record_id()?;
-        let cached = Cached::lookup(self, r, format);
+        let cached = Cached::lookup(self, r, &record, format);
         if let Some(answer) = cached.as_ref().and_then(Cached::hit) {
             if let (Some(body), Some(etag)) = (
                 with_summary(&answer, format, r.started),
@@ -165,16 +166,22 @@ struct Cached<'a> {
 }
 
 impl<'a> Cached<'a> {
-    fn lookup(container: &'a Container, r: &CallRequest, format: RdfFormat) -> Option<Self> {
+    fn lookup(
+        container: &'a Container,
+        r: &CallRequest,
+        record: &RecordId,
+        format: RdfFormat,
+    ) -> Option<Self> {
         if format == RdfFormat::JsonLd {
             return None;
         }
         let cache = container.answers.as_ref()?;
+        let key = CacheKey::new(record, &r.path, &r.query, format);
         Some(Self {
             cache,
-            key: CacheKey::new(&r.path, &r.query, format),
             // Noted before computing: see `answer_cache`.
-            generation: cache.generation(),
+            generation: cache.generation(key.record()),
+            key,
         })
     }
 

@@ -23,7 +23,7 @@ impl Container {
         let base = config.api_base();
         let manifest: ContainerManifest = ContainerManifest::builder()
             .name(config.name.clone())
-            .description("A SMART Classic container built with smart-rs")
+            .description(config.description.clone())
             .admin(config.admin_email.clone())
             .api_base(base)
             .launch_urls(LaunchUrls::standard(base, base))

@@ -201,3 +201,151 @@ async fn a_format_nobody_accepts_is_not_acceptable_only_for_rdf_answers() {
         .with_format(refused);
     assert!(matches!(c.run(&manifest).await, Ok(CallAnswer::Json(_))));
 }
+
+/// A fixture of `tests/fixtures` (written for these tests).
+fn fixture(path: &str) -> Vec<u8> {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path);
+    std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}
+
+/// The statements of a parsed file per statement class, counted from the file itself.
+fn statements_per_class(graph: &oxrdf::Graph) -> std::collections::BTreeMap<&'static str, usize> {
+    let mut types: std::collections::HashMap<_, Vec<&str>> = std::collections::HashMap::new();
+    for t in graph.triples_for_predicate(oxrdf::vocab::rdf::TYPE) {
+        if let oxrdf::TermRef::NamedNode(class) = t.object {
+            types.entry(t.subject).or_default().push(class.as_str());
+        }
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for ts in types.into_values() {
+        if let Some(class) = smart_core::model::statement_class_of(ts) {
+            *counts.entry(class.iri).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// How many statements of `class` an RDF/XML answer holds that belong to `record`.
+fn answered(answer: CallAnswer, class: &str, record: &str) -> usize {
+    let body = rdf_text(answer);
+    let graph = smart_rdf::parse(body.as_bytes(), smart_rdf::RdfFormat::RdfXml, None).unwrap();
+    let class = oxrdf::NamedNodeRef::new_unchecked(class);
+    let belongs_to = oxrdf::NamedNodeRef::new_unchecked(smart_core::sp!("belongsTo"));
+    graph
+        .subjects_for_predicate_object(oxrdf::vocab::rdf::TYPE, class)
+        .filter(|s| {
+            graph
+                .objects_for_subject_predicate(*s, belongs_to)
+                .any(|o| o.to_string().ends_with(&format!("/records/{record}>")))
+        })
+        .count()
+}
+
+/// Whole-record files (statements as blank nodes, without sp:belongsTo, or some linked
+/// and some not) import strictly, and each record then answers the API with the same
+/// number of statements of each class as its file holds.
+#[tokio::test]
+async fn whole_record_files_answer_the_api_with_the_statements_of_the_file() {
+    use crate::import::{self, NoDocuments, Validation};
+    use smart_core::sp;
+    let calls = [
+        (CallId::GetDemographics, "demographics", sp!("Demographics")),
+        (
+            CallId::GetVitalSignSets,
+            "vital_sign_sets/",
+            sp!("VitalSignSet"),
+        ),
+        (CallId::GetEncounters, "encounters/", sp!("Encounter")),
+        (CallId::GetProblems, "problems/", sp!("Problem")),
+        (CallId::GetLabResults, "lab_results/", sp!("LabResult")),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let c = cached_container(dir.path()).await;
+    for (file, record) in [
+        ("whole-record/p5550001.xml", "5550001"),
+        ("whole-record/p5550002.xml", "5550002"),
+    ] {
+        let parsed = smart_rdf::parse(&fixture(file), smart_rdf::RdfFormat::RdfXml, None).unwrap();
+        let expected = statements_per_class(&parsed);
+        assert!(
+            expected.values().sum::<usize>() >= 4,
+            "{file}: {expected:?}"
+        );
+        let graph = smart_rdf::to_storage(&parsed, c.api_base());
+        let id = smart_core::RecordId::new(record).unwrap();
+        let prepared = import::prepare(&graph, id, Validation::Strict, &NoDocuments)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(
+            prepared.report.findings.is_empty(),
+            "{file}: {}",
+            prepared.report
+        );
+        import::commit(
+            c.clinical().as_ref(),
+            c.directory().as_ref(),
+            c.blobs().as_ref(),
+            &prepared,
+        )
+        .await
+        .unwrap();
+        for class in expected.keys() {
+            assert!(
+                calls.iter().any(|(_, _, c)| c == class),
+                "{file}: no call listed for {class}"
+            );
+        }
+        for (call, path, class) in calls {
+            let request = CallRequest::new(call, &format!("/records/{record}/{path}")).unwrap();
+            let answer = c.run(&request).await.unwrap();
+            assert_eq!(
+                answered(answer, class, record),
+                expected.get(class).copied().unwrap_or(0),
+                "{file}: {class}"
+            );
+        }
+    }
+    c.close().await;
+}
+
+/// A clinical note of under 1 KB whose nested entities would expand to 10^levels copies
+/// of "lol" ("billion laughs").
+fn laughing_note(levels: usize) -> String {
+    let mut dtd = String::from("<!ENTITY lol0 \"lol\">");
+    for level in 1..=levels {
+        let previous = format!("&lol{};", level - 1).repeat(10);
+        dtd.push_str(&format!("<!ENTITY lol{level} \"{previous}\">"));
+    }
+    NOTE.replacen(
+        "<rdf:RDF",
+        &format!("<!DOCTYPE rdf:RDF [{dtd}]>\n<rdf:RDF"),
+        1,
+    )
+    .replace("Called back about the results", &format!("&lol{levels};"))
+}
+
+#[tokio::test]
+async fn a_note_declaring_entities_is_refused_before_any_expansion() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = cached_container(dir.path()).await;
+    let record = patient(&c).await;
+    let before = rdf_text(c.run(&notes_request(&record)).await.unwrap());
+    // Seven levels: 5 s and 2.2 GB before its 400 when entities were expanded.
+    let note = laughing_note(7);
+    assert!(note.len() < 2048, "{} bytes", note.len());
+    for content_type in ["application/rdf+xml", "application/xml", "text/xml"] {
+        let err = c
+            .run(&post_note(&record, &note, content_type))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ServiceErrorKind::BadRequest, "{err}");
+        assert!(err.message().contains("<!ENTITY"), "{err}");
+        assert!(err.message().contains("entities"), "{err}");
+    }
+    let after = rdf_text(c.run(&notes_request(&record)).await.unwrap());
+    let notes = |text: &str| text.matches("terms#ClinicalNote\"").count();
+    assert!(notes(&before) > 0);
+    assert_eq!(notes(&after), notes(&before), "nothing was stored");
+    c.close().await;
+}

@@ -67,13 +67,36 @@ fn is_language_tag(tag: &str) -> bool {
 /// The 2014 SMART ontology (`spec/smart.owl`), repaired and parsed.
 pub fn load_ontology(shared: &Path) -> oxrdf::Graph {
     let raw = std::fs::read_to_string(shared.join("spec/smart.owl")).expect("read smart.owl");
-    let repaired = repair_xml_lang(&raw);
+    let repaired = expand_namespace_entities(&repair_xml_lang(&raw));
     smart_rdf::parse(
         repaired.as_bytes(),
         smart_rdf::RdfFormat::RdfXml,
         Some("http://smartplatforms.org/terms"),
     )
     .expect("the repaired smart.owl parses")
+}
+
+/// The ontology abbreviates namespaces with XML entities (`&sp;Medication`), which
+/// smart-rdf refuses in any document (they can nest without bound). Expands them here,
+/// for this trusted file only: every declaration is a plain IRI without references, and
+/// the document type declaration is dropped.
+pub fn expand_namespace_entities(text: &str) -> String {
+    let (Some(start), Some(end)) = (text.find("<!DOCTYPE"), text.find("]>")) else {
+        return text.to_owned();
+    };
+    let mut entities = Vec::new();
+    for declaration in text[start..end].split("<!ENTITY").skip(1) {
+        let mut parts = declaration.split('"');
+        let name = parts.next().unwrap_or_default().trim();
+        let value = parts.next().unwrap_or_default();
+        assert!(!value.contains('&'), "nested entity {name}");
+        entities.push((format!("&{name};"), value.to_owned()));
+    }
+    let mut out = format!("{}{}", &text[..start], &text[end + 2..]);
+    for (reference, value) in entities {
+        out = out.replace(&reference, &value);
+    }
+    out
 }
 
 /// Paths of the 60 reference patient files, sorted.

@@ -157,6 +157,20 @@
     return (header || "").split(";")[0].trim().toLowerCase();
   }
 
+  /** True for media types whose bytes are not text. */
+  function isBinary(type) {
+    return /^(image|audio|video)\//.test(type) || /^application\/(pdf|octet-stream|zip|dicom)/.test(type);
+  }
+
+  function toBase64(buffer) {
+    var bytes = new Uint8Array(buffer);
+    var parts = [];
+    for (var i = 0; i < bytes.length; i += 0x8000) {
+      parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000)));
+    }
+    return btoa(parts.join(""));
+  }
+
   /**
    * Runs an api_call under a launch token. Resolves to a jschannel reply body:
    * {result: {contentType, data, status}} or {error: <status>, message: {contentType, data}}.
@@ -203,8 +217,15 @@
     }
     return window.fetch(url, init).then(
       function (r) {
+        var type = mediaType(r.headers.get("Content-Type"));
+        // A binary answer (an image, a PDF) cannot travel as text: it goes base64-encoded,
+        // marked `encoding: "base64"` (an extension; text answers are unchanged).
+        if (r.status >= 200 && r.status < 300 && isBinary(type)) {
+          return r.arrayBuffer().then(function (buffer) {
+            return { result: { contentType: type, data: toBase64(buffer), encoding: "base64", status: r.status } };
+          });
+        }
         return r.text().then(function (text) {
-          var type = mediaType(r.headers.get("Content-Type"));
           if (r.status >= 200 && r.status < 300) {
             return { result: { contentType: type, data: text, status: r.status } };
           }

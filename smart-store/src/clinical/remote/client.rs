@@ -154,6 +154,13 @@ impl RemoteSparqlEngine {
                     "graph store {label} sent a graph of unknown type {content_type:?}"
                 ))
             })?;
+        // The same refusal as every other RDF/XML input (smart_rdf::parse): entity
+        // declarations could expand without bound.
+        if format == RdfFormat::RdfXml && smart_rdf::format::declares_entities(&body) {
+            return Err(StoreError::corrupt(format!(
+                "graph store {label} sent RDF/XML that declares XML entities, which are refused"
+            )));
+        }
         let mut triples = Vec::new();
         for quad in RdfParser::from_format(format).for_slice(&body) {
             let quad = quad.map_err(|e| {
