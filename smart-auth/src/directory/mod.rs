@@ -110,7 +110,7 @@
 //!
 //! # Nonces across several server processes
 //!
-//! The replay guard is the primary key of `oauth_nonces`: [`NonceStore::check_and_insert`]
+//! The replay guard is the primary key of `oauth_nonces`: [`NonceStore::check_and_remember`]
 //! is one `INSERT … ON CONFLICT DO NOTHING`, and the nonce is fresh exactly when a row was
 //! inserted. Every process of a deployment that points at the same PostgreSQL database
 //! therefore shares one nonce cache, and two processes receiving the same request at once
