@@ -53,6 +53,7 @@
 //! body_read_timeout_secs = 30            # a request body too, else 408
 //! max_connections = 1024                 # open at once; more wait in the backlog
 //! max_connections_per_client = 256       # open at once from one address; more are closed
+//! trusted_proxies = []                   # e.g. ["127.0.0.1"]: believe their X-Forwarded-For
 //!
 //! [lifetimes]                             # seconds
 //! session = 28800
@@ -314,8 +315,13 @@ pub struct Limits {
     /// Connections open at once (further clients wait in the listen backlog).
     pub max_connections: usize,
     /// Connections open at once from one client address (further ones are closed). A
-    /// load test from one address raises it.
+    /// load test from one address raises it. Behind a trusted proxy, it caps one
+    /// forwarded client's requests in flight instead.
     pub max_connections_per_client: usize,
+    /// Reverse proxies (addresses or CIDR networks, e.g. `["127.0.0.1", "10.0.0.0/8"]`)
+    /// whose `X-Forwarded-For` names the client, so that per-client limits see the real
+    /// client rather than the proxy. Empty by default: the header is ignored.
+    pub trusted_proxies: Vec<crate::TrustedProxy>,
 }
 
 impl Default for Limits {
@@ -332,6 +338,7 @@ impl Default for Limits {
             body_read_timeout_secs: 30,
             max_connections: 1024,
             max_connections_per_client: 256,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -344,6 +351,7 @@ impl Limits {
             body_read_timeout: std::time::Duration::from_secs(self.body_read_timeout_secs),
             max_connections: self.max_connections,
             max_connections_per_client: self.max_connections_per_client,
+            trusted_proxies: self.trusted_proxies.clone(),
             ..crate::ConnectionLimits::default()
         }
     }
@@ -745,6 +753,10 @@ mod tests {
             ("[ui]\norigins = [\"http://a/b\"]", "http://a/b"),
             ("[[admins]]\nkey = \"k\"\nsecret = \"short\"", "32 bytes"),
             ("[limits]\ntimestamp_window_secs = 0", "timestamp_window"),
+            (
+                "[limits]\ntrusted_proxies = [\"10.0.0.0/40\"]",
+                "trusted proxy \"10.0.0.0/40\"",
+            ),
             ("[apps]\npublic_url = \"http://a/apps\"", "apps.public_url"),
             (
                 "[apps]\npublic_url = \"http://127.0.0.1:7000/\"",

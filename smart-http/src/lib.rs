@@ -31,5 +31,5 @@ mod ui;
 pub use config::{ConfigError, ServerConfig};
 pub use container::{Container, ContainerError};
 pub use error::ApiError;
-pub use listen::{ConnectionLimits, serve_router};
+pub use listen::{ClientAddr, ConnectionLimits, TrustedProxy, serve_router};
 pub use server::{AuthenticatedRequest, router, run_authenticated, serve};

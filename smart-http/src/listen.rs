@@ -3,17 +3,28 @@
 //! may hold. `axum::serve` has none of these, so a client trickling one header line every
 //! few seconds could hold a connection (and a task) for ever, and a few hundred such
 //! clients could hold them all.
+//!
+//! Behind a reverse proxy every connection comes from the proxy, so the per-client cap
+//! cannot be kept per connection. For a peer listed in `trusted_proxies`, the client is
+//! read from `X-Forwarded-For` instead (the nearest address that is not itself a trusted
+//! proxy: anything further left could have been written by the client), and the cap
+//! applies to that client's requests in flight, answered 429 beyond it. Every request
+//! carries its client's address as a [`ClientAddr`] extension. From any other peer,
+//! `X-Forwarded-For` is ignored, so a client cannot claim another's address.
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::Request;
+use axum::http::{HeaderMap, Request, Response, StatusCode, header};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::fmt;
 use std::future::Future;
 use std::net::IpAddr;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -35,6 +46,8 @@ pub struct ConnectionLimits {
     pub max_connections_per_client: usize,
     /// How long a shutdown waits for requests in flight.
     pub shutdown_grace: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see the module docs).
+    pub trusted_proxies: Vec<TrustedProxy>,
 }
 
 impl Default for ConnectionLimits {
@@ -45,8 +58,133 @@ impl Default for ConnectionLimits {
             max_connections: 1024,
             max_connections_per_client: 256,
             shutdown_grace: Duration::from_secs(30),
+            trusted_proxies: Vec::new(),
         }
     }
+}
+
+/// A reverse proxy trusted to say which client it forwards: one address (`10.0.0.5`,
+/// `::1`) or a network in CIDR notation (`10.0.0.0/8`, `fd00::/8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub struct TrustedProxy {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl TrustedProxy {
+    /// True if `ip` is this address or lies in this network.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.network, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                prefix_matches(&net.octets(), &ip.octets(), self.prefix)
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                prefix_matches(&net.octets(), &ip.octets(), self.prefix)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// True if the first `prefix` bits of `a` and `b` are equal.
+fn prefix_matches(a: &[u8], b: &[u8], prefix: u8) -> bool {
+    let (whole, rest) = (usize::from(prefix / 8), prefix % 8);
+    if a[..whole] != b[..whole] {
+        return false;
+    }
+    rest == 0 || (a[whole] ^ b[whole]) >> (8 - rest) == 0
+}
+
+impl FromStr for TrustedProxy {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("trusted proxy {s:?} is not an IP address or a CIDR network");
+        let (addr, prefix) = match s.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (s, None),
+        };
+        let network = IpAddr::from_str(addr.trim())
+            .map_err(|_| bad())?
+            .to_canonical();
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(bad)?,
+        };
+        Ok(Self { network, prefix })
+    }
+}
+
+impl TryFrom<String> for TrustedProxy {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl fmt::Display for TrustedProxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.network, self.prefix)
+    }
+}
+
+/// The address of the client a request came from (a request extension set by
+/// [`serve_router`]): the peer's, or behind a trusted proxy the forwarded client's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(IpAddr);
+
+impl ClientAddr {
+    /// The client's address.
+    pub fn ip(self) -> IpAddr {
+        self.0
+    }
+}
+
+fn is_trusted(trusted: &[TrustedProxy], ip: IpAddr) -> bool {
+    trusted.iter().any(|t| t.contains(ip))
+}
+
+/// The client of a request that `peer`, a trusted proxy, forwarded: the rightmost
+/// `X-Forwarded-For` entry that is not a trusted proxy itself. An unreadable entry ends
+/// the walk (what lies left of it cannot be believed), leaving the nearest address read.
+fn forwarded_client(peer: IpAddr, headers: &HeaderMap, trusted: &[TrustedProxy]) -> IpAddr {
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        let Ok(ip) = IpAddr::from_str(hop.trim()) else {
+            break;
+        };
+        client = ip.to_canonical();
+        if !is_trusted(trusted, client) {
+            break;
+        }
+    }
+    client
+}
+
+fn too_many_requests() -> Response<Body> {
+    let mut response = Response::new(Body::from(
+        "too many requests in flight from one client address\n",
+    ));
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
 }
 
 /// Open connections per client address; a connection's slot is given back when it ends.
@@ -121,14 +259,47 @@ pub async fn serve_router(
             },
             () = &mut shutdown => break,
         };
-        let Some(slot) = per_client.try_open(peer.ip(), limits.max_connections_per_client) else {
-            tracing::warn!(client = %peer.ip(), "too many connections from one client: closed");
-            drop(stream);
-            continue;
+        let peer = peer.ip().to_canonical();
+        let via_proxy = is_trusted(&limits.trusted_proxies, peer);
+        // A proxy's connections carry many clients: they are counted per request below.
+        let slot = if via_proxy {
+            None
+        } else {
+            let Some(slot) = per_client.try_open(peer, limits.max_connections_per_client) else {
+                tracing::warn!(client = %peer, "too many connections from one client: closed");
+                drop(stream);
+                continue;
+            };
+            Some(slot)
         };
-        let service = router
-            .clone()
-            .map_request(|request: Request<Incoming>| request.map(Body::new));
+        let service = {
+            let (router, per_client) = (router.clone(), per_client.clone());
+            let (trusted, max) = (
+                limits.trusted_proxies.clone(),
+                limits.max_connections_per_client,
+            );
+            tower::service_fn(move |request: Request<Incoming>| {
+                let (router, per_client) = (router.clone(), per_client.clone());
+                let mut request = request.map(Body::new);
+                let client = if via_proxy {
+                    forwarded_client(peer, request.headers(), &trusted)
+                } else {
+                    peer
+                };
+                request.extensions_mut().insert(ClientAddr(client));
+                async move {
+                    let _in_flight = if via_proxy {
+                        match per_client.try_open(client, max) {
+                            Some(slot) => Some(slot),
+                            None => return Ok::<_, Infallible>(too_many_requests()),
+                        }
+                    } else {
+                        None
+                    };
+                    router.oneshot(request).await
+                }
+            })
+        };
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout)
