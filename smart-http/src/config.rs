@@ -298,8 +298,10 @@ pub struct Limits {
     pub max_page_limit: usize,
     /// How far a request's OAuth timestamp may lie from the server's clock (seconds).
     pub timestamp_window_secs: u64,
-    /// The memory for cached record answers (bytes; 0 turns the cache off). Used only
-    /// with the embedded and in-memory clinical stores, which this process alone writes.
+    /// The memory for cached record answers (bytes; 0 turns the cache off). Used with
+    /// the embedded and in-memory clinical stores, which this process alone writes, and
+    /// with a SPARQL store when the directory is PostgreSQL (which then keeps every
+    /// record's write generation for all servers).
     pub response_cache_bytes: usize,
     /// How many OAuth nonces the in-memory nonce store remembers (each for the timestamp
     /// window, about 120 bytes each). When full, requests get 503 rather than risking a

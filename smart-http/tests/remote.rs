@@ -142,6 +142,12 @@ async fn two_servers_share_one_directory_and_store() {
         )
         .await,
     );
+    // B answered from its store and kept the answer: its cache is on, kept correct by
+    // the record generations both servers share in PostgreSQL.
+    assert!(
+        b.container.cached_answers().is_some_and(|n| n >= 1),
+        "B caches answers with a SPARQL store and a PostgreSQL directory"
+    );
     let stored = a
         .send_body(
             &token,
@@ -161,6 +167,16 @@ async fn two_servers_share_one_directory_and_store() {
         .await,
     );
     assert_eq!(after, before + 1, "B reads the note written through A");
+    // And B's cached answer is served again until the next write.
+    let again = count(
+        &rdf_ok(
+            on_b(a.authorization(&token, "GET", &notes, &[], &[]))
+                .await
+                .unwrap(),
+        )
+        .await,
+    );
+    assert_eq!(again, after);
 
     // A session started on A and ended on A is refused by B.
     a.create_user("two@example.org").await;

@@ -4,16 +4,20 @@
 //!
 //! Correctness rests on [`TrackedStore`]: every write through the container's clinical
 //! store gives the record it wrote a new generation number *after* the write has
-//! finished. A reader notes its record's generation before it queries; an answer is
+//! finished (and, so that a write is refused rather than left unannounced when the
+//! generations cannot be written, once before it too). A reader notes its record's generation before it queries; an answer is
 //! served from the cache only while that generation is unchanged. A reader racing a write
 //! may compute an answer from either side of the write, but it files it under the
 //! generation it saw before, which the write has already made stale, so a stale answer
 //! is never served. Every record call reads one record, so a write to one record leaves
 //! the cached answers of every other record in place.
 //!
-//! The cache is on only when this process owns the clinical data (the embedded and
-//! in-memory stores): a remote SPARQL store can be written by other programs, which the
-//! counter would not see. Its size is bounded by `limits.response_cache_bytes`; when full
+//! The generations live where every writer sees them ([`RecordVersions`]): in this
+//! process when it owns the clinical data (the embedded and in-memory stores), and in
+//! PostgreSQL when several servers share a SPARQL store and a PostgreSQL directory, so a
+//! write through one server invalidates the answers the others cached. Programs that
+//! write the SPARQL store directly, bypassing every server, are not seen; without a
+//! PostgreSQL directory the cache is off for a SPARQL store. Its size is bounded by `limits.response_cache_bytes`; when full
 //! it is emptied (record reads are cheap to recompute, and an unbounded cache is not).
 //! An entry counts every byte it holds (body, key with its query pairs, page order, links),
 //! so long junk query strings cannot make the cache larger than its budget.
@@ -25,49 +29,83 @@ use oxrdf::{Graph, NamedNode};
 use smart_core::RecordId;
 use smart_rdf::{RdfFormat, SplitRecord, StatementGraph};
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Where each record's generation (a number that grows with every write to it) is kept,
+/// so that every server caching answers of the record sees its writes.
+#[async_trait]
+pub(crate) trait RecordVersions: Send + Sync + fmt::Debug {
+    /// The current generation of `record` (0 if never written).
+    async fn current(&self, record: &RecordId) -> StoreResult<u64>;
+
+    /// Gives `record` a generation greater than any it had.
+    async fn bump(&self, record: &RecordId) -> StoreResult<()>;
+}
+
+/// The generations of a process that alone writes its clinical store.
+#[derive(Debug, Default)]
+pub(crate) struct LocalVersions {
+    /// The last generation number handed out (to any record).
+    last: AtomicU64,
+    /// Each written record's generation; a record never written is at 0.
+    generations: RwLock<HashMap<RecordId, u64>>,
+}
+
+#[async_trait]
+impl RecordVersions for LocalVersions {
+    async fn current(&self, record: &RecordId) -> StoreResult<u64> {
+        let generations = self.generations.read().unwrap_or_else(|e| e.into_inner());
+        Ok(generations.get(record).copied().unwrap_or(0))
+    }
+
+    async fn bump(&self, record: &RecordId) -> StoreResult<()> {
+        let next = self.last.fetch_add(1, Ordering::AcqRel) + 1;
+        let mut generations = self.generations.write().unwrap_or_else(|e| e.into_inner());
+        generations.insert(record.clone(), next);
+        Ok(())
+    }
+}
 
 /// A clinical store that counts the writes to each record (see the module docs).
 #[derive(Debug)]
 pub(crate) struct TrackedStore {
     inner: Arc<dyn ClinicalStore>,
-    /// The last generation number handed out (to any record).
-    last: AtomicU64,
-    /// Each written record's generation; a record never written is at 0.
-    generations: Mutex<HashMap<RecordId, u64>>,
+    versions: Arc<dyn RecordVersions>,
 }
 
 impl TrackedStore {
-    pub(crate) fn new(inner: Arc<dyn ClinicalStore>) -> Self {
-        Self {
-            inner,
-            last: AtomicU64::new(0),
-            generations: Mutex::new(HashMap::new()),
+    pub(crate) fn new(inner: Arc<dyn ClinicalStore>, versions: Arc<dyn RecordVersions>) -> Self {
+        Self { inner, versions }
+    }
+
+    /// Runs a write to `record` between two generation bumps. The first refuses the
+    /// write, before anything is written, when the generations cannot be written (other
+    /// servers would keep serving the old answers); the second, after the write has
+    /// finished, successful or not (a failed write may still have changed something on
+    /// its way), is the one readers rely on.
+    async fn write<T>(
+        &self,
+        record: &RecordId,
+        write: impl Future<Output = StoreResult<T>>,
+    ) -> StoreResult<T> {
+        self.versions.bump(record).await?;
+        let result = write.await;
+        let bumped = self.versions.bump(record).await;
+        if let Err(e) = &bumped {
+            tracing::error!(%record, error = %e, "a record was written but its generation could not be raised: other servers may serve its old answers until it is written again");
         }
-    }
-
-    /// The current generation of `record`.
-    pub(crate) fn generation(&self, record: &RecordId) -> u64 {
-        let generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
-        generations.get(record).copied().unwrap_or(0)
-    }
-
-    /// Called after every write to `record`, successful or not (a failed write may still
-    /// have changed something on its way).
-    fn written(&self, record: &RecordId) {
-        let next = self.last.fetch_add(1, Ordering::AcqRel) + 1;
-        let mut generations = self.generations.lock().unwrap_or_else(|e| e.into_inner());
-        generations.insert(record.clone(), next);
+        let value = result?;
+        bumped.map(|()| value)
     }
 }
 
 #[async_trait]
 impl ClinicalStore for TrackedStore {
     async fn replace_record(&self, record: &SplitRecord) -> StoreResult<()> {
-        let result = self.inner.replace_record(record).await;
-        self.written(&record.record);
-        result
+        self.write(&record.record, self.inner.replace_record(record))
+            .await
     }
 
     async fn add_statements(
@@ -75,9 +113,8 @@ impl ClinicalStore for TrackedStore {
         record: &RecordId,
         statements: &[StatementGraph],
     ) -> StoreResult<()> {
-        let result = self.inner.add_statements(record, statements).await;
-        self.written(record);
-        result
+        self.write(record, self.inner.add_statements(record, statements))
+            .await
     }
 
     async fn delete_statement(
@@ -85,15 +122,12 @@ impl ClinicalStore for TrackedStore {
         record: &RecordId,
         statement: &NamedNode,
     ) -> StoreResult<bool> {
-        let result = self.inner.delete_statement(record, statement).await;
-        self.written(record);
-        result
+        self.write(record, self.inner.delete_statement(record, statement))
+            .await
     }
 
     async fn delete_record(&self, record: &RecordId) -> StoreResult<bool> {
-        let result = self.inner.delete_record(record).await;
-        self.written(record);
-        result
+        self.write(record, self.inner.delete_record(record)).await
     }
 
     async fn record_ids(&self) -> StoreResult<Vec<RecordId>> {
@@ -144,11 +178,6 @@ impl CacheKey {
                 .collect(),
             format,
         }
-    }
-
-    /// The record the answer reads.
-    pub(crate) fn record(&self) -> &RecordId {
-        &self.record
     }
 }
 
@@ -212,42 +241,51 @@ struct Entries {
 /// The cache (see the module docs).
 #[derive(Debug)]
 pub(crate) struct AnswerCache {
-    store: Arc<TrackedStore>,
+    versions: Arc<dyn RecordVersions>,
     max_bytes: usize,
     entries: Mutex<Entries>,
 }
 
 impl AnswerCache {
-    pub(crate) fn new(store: Arc<TrackedStore>, max_bytes: usize) -> Self {
+    /// A cache of `max_bytes` whose answers are valid while `versions` (the same the
+    /// [`TrackedStore`] in front of the clinical store raises) stays put.
+    pub(crate) fn new(versions: Arc<dyn RecordVersions>, max_bytes: usize) -> Self {
         Self {
-            store,
+            versions,
             max_bytes,
             entries: Mutex::new(Entries::default()),
         }
     }
 
-    /// The generation of `record` to note before computing an answer.
-    pub(crate) fn generation(&self, record: &RecordId) -> u64 {
-        self.store.generation(record)
+    /// The current generation of `record`, to note before computing an answer; `None`
+    /// (no caching for this request) when it cannot be read.
+    pub(crate) async fn generation(&self, record: &RecordId) -> Option<u64> {
+        match self.versions.current(record).await {
+            Ok(generation) => Some(generation),
+            Err(e) => {
+                tracing::warn!(%record, error = %e, "record generation unreadable: answer not cached");
+                None
+            }
+        }
     }
 
-    /// The answer for `key`, if it was computed at its record's current generation.
-    pub(crate) fn get(&self, key: &CacheKey) -> Option<Arc<Answer>> {
-        let now = self.store.generation(&key.record);
+    /// The answer for `key`, if it was computed at `generation` of its record, noted as
+    /// current just before (an answer filed at the current generation was computed
+    /// after every write that counts).
+    pub(crate) fn get(&self, key: &CacheKey, generation: u64) -> Option<Arc<Answer>> {
         let entries = self.entries.lock().ok()?;
         entries
             .map
             .get(key)
-            .filter(|entry| entry.generation == now)
+            .filter(|entry| entry.generation == generation)
             .map(|entry| entry.answer.clone())
     }
 
     /// Files an answer computed at `generation` of its record (noted before the
-    /// computation).
+    /// computation). If a write happened meanwhile, the entry is simply never served.
     pub(crate) fn put(&self, key: CacheKey, generation: u64, answer: Arc<Answer>) {
         let bytes = entry_bytes(&key, &answer);
-        // A write happened meanwhile: the answer may be stale already.
-        if bytes > self.max_bytes / 4 || generation != self.store.generation(&key.record) {
+        if bytes > self.max_bytes / 4 {
             return;
         }
         let Ok(mut entries) = self.entries.lock() else {
@@ -266,6 +304,11 @@ impl AnswerCache {
             entries.bytes = entries.bytes.saturating_sub(old.bytes);
         }
         entries.bytes += bytes;
+    }
+
+    /// How many answers are cached.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.map.len())
     }
 
     /// The bytes the entries hold, as counted against the budget.
@@ -293,10 +336,12 @@ mod tests {
     }
 
     fn cache(max_bytes: usize) -> (Arc<TrackedStore>, AnswerCache) {
-        let store = Arc::new(TrackedStore::new(Arc::new(
-            MemoryClinicalStore::in_memory().unwrap(),
-        )));
-        (store.clone(), AnswerCache::new(store, max_bytes))
+        let versions: Arc<dyn RecordVersions> = Arc::new(LocalVersions::default());
+        let store = Arc::new(TrackedStore::new(
+            Arc::new(MemoryClinicalStore::in_memory().unwrap()),
+            versions.clone(),
+        ));
+        (store, AnswerCache::new(versions, max_bytes))
     }
 
     fn key(record: &RecordId) -> CacheKey {
@@ -309,23 +354,29 @@ mod tests {
         let (store, cache) = cache(1 << 20);
         let a = RecordId::new("1000001").unwrap();
         let b = RecordId::new("1000002").unwrap();
+        let now = |record: &RecordId| {
+            let record = record.clone();
+            let cache = &cache;
+            async move { cache.generation(&record).await.unwrap() }
+        };
         for record in [&a, &b] {
-            let generation = cache.generation(record);
+            let generation = now(record).await;
             cache.put(key(record), generation, answer(record.as_str()));
         }
         // A write to b (here an empty one: any write counts) ...
         store.add_statements(&b, &[]).await.unwrap();
         // ... leaves a's answer cached and drops b's.
-        assert_eq!(cache.get(&key(&a)).unwrap().body, b"1000001");
-        assert!(cache.get(&key(&b)).is_none());
-        // An answer computed before a write to its record is not filed.
-        let before = cache.generation(&a);
+        assert_eq!(cache.get(&key(&a), now(&a).await).unwrap().body, b"1000001");
+        assert!(cache.get(&key(&b), now(&b).await).is_none());
+        // An answer computed before a write to its record is never served.
+        let before = now(&a).await;
         store.delete_record(&a).await.unwrap();
         cache.put(key(&a), before, answer("stale"));
-        assert!(cache.get(&key(&a)).is_none());
+        assert!(cache.get(&key(&a), now(&a).await).is_none());
         // After the write, fresh answers are cached again.
-        cache.put(key(&a), cache.generation(&a), answer("fresh"));
-        assert_eq!(cache.get(&key(&a)).unwrap().body, b"fresh");
+        cache.put(key(&a), now(&a).await, answer("fresh"));
+        assert_eq!(cache.get(&key(&a), now(&a).await).unwrap().body, b"fresh");
+        assert_eq!(cache.len(), 2);
     }
 
     #[test]

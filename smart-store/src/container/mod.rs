@@ -84,6 +84,8 @@ use crate::blobs::BlobStore;
 use crate::clinical::ClinicalStore;
 use crate::directory::DirectoryStore;
 use answer_cache::AnswerCache;
+#[cfg(feature = "postgres")]
+pub(crate) use answer_cache::RecordVersions;
 use smart_auth::policy::{Decision, Endpoint, Target};
 use smart_auth::{Authenticated, MachineCredential, Provider};
 use smart_rdf::ApiBase;
@@ -168,6 +170,13 @@ impl Container {
     /// The configuration.
     pub fn config(&self) -> &ContainerConfig {
         &self.config
+    }
+
+    /// How many record answers are cached now; `None` when this container caches none
+    /// (a SPARQL store without a PostgreSQL directory, a container from parts, or
+    /// `response_cache_bytes = 0`).
+    pub fn cached_answers(&self) -> Option<usize> {
+        self.answers.as_ref().map(AnswerCache::len)
     }
 
     /// Clinical data (storage form IRIs).

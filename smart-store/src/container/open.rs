@@ -2,7 +2,7 @@
 //! generated on first start, the OAuth provider over the directory, and the caches this
 //! process may keep because it alone writes the data.
 
-use super::answer_cache::{AnswerCache, TrackedStore};
+use super::answer_cache::{AnswerCache, LocalVersions, RecordVersions, TrackedStore};
 use super::auth_cache::CachedAuthStores;
 use super::config::{
     ClinicalBackend, ConfigError, ContainerConfig, DirectoryBackend, NonceBackend,
@@ -78,19 +78,6 @@ impl Container {
             ClinicalBackend::Sparql => return Err(ContainerError::NotCompiled("sparql-remote")),
         };
 
-        // This process alone writes the embedded and in-memory stores, so their answers
-        // can be cached until the next write (see `answer_cache`).
-        let (clinical, answers) = match config.store.clinical {
-            ClinicalBackend::Embedded | ClinicalBackend::Memory
-                if config.limits.response_cache_bytes > 0 =>
-            {
-                let tracked = Arc::new(TrackedStore::new(clinical));
-                let cache = AnswerCache::new(tracked.clone(), config.limits.response_cache_bytes);
-                (tracked as Arc<dyn ClinicalStore>, Some(cache))
-            }
-            _ => (clinical, None),
-        };
-
         #[cfg_attr(
             not(any(feature = "sqlite", feature = "postgres")),
             expect(unused_variables, reason = "only the SQL directories take it")
@@ -98,6 +85,12 @@ impl Container {
         let directory_config = DirectoryConfig::default()
             .with_max_app_data_bytes(config.limits.max_app_data_bytes)
             .with_nonce_window(Duration::from_secs(config.limits.timestamp_window_secs));
+        // Where record generations are shared by every writer, for the answer cache.
+        #[cfg_attr(
+            not(feature = "postgres"),
+            expect(unused_mut, reason = "only PostgreSQL shares them")
+        )]
+        let mut shared_versions: Option<Arc<dyn RecordVersions>> = None;
         let (directory, blobs): (Arc<dyn DirectoryStore>, Arc<dyn BlobStore>) =
             match config.store.directory {
                 DirectoryBackend::Memory => (
@@ -127,11 +120,31 @@ impl Container {
                             .await
                             .map_err(store_error("PostgreSQL directory"))?;
                     let blobs = Arc::new(crate::blobs::PgBlobs::new(&dir));
+                    shared_versions = Some(Arc::new(crate::directory::PgRecordVersions::new(&dir)));
                     (Arc::new(dir), blobs)
                 }
                 #[cfg(not(feature = "postgres"))]
                 DirectoryBackend::Postgres => return Err(ContainerError::NotCompiled("postgres")),
             };
+
+        // Answers are cached until the next write to their record, which every writer must
+        // see (see `answer_cache`): this process alone writes the embedded and in-memory
+        // stores; servers sharing a SPARQL store share their generations in PostgreSQL.
+        let versions: Option<Arc<dyn RecordVersions>> = match config.store.clinical {
+            _ if config.limits.response_cache_bytes == 0 => None,
+            ClinicalBackend::Embedded | ClinicalBackend::Memory => {
+                Some(Arc::new(LocalVersions::default()))
+            }
+            ClinicalBackend::Sparql => shared_versions,
+        };
+        let (clinical, answers) = match versions {
+            Some(versions) => {
+                let tracked = TrackedStore::new(clinical, versions.clone());
+                let cache = AnswerCache::new(versions, config.limits.response_cache_bytes);
+                (Arc::new(tracked) as Arc<dyn ClinicalStore>, Some(cache))
+            }
+            None => (clinical, None),
+        };
 
         let admin = MachineCredential::new(
             secrets.admin_key.clone(),

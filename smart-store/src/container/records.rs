@@ -26,7 +26,7 @@ impl Container {
                 )));
             }
         }
-        let cached = Cached::lookup(self, r, &record, format);
+        let cached = Cached::lookup(self, r, &record, format).await;
         if let Some(answer) = cached.as_ref().and_then(Cached::hit) {
             if let Some(body) = with_summary(&answer, format, r.started) {
                 return Ok(CallAnswer::rdf(body, format));
@@ -91,7 +91,7 @@ impl Container {
     pub(super) async fn item(&self, r: &CallRequest) -> Result<CallAnswer, ServiceError> {
         let format = r.format()?;
         let record = r.record_id()?;
-        let cached = Cached::lookup(self, r, &record, format);
+        let cached = Cached::lookup(self, r, &record, format).await;
         if let Some(answer) = cached.as_ref().and_then(Cached::hit) {
             if let (Some(body), Some(etag)) = (
                 with_summary(&answer, format, r.started),
@@ -166,7 +166,7 @@ struct Cached<'a> {
 }
 
 impl<'a> Cached<'a> {
-    fn lookup(
+    async fn lookup(
         container: &'a Container,
         r: &CallRequest,
         record: &RecordId,
@@ -176,17 +176,17 @@ impl<'a> Cached<'a> {
             return None;
         }
         let cache = container.answers.as_ref()?;
-        let key = CacheKey::new(record, &r.path, &r.query, format);
+        // Noted before computing: see `answer_cache`.
+        let generation = cache.generation(record).await?;
         Some(Self {
             cache,
-            // Noted before computing: see `answer_cache`.
-            generation: cache.generation(key.record()),
-            key,
+            generation,
+            key: CacheKey::new(record, &r.path, &r.query, format),
         })
     }
 
     fn hit(&self) -> Option<Arc<Answer>> {
-        self.cache.get(&self.key)
+        self.cache.get(&self.key, self.generation)
     }
 
     fn store(self, answer: Arc<Answer>) {

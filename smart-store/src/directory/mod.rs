@@ -24,5 +24,7 @@ pub(crate) mod sql;
 pub use smart_auth::directory::*;
 #[cfg(feature = "postgres")]
 pub use sql::postgres::PgDirectory;
+#[cfg(feature = "postgres")]
+pub(crate) use sql::postgres::PgRecordVersions;
 #[cfg(feature = "sqlite")]
 pub use sql::sqlite::SqliteDirectory;

@@ -80,6 +80,47 @@ impl PgDirectory {
     }
 }
 
+/// Each record's generation, in the `record_versions` table, shared by every server on
+/// this database so that a write through one invalidates the answers the others cached
+/// (see `container::answer_cache`). A record's row only ever grows.
+#[derive(Debug, Clone)]
+pub(crate) struct PgRecordVersions {
+    pool: sqlx::PgPool,
+}
+
+impl PgRecordVersions {
+    pub(crate) fn new(directory: &PgDirectory) -> Self {
+        Self {
+            pool: directory.pool.clone(),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::container::RecordVersions for PgRecordVersions {
+    async fn current(&self, record: &smart_core::RecordId) -> StoreResult<u64> {
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM record_versions WHERE record_id = $1")
+                .bind(record.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| db_error(e, "reading a record's generation"))?;
+        Ok(version.map_or(0, |v| u64::try_from(v).unwrap_or(0)))
+    }
+
+    async fn bump(&self, record: &smart_core::RecordId) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO record_versions (record_id, version) VALUES ($1, 1) \
+             ON CONFLICT (record_id) DO UPDATE SET version = record_versions.version + 1",
+        )
+        .bind(record.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| db_error(e, "raising a record's generation"))?;
+        Ok(())
+    }
+}
+
 /// Opens a pool; the URL is not repeated in errors (it may hold a password).
 pub(crate) async fn connect_pool(url: &str, max_connections: u32) -> StoreResult<sqlx::PgPool> {
     let options = PgConnectOptions::from_str(url)
