@@ -128,6 +128,7 @@ cases!(
     apps::reregistration_keeps_secret_and_data,
     apps::delete_cascades_to_what_the_app_owns,
     apps::enablement_overrides_the_default,
+    apps::temporary_apps_keep_their_owner,
     tokens::insert_get_and_uniqueness,
     tokens::expiry_is_enforced_at_every_lookup,
     tokens::request_token_authorize_and_exchange,
