@@ -247,6 +247,7 @@ macro_rules! directory_conformance {
             reregistration_keeps_secret_and_data,
             delete_cascades_to_what_the_app_owns,
             enablement_overrides_the_default,
+            temporary_apps_keep_their_owner,
             insert_get_and_uniqueness,
             expiry_is_enforced_at_every_lookup,
             request_token_authorize_and_exchange,
