@@ -140,7 +140,7 @@ async fn a_temporary_app_is_seen_and_launched_by_its_session_alone() {
     let a = dev_launch(&mut v, &csrf, DEV_URL, "").await;
     let id = launched_id(&a);
     assert!(id.starts_with("~dev."), "{id}");
-    assert_eq!(temporary_ids(&server).await, [id.clone()]);
+    assert_eq!(temporary_ids(&server).await, std::slice::from_ref(&id));
 
     // The record view has it in the sidebar, names it to open at once, and may frame it.
     let view = v.get(&format!("/patients/p1?launch={id}")).await;
