@@ -39,7 +39,10 @@ pub(crate) fn load_config(
     bind: Option<SocketAddr>,
     public_url: Option<&str>,
 ) -> Result<ServerConfig> {
-    let mut c = ServerConfig::load(config)?;
+    let (mut c, warnings) = ServerConfig::load_with_warnings(config)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(dir) = data_dir {
         c.data_dir = dir.to_owned();
     }

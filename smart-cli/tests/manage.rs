@@ -659,3 +659,21 @@ fn help_describes_every_command() {
     assert!(import_help.contains("--lenient"), "{import_help}");
     assert!(import_help.contains("--data-dir"), "{import_help}");
 }
+
+#[test]
+fn a_top_level_name_in_the_config_file_is_read_with_a_warning() {
+    let env = Env::new();
+    // Written before `[branding]` existed: still read, as `[branding] name`.
+    let config = env.write("old.toml", b"name = \"Old EHR\"\n");
+    let o = env.run(&["--config", s(&config), "records", "list", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("warning:"), "{err}");
+    assert!(err.contains("old.toml"), "{err}");
+    assert!(err.contains("top-level `name` key is deprecated"), "{err}");
+    // No warning for the current form.
+    let config = env.write("new.toml", b"[branding]\nname = \"New EHR\"\n");
+    let o = env.run(&["--config", s(&config), "records", "list", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}

@@ -192,6 +192,14 @@ mod tests {
     }
 
     #[test]
+    fn temporary_app_ids_have_their_own_prefix() {
+        let dev = AppId::new(format!("{}abc", AppId::TEMPORARY_PREFIX)).unwrap();
+        assert!(dev.is_temporary());
+        assert!(!AppId::new("med-list@apps").unwrap().is_temporary());
+        assert!(!AppId::new("dev.x").unwrap().is_temporary());
+    }
+
+    #[test]
     fn record_id_from_file_name_keeps_digits() {
         assert_eq!(
             RecordId::from_file_name("p967332.xml").unwrap().as_str(),
@@ -244,6 +252,12 @@ fn check_principal_id(
     Ok(())
 }
 
+/// Whether an app id (valid or not) is in the reserved space of temporary apps: such ids
+/// are given by the container, never registered by a caller.
+pub fn is_temporary_app_id(id: &str) -> bool {
+    id.starts_with(AppId::TEMPORARY_PREFIX)
+}
+
 /// An app id: the manifest's `id`, which is also the app's OAuth consumer key (usually
 /// e-mail-like, `med-list@apps.smartplatforms.org`). Safe in a URL path segment. Case is
 /// kept and significant.
@@ -251,11 +265,22 @@ fn check_principal_id(
 pub struct AppId(String);
 
 impl AppId {
+    /// The prefix of the ids the container gives to temporary apps (an app under
+    /// development, launched by URL from the web UI for one session). Registering an app
+    /// whose id starts with it is refused, so a temporary id never names a real app.
+    pub const TEMPORARY_PREFIX: &'static str = "~dev.";
+
     /// Validates an app id: 1 to 200 characters from `A-Z a-z 0-9 . _ - @ + ~`.
     pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
         let value = value.into();
         check_principal_id("app id", &value, 200, false)?;
         Ok(Self(value))
+    }
+
+    /// Whether the id is in the reserved space of temporary apps
+    /// ([`AppId::TEMPORARY_PREFIX`]).
+    pub fn is_temporary(&self) -> bool {
+        is_temporary_app_id(&self.0)
     }
 
     /// The id.

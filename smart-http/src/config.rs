@@ -416,9 +416,10 @@ impl ServerConfig {
         }
     }
 
-    /// Parses a TOML document (unknown keys are refused, naming the key).
+    /// Parses a TOML document (unknown keys are refused, naming the key; deprecated keys
+    /// are read as their new form, see [`ServerConfig::load_with_warnings`]).
     pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
-        let config: Self = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let (config, _) = read_toml(text).map_err(|e| ConfigError::Parse {
             where_: String::new(),
             message: e.message().to_owned() + &key_hint(&e),
         })?;
@@ -427,24 +428,41 @@ impl ServerConfig {
     }
 
     /// Reads the file (if any), then applies the process environment
-    /// ([`ServerConfig::with_env`]) and checks the result.
+    /// ([`ServerConfig::with_env`]) and checks the result. Deprecated keys are logged as
+    /// warnings; see [`ServerConfig::load_with_warnings`] to show them yourself.
     pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
-        let config = match path {
-            None => Self::default(),
+        let (config, warnings) = Self::load_with_warnings(path)?;
+        for w in warnings {
+            tracing::warn!("{w}");
+        }
+        Ok(config)
+    }
+
+    /// [`ServerConfig::load`], and what the file says in a deprecated way (each a
+    /// sentence naming the file and the key): a top-level `name` is read as
+    /// `[branding] name`, as before `[branding]` existed.
+    pub fn load_with_warnings(path: Option<&Path>) -> Result<(Self, Vec<String>), ConfigError> {
+        let (config, warnings) = match path {
+            None => (Self::default(), Vec::new()),
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
                     path: path.to_owned(),
                     source,
                 })?;
-                toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                let (config, warnings) = read_toml(&text).map_err(|e| ConfigError::Parse {
                     where_: format!(" in {}", path.display()),
                     message: e.message().to_owned() + &key_hint(&e),
-                })?
+                })?;
+                let warnings = warnings
+                    .into_iter()
+                    .map(|w| format!("{}: {w}", path.display()))
+                    .collect();
+                (config, warnings)
             }
         };
         let config = config.with_env(|name| std::env::var(name).ok())?;
         config.check()?;
-        Ok(config)
+        Ok((config, warnings))
     }
 
     /// Applies `SMART_*` variables read through `env` (see the module docs).
@@ -617,6 +635,40 @@ impl ServerConfig {
     }
 }
 
+/// Parses the configuration file's text, reading deprecated keys as their new form; the
+/// warnings say what to change.
+fn read_toml(text: &str) -> Result<(ServerConfig, Vec<String>), toml::de::Error> {
+    let mut table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        // Not even TOML: the typed parse below reports where.
+        Err(_) => return toml::from_str(text).map(|c| (c, Vec::new())),
+    };
+    let Some(name) = table.remove("name") else {
+        // The usual case: parsed from the text itself, so errors point into it.
+        return toml::from_str(text).map(|c| (c, Vec::new()));
+    };
+    let mut warnings = vec![
+        "the top-level `name` key is deprecated; write it as `name` under `[branding]`".to_owned(),
+    ];
+    let branding = table
+        .entry("branding")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let toml::Value::Table(b) = branding {
+        if b.contains_key("name") {
+            warnings.push(
+                "both the top-level `name` and `[branding] name` are set; `[branding] name` \
+                 is used"
+                    .to_owned(),
+            );
+        } else {
+            b.insert("name".to_owned(), name);
+        }
+    }
+    toml::Value::Table(table)
+        .try_into::<ServerConfig>()
+        .map(|c| (c, warnings))
+}
+
 /// ` (at line L, column C)` for a TOML error with a position.
 fn key_hint(e: &toml::de::Error) -> String {
     e.span()
@@ -706,6 +758,56 @@ mod tests {
             .with_env(|n| (n == "SMART_APPS_ENABLED").then(|| "maybe".to_owned()))
             .unwrap_err();
         assert!(err.to_string().contains("SMART_APPS_ENABLED"), "{err}");
+    }
+
+    #[test]
+    fn a_top_level_name_is_a_deprecated_alias_of_branding_name() {
+        let (c, warnings) = read_toml("name = \"Old EHR\"\nbind = \"127.0.0.1:1\"").unwrap();
+        assert_eq!(c.branding.name, "Old EHR");
+        assert_eq!(c.bind, SocketAddr::from(([127, 0, 0, 1], 1)));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("deprecated"), "{warnings:?}");
+        assert!(warnings[0].contains("[branding]"), "{warnings:?}");
+        assert_eq!(
+            ServerConfig::from_toml("name = \"Old EHR\"")
+                .unwrap()
+                .container_config()
+                .name,
+            "Old EHR"
+        );
+        // With the other sections around it, and [branding] name given as well.
+        let (c, warnings) = read_toml(
+            "name = \"Old\"\n[branding]\nname = \"New\"\naccent = \"#08c\"\n[ui]\nself_signup = true",
+        )
+        .unwrap();
+        assert_eq!((c.branding.name.as_str(), c.ui.self_signup), ("New", true));
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[1].contains("`[branding] name` is used"));
+        // No warning without it, and other unknown keys are still refused.
+        assert!(
+            read_toml("[branding]\nname = \"New\"")
+                .unwrap()
+                .1
+                .is_empty()
+        );
+        let err = ServerConfig::from_toml("name = \"Old\"\nnmae = 1").unwrap_err();
+        assert!(err.to_string().contains("nmae"), "{err}");
+        let err = ServerConfig::from_toml("name = 3").unwrap_err();
+        assert!(err.to_string().contains("string"), "{err}");
+    }
+
+    #[test]
+    fn load_reports_the_deprecated_name_with_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("smart.toml");
+        std::fs::write(&path, "name = \"Old EHR\"\n").unwrap();
+        let (c, warnings) = ServerConfig::load_with_warnings(Some(&path)).unwrap();
+        assert_eq!(c.branding.name, "Old EHR");
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].starts_with(&path.display().to_string()),
+            "{warnings:?}"
+        );
     }
 
     #[test]

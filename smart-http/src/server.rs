@@ -101,8 +101,9 @@ pub fn router(container: Arc<Container>) -> Router {
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
-/// flight. Meanwhile, every ten minutes, removes expired tokens and old nonces
-/// ([`smart_store::Container::housekeeping`]).
+/// flight. Meanwhile, at start and every ten minutes, removes expired tokens and old
+/// nonces ([`smart_store::Container::housekeeping`]), then the temporary apps ("Launch by
+/// URL") whose session is gone.
 pub async fn serve(
     container: Arc<Container>,
     listener: tokio::net::TcpListener,
@@ -120,6 +121,10 @@ pub async fn serve(
                         tracing::debug!(tokens, nonces, "housekeeping: expired entries removed");
                     }
                     Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+                }
+                match container.provider().sweep_temporary_apps().await {
+                    Ok(apps) => tracing::debug!(apps, "housekeeping: temporary apps removed"),
+                    Err(e) => tracing::warn!(error = %e, "sweeping temporary apps failed"),
                 }
             }
         }

@@ -31,6 +31,11 @@ pub struct App {
     /// False once an administrator disabled the app container-wide: it can then neither
     /// sign requests nor be launched by anyone.
     pub enabled: bool,
+    /// For a temporary app (one launched by URL from the web UI, its id under
+    /// [`AppId::TEMPORARY_PREFIX`]): the UI session token that registered it. Only that
+    /// session sees and launches it; it is deleted when the session ends. `None` for a
+    /// registered app.
+    pub owner_session: Option<String>,
 }
 
 impl fmt::Debug for App {
@@ -42,6 +47,7 @@ impl fmt::Debug for App {
             .field("enabled_by_default", &self.enabled_by_default)
             .field("created_at", &self.created_at)
             .field("updated_at", &self.updated_at)
+            .field("temporary", &self.owner_session.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -58,6 +64,8 @@ pub struct NewApp {
     pub enabled_by_default: bool,
     /// Container-wide switch (see [`App::enabled`]); true unless set otherwise.
     pub enabled: bool,
+    /// See [`App::owner_session`]; `None` unless set otherwise.
+    pub owner_session: Option<String>,
 }
 
 impl fmt::Debug for NewApp {
@@ -77,7 +85,15 @@ impl NewApp {
             consumer_secret: consumer_secret.into(),
             enabled_by_default: false,
             enabled: true,
+            owner_session: None,
         }
+    }
+
+    /// Makes the app temporary, owned by this UI session token (see
+    /// [`App::owner_session`]).
+    pub fn owned_by_session(mut self, session_token: impl Into<String>) -> Self {
+        self.owner_session = Some(session_token.into());
+        self
     }
 
     /// Sets [`NewApp::enabled_by_default`].
@@ -102,6 +118,25 @@ impl NewApp {
             &self.consumer_secret,
             1024,
         )?;
+        // A temporary id always has its owner, and only a temporary id has one.
+        match (&self.owner_session, id.is_temporary()) {
+            (None, true) => {
+                return Err(StoreError::invalid(format!(
+                    "app id {id} starts with {:?}, which is reserved for apps launched by URL",
+                    AppId::TEMPORARY_PREFIX
+                )));
+            }
+            (Some(_), false) => {
+                return Err(StoreError::invalid(format!(
+                    "app {id}: a temporary app's id must start with {:?}",
+                    AppId::TEMPORARY_PREFIX
+                )));
+            }
+            (Some(owner), true) => {
+                check_opaque(&format!("app {id}: owner session"), owner, 1024)?;
+            }
+            (None, false) => {}
+        }
         let json = self.manifest.to_json();
         match AppManifest::from_json(&json) {
             Ok(back) if back == self.manifest => Ok((id, json)),

@@ -292,6 +292,7 @@ impl AppStore for MemoryDirectory {
                 created_at: old.created_at,
                 updated_at: now,
                 enabled: new.enabled,
+                owner_session: new.owner_session,
             },
             None => App {
                 id: id.clone(),
@@ -302,6 +303,7 @@ impl AppStore for MemoryDirectory {
                 created_at: now,
                 updated_at: now,
                 enabled: new.enabled,
+                owner_session: new.owner_session,
             },
         };
         state.apps.insert(id, app.clone());

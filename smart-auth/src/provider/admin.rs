@@ -56,6 +56,12 @@ impl Provider {
             .validate()
             .map_err(|e| AuthError::Invalid(e.to_string()))?;
         let id = AppId::new(manifest.id.clone()).map_err(|e| AuthError::Invalid(e.to_string()))?;
+        if id.is_temporary() {
+            return Err(AuthError::Invalid(format!(
+                "app id {id} starts with {:?}, which is reserved for apps launched by URL",
+                AppId::TEMPORARY_PREFIX
+            )));
+        }
         if self.config.is_machine_key(id.as_str()) {
             return Err(AuthError::Conflict(
                 "the app id is a configured machine consumer key".into(),

@@ -100,6 +100,14 @@ impl Provider {
             .await?
             .ok_or(AuthError::UnknownToken)?;
         let app = self.enabled_app(app).await?;
+        // A temporary app (launched by URL) exists for its own session only.
+        if app
+            .owner_session
+            .as_deref()
+            .is_some_and(|owner| owner != session_token)
+        {
+            return Err(AuthError::NotFound("app"));
+        }
         if app.manifest.mode == AppMode::Background {
             return Err(AuthError::Invalid(
                 "a background app is not launched".into(),

@@ -10,12 +10,14 @@ mod admin;
 mod background;
 mod launch;
 mod session;
+mod temporary_apps;
 mod three_legged;
 
 pub use admin::AppCredentials;
 pub use background::{BackgroundToken, RecordCursor};
 pub use launch::{BrowserLaunch, LaunchContext, LaunchCredentials, verify_launch_header};
 pub use session::{ResetCode, SessionGrant};
+pub use temporary_apps::MAX_TEMPORARY_APPS;
 pub use three_legged::{
     Approval, AuthorizationRequest, Refusal, Remember, TemporaryCredentials, TokenCredentials,
 };

@@ -141,6 +141,7 @@ impl Provider {
         };
         self.stores.tokens.revoke_child_tokens(token).await?;
         self.stores.tokens.revoke_token(token).await?;
+        self.end_temporary_apps(token).await?;
         Ok(())
     }
 

@@ -438,7 +438,9 @@ async fn render(ui: &Ui, s: &Session, token: &str, info: &AuthorizationRequest) 
 /// revoke button.
 pub(crate) async fn remembered(ui: &Ui, s: &Session) -> Result<Html, ApiError> {
     let container = ui.container();
-    let shares = glue::shares(container, &s.who, &s.user).await?;
+    let mut shares = glue::shares(container, &s.who, &s.user).await?;
+    // Launching an app by URL grants a share too; it goes with the temporary app.
+    shares.retain(|share| !share.app.is_temporary());
     let mut m = Html::new();
     m.raw("<section class=\"card\" id=\"approvals\"><h2>Remembered approvals</h2>");
     if shares.is_empty() {

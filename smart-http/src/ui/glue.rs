@@ -73,11 +73,13 @@ pub(crate) async fn logout(container: &Container, who: &Authenticated) -> Result
     container.provider().logout(who).await
 }
 
-/// Revokes one session token (an idle or expired one found at a request).
+/// Revokes one session token (an idle or expired one found at a request), with what was
+/// launched from it and its temporary apps.
 pub(crate) async fn revoke_session(container: &Container, token: &str) {
     let tokens = &container.provider().stores().tokens;
     let _ = tokens.revoke_child_tokens(token).await;
     let _ = tokens.revoke_token(token).await;
+    let _ = container.provider().end_temporary_apps(token).await;
 }
 
 /// Changes the user's password (the current one is checked by the provider).
@@ -118,6 +120,8 @@ pub(crate) async fn revoke_all_sessions(
         .revoke_token(current)
         .await
         .map_err(AuthError::from)?;
+    // The temporary apps of the sessions just ended go with them.
+    container.provider().sweep_temporary_apps().await?;
     Ok(())
 }
 
@@ -163,7 +167,11 @@ pub(crate) async fn apps_for(container: &Container, user: &UserId) -> Result<Vec
         .list_apps()
         .await?
         .into_iter()
-        .filter(|a| a.enabled && a.mode != smart_core::manifest::AppMode::Background)
+        .filter(|a| {
+            a.enabled
+                && a.mode != smart_core::manifest::AppMode::Background
+                && a.owner_session.is_none()
+        })
         .map(|a| UiApp {
             chosen: chosen.iter().any(|c| c == a.id.as_str()),
             manifest: a.manifest,
@@ -187,11 +195,26 @@ pub(crate) async fn choose_app(
     Ok(())
 }
 
-/// The registered manifest of an enabled app.
+/// The registered manifest of an enabled app (not of a temporary one).
 pub(crate) async fn manifest(container: &Container, app: &str) -> Option<AppManifest> {
+    manifest_seen_by(container, None, app).await
+}
+
+/// The manifest of an enabled app as this session sees it: a registered app, or one of
+/// the session's own temporary apps ("Launch by URL").
+pub(crate) async fn manifest_seen_by(
+    container: &Container,
+    session_token: Option<&str>,
+    app: &str,
+) -> Option<AppManifest> {
     let id = smart_store::directory::AppId::new(app).ok()?;
     match container.directory().get_app(&id).await {
-        Ok(Some(a)) if a.enabled => Some(a.manifest),
+        Ok(Some(a))
+            if a.enabled
+                && (a.owner_session.is_none() || a.owner_session.as_deref() == session_token) =>
+        {
+            Some(a.manifest)
+        }
         _ => None,
     }
 }
@@ -215,6 +238,35 @@ pub(crate) async fn demographics(
         Err(e) if e.kind() == smart_store::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The temporary apps ("Launch by URL") of this session.
+pub(crate) async fn temporary_apps(
+    container: &Container,
+    who: &Authenticated,
+) -> Result<Vec<AppManifest>, AuthError> {
+    Ok(container
+        .provider()
+        .temporary_apps(who)
+        .await?
+        .into_iter()
+        .filter(|a| a.enabled)
+        .map(|a| a.manifest)
+        .collect())
+}
+
+/// Registers an app under development as a temporary app of this session.
+pub(crate) async fn register_temporary_app(
+    container: &Container,
+    who: &Authenticated,
+    user: &UserId,
+    record: &RecordId,
+    manifest: AppManifest,
+) -> Result<AppId, AuthError> {
+    container
+        .provider()
+        .register_temporary_app(who, user, Some(record), manifest)
+        .await
 }
 
 /// The SMART Connect launch flow of the provider, for this session.

@@ -59,7 +59,9 @@ pub(crate) async fn launch(ui: &Ui, req: &UiRequest) -> Response {
             Err(_) => return error(StatusCode::NOT_FOUND, "no such record"),
         },
     };
-    let Some(manifest) = glue::manifest(container, &body.app_id).await else {
+    let Some(manifest) =
+        glue::manifest_seen_by(container, Some(&session.token), &body.app_id).await
+    else {
         return error(StatusCode::NOT_FOUND, "no such app");
     };
     let credentials = match glue::launch(

@@ -16,6 +16,7 @@
 //! | `GET /account`, `POST /account/{password,apps,sessions,approvals}` | the user's account |
 //! | `GET/POST /oauth/authorize` | the approval page of the 3-legged flow ([`approve`]) |
 //! | `GET /apps/{app_id}/launch` | the record picker of a standalone app ([`picker`]) |
+//! | `POST /dev-launch` | "Launch by URL": an app under development, for this session ([`dev_launch`]) |
 //! | `POST /ui/launch`, `ANY /ui/api/…` | launch tokens and the API relay ([`launch`]) |
 //! | `GET /static/{file}` | embedded assets; `brand.css` and `logo` from `[branding]` ([`brand`]) |
 //!
@@ -23,6 +24,7 @@
 
 mod approve;
 mod brand;
+mod dev_launch;
 mod glue;
 mod html;
 mod launch;
@@ -115,7 +117,7 @@ impl Ui {
         };
         let ours = matches!(
             local,
-            "/" | "/login" | "/logout" | "/signup" | "/account" | approve::PATH
+            "/" | "/login" | "/logout" | "/signup" | "/account" | approve::PATH | dev_launch::PATH
         ) || ["/account/", "/patients/", "/static/", "/ui/"]
             .iter()
             .any(|p| local.starts_with(p))

@@ -59,6 +59,7 @@ async fn signed_in(ui: &Ui, req: &UiRequest, s: &Session, get: bool, post: bool)
             "/account/password" => change_password(ui, s, &form).await,
             "/account/apps" => choose_apps(ui, s, &form).await,
             "/account/sessions" => sign_out_others(ui, s, &form).await,
+            super::dev_launch::PATH => super::dev_launch::submit(ui, s, &form).await,
             _ => not_found(ui),
         };
     }
@@ -70,7 +71,7 @@ async fn signed_in(ui: &Ui, req: &UiRequest, s: &Session, get: bool, post: bool)
         "/account" => account_page(ui, s, req.param("done"), None, StatusCode::OK).await,
         approve::PATH => approve::show(ui, req, s).await,
         p => match p.strip_prefix("/patients/") {
-            Some(id) if !id.contains('/') => record_view(ui, s, id).await,
+            Some(id) if !id.contains('/') => record_view(ui, s, id, req.param("launch")).await,
             _ => match picker::launch_path_app(p) {
                 Some(app) => picker::launch_page(ui, req, s, &app).await,
                 None => not_found(ui),
@@ -368,7 +369,7 @@ async fn patient_list(ui: &Ui, req: &UiRequest, s: &Session) -> Response {
 
 // ---- record view
 
-async fn record_view(ui: &Ui, s: &Session, id: &str) -> Response {
+async fn record_view(ui: &Ui, s: &Session, id: &str, launch_now: Option<&str>) -> Response {
     let container = ui.container();
     let Ok(record) = RecordId::new(id) else {
         return not_found(ui);
@@ -453,6 +454,13 @@ async fn record_view(ui: &Ui, s: &Session, id: &str) -> Response {
             .text(&mf.name)
             .raw("</span></button>");
     }
+    let (dev_apps, dev_origins) = super::dev_launch::sidebar(ui, s, &patient.id).await;
+    m.append(dev_apps);
+    for o in dev_origins {
+        if !origins.contains(&o) {
+            origins.push(o);
+        }
+    }
     m.raw("</nav><div class=\"work\"><div id=\"app-tabs\" role=\"tablist\" aria-label=\"Open apps\"></div>")
         .raw("<main id=\"app-pane\"></main>")
         .raw("<div id=\"app-status\" role=\"status\" aria-live=\"polite\"></div></div></div>");
@@ -461,6 +469,8 @@ async fn record_view(ui: &Ui, s: &Session, id: &str) -> Response {
         "base": ui.base(),
         "user": {"id": s.user.as_str(), "full_name": name},
         "record": {"id": patient.id, "full_name": patient.full_name()},
+        // An app to open at once (just registered by "Launch by URL").
+        "launch": launch_now.unwrap_or(""),
     });
     m.json_block("smart-page", &data)
         .raw("<script")

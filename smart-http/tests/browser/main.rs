@@ -19,12 +19,15 @@ mod common;
 mod app_data;
 mod approval;
 mod apps;
+mod apps_writing;
 mod branding;
+mod dev_launch;
 mod driver;
 mod fixtures;
 mod host;
 mod journey;
 mod protocol;
+mod protocol_lifecycle;
 mod world;
 
 use std::future::Future;
@@ -53,12 +56,12 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         protocol::check_07_content_type_without_parameters => "check_07_content_type_without_parameters",
         protocol::check_08_errors => "check_08_errors",
         protocol::check_09_every_reply_has_result => "check_09_every_reply_has_result",
-        protocol::check_10_unknown_method => "check_10_unknown_method",
-        protocol::check_11_wrong_origin_or_scope_ignored => "check_11_wrong_origin_or_scope_ignored",
-        protocol::check_12_reload_reprocure => "check_12_reload_reprocure",
-        protocol::check_13_destroyed_and_foregrounded => "check_13_destroyed_and_foregrounded",
-        protocol::check_14_frame_ui_delegation => "check_14_frame_ui_delegation",
-        protocol::check_15_call_app_return => "check_15_call_app_return",
+        protocol_lifecycle::check_10_unknown_method => "check_10_unknown_method",
+        protocol_lifecycle::check_11_wrong_origin_or_scope_ignored => "check_11_wrong_origin_or_scope_ignored",
+        protocol_lifecycle::check_12_reload_reprocure => "check_12_reload_reprocure",
+        protocol_lifecycle::check_13_destroyed_and_foregrounded => "check_13_destroyed_and_foregrounded",
+        protocol_lifecycle::check_14_frame_ui_delegation => "check_14_frame_ui_delegation",
+        protocol_lifecycle::check_15_call_app_return => "check_15_call_app_return",
         host::host_container_scope_app => "host_container_scope_app",
         host::host_standalone_app => "host_standalone_app",
         host::host_app_failed_to_load => "host_app_failed_to_load",
@@ -84,9 +87,10 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         apps::app_problems_empty_record => "app_problems_empty_record",
         apps::app_allergies_and_immunizations => "app_allergies_and_immunizations",
         apps::app_allergies_no_known_allergies_and_empty => "app_allergies_no_known_allergies_and_empty",
-        apps::app_preferences_and_scratchpad => "app_preferences_and_scratchpad",
-        apps::app_notes_list_write_and_documents => "app_notes_list_write_and_documents",
-        apps::app_notes_empty_record => "app_notes_empty_record",
+        apps_writing::app_preferences_and_scratchpad => "app_preferences_and_scratchpad",
+        apps_writing::app_notes_list_write_and_documents => "app_notes_list_write_and_documents",
+        apps_writing::app_notes_empty_record => "app_notes_empty_record",
+        dev_launch::dev_launch_by_url => "dev_launch_by_url",
     ]
 }
 

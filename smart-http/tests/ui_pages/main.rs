@@ -10,6 +10,7 @@ mod common;
 mod ui_support;
 
 mod account;
+mod dev_launch;
 mod launch;
 mod login;
 mod patients;

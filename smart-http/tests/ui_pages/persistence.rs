@@ -4,7 +4,7 @@
 use super::*;
 
 /// A server on the embedded default over `dir`; stops when the sender is dropped or sent.
-async fn serve_dir(
+pub(super) async fn serve_dir(
     dir: &std::path::Path,
 ) -> (
     String,

@@ -32,12 +32,13 @@ impl Container {
         Ok(CallAnswer::Json(manifest.to_json()))
     }
 
-    /// The manifests of the enabled apps, as a JSON array.
+    /// The manifests of the enabled apps, as a JSON array (temporary apps, launched by URL
+    /// for one UI session, are nobody else's business and are left out).
     pub(super) async fn app_manifests(&self) -> Result<CallAnswer, ServiceError> {
         let apps = self.directory.list_apps().await?;
         let list: Vec<serde_json::Value> = apps
             .iter()
-            .filter(|a| a.enabled)
+            .filter(|a| a.enabled && a.owner_session.is_none())
             .map(|a| serde_json::to_value(&a.manifest).unwrap_or_default())
             .collect();
         Ok(json_answer(&serde_json::Value::Array(list)))
@@ -52,7 +53,9 @@ impl Container {
             Err(_) => None,
         };
         match app {
-            Some(app) if app.enabled => Ok(CallAnswer::Json(app.manifest.to_json())),
+            Some(app) if app.enabled && app.owner_session.is_none() => {
+                Ok(CallAnswer::Json(app.manifest.to_json()))
+            }
             _ => Err(ServiceError::not_found(format!("no app {id}"))),
         }
     }
@@ -63,7 +66,7 @@ impl Container {
         let apps = self.directory.list_apps().await?;
         let list: Vec<serde_json::Value> = apps
             .iter()
-            .filter(|a| a.enabled)
+            .filter(|a| a.enabled && a.owner_session.is_none())
             .map(|a| {
                 let m = &a.manifest;
                 json!({

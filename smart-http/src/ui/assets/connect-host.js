@@ -930,5 +930,16 @@
     });
   }
 
+  // "Launch by URL": the app just registered (named by the server in the page data) opens
+  // now, unless it is among the apps reopened from the last record view.
+  var reopening = [];
+  try {
+    reopening = (JSON.parse(window.sessionStorage.getItem(OPEN_APPS_KEY) || "null") || {}).apps || [];
+  } catch (e) {
+    reopening = [];
+  }
   relaunchRemembered();
+  if (page.launch && reopening.indexOf(page.launch) < 0 && launcherFor(page.launch)) {
+    launchFromSidebar(page.launch);
+  }
 })();

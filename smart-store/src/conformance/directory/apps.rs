@@ -93,6 +93,62 @@ pub(crate) async fn register_and_read_back(h: &mut Harness) {
     );
 }
 
+/// Temporary apps (launch by URL): the owner session is stored and read back, the
+/// reserved id space and the owner go together, and deleting one removes it.
+pub(crate) async fn temporary_apps_keep_their_owner(h: &mut Harness) {
+    let s = h.store();
+    let id = format!("{}a1", AppId::TEMPORARY_PREFIX);
+    let app = s
+        .register_app(
+            NewApp::new(manifest(&id, "Under development"), "x").owned_by_session("sess-1"),
+            SecretPolicy::Keep,
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(app.owner_session.as_deref(), Some("sess-1"));
+    let read = s.get_app(&app.id).await.unwrap().expect("registered");
+    assert_eq!(read, app);
+    make_app(s, "plain@apps.example.org").await;
+    let owners: Vec<(String, Option<String>)> = s
+        .list_apps()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.id.as_str().to_owned(), a.owner_session))
+        .collect();
+    assert_eq!(
+        owners,
+        [
+            ("plain@apps.example.org".to_owned(), None),
+            (id.clone(), Some("sess-1".to_owned())),
+        ]
+    );
+    // A registered app cannot take a temporary id, nor a temporary app a registered one.
+    assert_error(
+        s.register_app(
+            NewApp::new(manifest(&format!("{}b", AppId::TEMPORARY_PREFIX), "d"), "x"),
+            SecretPolicy::Keep,
+            T0,
+        )
+        .await,
+        ErrorKind::Invalid,
+        "reserved",
+    );
+    assert_error(
+        s.register_app(
+            NewApp::new(manifest("owned@x", "d"), "x").owned_by_session("sess-1"),
+            SecretPolicy::Keep,
+            T0,
+        )
+        .await,
+        ErrorKind::Invalid,
+        "temporary",
+    );
+    assert!(s.delete_app(&app.id).await.unwrap());
+    assert!(s.get_app(&app.id).await.unwrap().is_none());
+}
+
 /// Fills in one of everything that belongs to `app`, and checks it is all there.
 async fn populate(s: &dyn DirectoryStore, app: &AppId, who: &UserId, tag: &str) {
     let r = record("42");

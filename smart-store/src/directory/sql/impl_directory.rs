@@ -272,10 +272,11 @@ impl AppStore for Store {
         let (id, manifest_json) = new.validate()?;
         query_as::<Db, AppRow>(
             "INSERT INTO apps (id, manifest, consumer_secret, mode, enabled_by_default, \
-             created_at, updated_at, enabled) VALUES ($1, $2, $3, $4, $5, $6, $6, $8) \
+             created_at, updated_at, enabled, owner_session) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $8, $9) \
              ON CONFLICT (id) DO UPDATE SET manifest = excluded.manifest, \
              mode = excluded.mode, enabled_by_default = excluded.enabled_by_default, \
-             enabled = excluded.enabled, \
+             enabled = excluded.enabled, owner_session = excluded.owner_session, \
              consumer_secret = CASE WHEN $7 THEN excluded.consumer_secret \
                  ELSE apps.consumer_secret END, \
              updated_at = excluded.updated_at \
@@ -289,6 +290,7 @@ impl AppStore for Store {
         .bind(now.as_unix_millis())
         .bind(secret == SecretPolicy::Rotate)
         .bind(new.enabled)
+        .bind(new.owner_session.as_deref())
         .fetch_one(&self.pool)
         .await
         .map_err(|e| db_error(e, format!("registering app {id}")))?

@@ -138,6 +138,7 @@ pub(crate) struct AppRow {
     created_at: i64,
     updated_at: i64,
     enabled: bool,
+    owner_session: Option<String>,
 }
 
 impl TryFrom<AppRow> for App {
@@ -162,6 +163,7 @@ impl TryFrom<AppRow> for App {
             created_at: ts(r.created_at),
             updated_at: ts(r.updated_at),
             enabled: r.enabled,
+            owner_session: r.owner_session,
         })
     }
 }
