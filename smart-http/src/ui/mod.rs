@@ -15,12 +15,14 @@
 //! | `GET /patients/{record_id}` | the record view |
 //! | `GET /account`, `POST /account/{password,apps,sessions,approvals}` | the user's account |
 //! | `GET/POST /oauth/authorize` | the approval page of the 3-legged flow ([`approve`]) |
+//! | `GET/POST /admin/…` | administration, for administrators only ([`admin`]) |
 //! | `GET /apps/{app_id}/launch` | the record picker of a standalone app ([`picker`]) |
 //! | `POST /ui/launch`, `ANY /ui/api/…` | launch tokens and the API relay ([`launch`]) |
 //! | `GET /static/{file}` | embedded assets; `brand.css` and `logo` from `[branding]` ([`brand`]) |
 //!
 //! Every call into the rest of the container goes through [`glue`].
 
+mod admin;
 mod approve;
 mod brand;
 mod glue;
@@ -115,8 +117,8 @@ impl Ui {
         };
         let ours = matches!(
             local,
-            "/" | "/login" | "/logout" | "/signup" | "/account" | approve::PATH
-        ) || ["/account/", "/patients/", "/static/", "/ui/"]
+            "/" | "/login" | "/logout" | "/signup" | "/account" | "/admin" | approve::PATH
+        ) || ["/account/", "/admin/", "/patients/", "/static/", "/ui/"]
             .iter()
             .any(|p| local.starts_with(p))
             // Only `/apps/{app_id}/launch`: every other `/apps/…` path is the API's.
