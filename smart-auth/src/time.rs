@@ -132,7 +132,9 @@ impl Timestamp {
             }
             seconds = h * 3600 + min * 60 + sec;
         }
-        Some(Self::from_unix_secs(days_from_civil(y, m, d) * 86_400 + seconds))
+        Some(Self::from_unix_secs(
+            days_from_civil(y, m, d) * 86_400 + seconds,
+        ))
     }
 }
 
@@ -266,7 +268,14 @@ mod tests {
             Timestamp::parse_utc("1969-12-31T23:59:59Z"),
             Some(Timestamp::from_unix_secs(-1))
         );
-        for bad in ["", "2023-02-29", "2023-13-01", "2023-1-01", "2023-11-14T24:00", "x"] {
+        for bad in [
+            "",
+            "2023-02-29",
+            "2023-13-01",
+            "2023-1-01",
+            "2023-11-14T24:00",
+            "x",
+        ] {
             assert_eq!(Timestamp::parse_utc(bad), None, "{bad:?}");
         }
     }

@@ -176,8 +176,13 @@ impl AccessQuery {
     /// Whether `entry` passes the filter (what the in-memory backend applies; the SQL
     /// backends say the same in their `WHERE` clause).
     pub fn matches(&self, entry: &AccessEntry) -> bool {
-        self.user.as_ref().is_none_or(|u| entry.user.as_ref() == Some(u))
-            && self.app.as_ref().is_none_or(|a| entry.app.as_ref() == Some(a))
+        self.user
+            .as_ref()
+            .is_none_or(|u| entry.user.as_ref() == Some(u))
+            && self
+                .app
+                .as_ref()
+                .is_none_or(|a| entry.app.as_ref() == Some(a))
             && self
                 .record
                 .as_ref()

@@ -7,9 +7,7 @@ use super::picker::{self, RowLink};
 use super::session::{
     LOGIN_COOKIE, SESSION_COOKIE, Session, cookie, csrf_matches, random, session_cookie_value,
 };
-use super::{
-    Ui, UiRequest, admin, approve, field, glue, launch, page, plain, redirect, safe_next,
-};
+use super::{Ui, UiRequest, admin, approve, field, glue, launch, page, plain, redirect, safe_next};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use smart_auth::AuthErrorKind;
@@ -129,7 +127,9 @@ pub(super) fn layout(
             .attr("href", &ui.url("/"))
             .raw(">Patients</a>");
         if s.who.principal().is_admin() {
-            h.raw("<a").attr("href", &ui.url("/admin")).raw(">Admin</a>");
+            h.raw("<a")
+                .attr("href", &ui.url("/admin"))
+                .raw(">Admin</a>");
         }
         h.raw("<a")
             .attr("href", &ui.url("/account"))

@@ -16,6 +16,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod admin;
 mod app_data;
 mod approval;
 mod apps;
@@ -87,6 +88,8 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         apps::app_preferences_and_scratchpad => "app_preferences_and_scratchpad",
         apps::app_notes_list_write_and_documents => "app_notes_list_write_and_documents",
         apps::app_notes_empty_record => "app_notes_empty_record",
+        admin::admin_registers_an_app_by_upload_and_the_log_shows_its_calls => "admin_registers_an_app_by_upload_and_the_log_shows_its_calls",
+        admin::admin_pages_refuse_a_non_admin => "admin_pages_refuse_a_non_admin",
     ]
 }
 

@@ -3,8 +3,8 @@
 //! and filters it.
 
 use super::*;
-use smart_store::directory::{AccessQuery, AccessResult, AppId, Page, UserId};
 use smart_store::container::CallId;
+use smart_store::directory::{AccessQuery, AccessResult, AppId, Page, UserId};
 
 #[tokio::test]
 async fn signed_calls_are_logged_with_their_caller_call_record_and_result() {
@@ -74,9 +74,13 @@ async fn a_connect_call_is_logged_for_its_user_and_the_page_filters_the_log() {
     assert_eq!(launched.status, 200, "{}", launched.body);
     let launch: serde_json::Value = serde_json::from_str(&launched.body).unwrap();
     let token = launch["launch_token"].as_str().unwrap().to_owned();
-    let r = user.relay("GET", "/records/101/problems/", &token, "").await;
+    let r = user
+        .relay("GET", "/records/101/problems/", &token, "")
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let r = user.relay("GET", "/records/102/problems/", &token, "").await;
+    let r = user
+        .relay("GET", "/records/102/problems/", &token, "")
+        .await;
     assert_eq!(r.status, 403, "{}", r.body);
     server.container.flush_access_log().await;
 
@@ -97,8 +101,15 @@ async fn a_connect_call_is_logged_for_its_user_and_the_page_filters_the_log() {
     assert!(!denied.body.contains("data-result=\"ok\""));
     let rec = v.get("/admin/log?record=102").await;
     assert!(rec.body.contains("<td>102</td>") && !rec.body.contains("<td>101</td>"));
-    let call = v.get("/admin/log?call=get_problems&user=clinician%40example.org").await;
-    assert_eq!(call.body.matches("<tr data-result=").count(), 2, "{}", call.body);
+    let call = v
+        .get("/admin/log?call=get_problems&user=clinician%40example.org")
+        .await;
+    assert_eq!(
+        call.body.matches("<tr data-result=").count(),
+        2,
+        "{}",
+        call.body
+    );
     let none = v.get("/admin/log?app=nobody%40apps.example.org").await;
     assert!(none.body.contains("No calls match."));
     let bad = v.get("/admin/log?call=%3Cscript%3E").await;
@@ -134,11 +145,17 @@ async fn the_log_page_pages_newest_first() {
     let (mut v, _) = admin_visitor(&server).await;
     let first = v.get("/admin/log?user=clinician%40example.org").await;
     assert_eq!(first.body.matches("<tr data-result=").count(), 100);
-    assert!(first.body.contains("2023-11-14 22:15:49"), "the newest first");
+    assert!(
+        first.body.contains("2023-11-14 22:15:49"),
+        "the newest first"
+    );
     let next = "/admin/log?user=clinician%40example.org&amp;offset=100";
     assert!(first.body.contains(next), "{}", first.body);
     let second = v.get(&next.replace("&amp;", "&")).await;
     assert_eq!(second.body.matches("<tr data-result=").count(), 50);
-    assert!(second.body.contains("2023-11-14 22:13:20"), "the oldest last");
+    assert!(
+        second.body.contains("2023-11-14 22:13:20"),
+        "the oldest last"
+    );
     server.stop().await;
 }

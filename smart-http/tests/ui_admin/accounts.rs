@@ -31,7 +31,10 @@ async fn accounts_are_created_disabled_enabled_reset_and_promoted() {
     let page = v.get(a.location()).await;
     assert!(page.body.contains("The account was created."));
     let r = row(&page.body, "data-account", new);
-    assert!(r.contains("&lt;script&gt;alert(1)&lt;/script&gt; O&#39;Hara &amp; Sons"), "{r}");
+    assert!(
+        r.contains("&lt;script&gt;alert(1)&lt;/script&gt; O&#39;Hara &amp; Sons"),
+        "{r}"
+    );
     assert!(!page.body.contains("<script>alert(1)"));
     assert!(can_login(&server, new, PASSWORD).await);
 
@@ -80,7 +83,11 @@ async fn accounts_are_created_disabled_enabled_reset_and_promoted() {
     assert_eq!(a.status, 303, "{}", a.body);
     assert!(!can_login(&server, new, PASSWORD).await);
     assert!(can_login(&server, new, fresh).await);
-    assert_eq!(nurse.get("/").await.status, 303, "the old session was signed out");
+    assert_eq!(
+        nurse.get("/").await.status,
+        303,
+        "the old session was signed out"
+    );
     let a = v
         .post(
             "/admin/accounts/password",
@@ -121,7 +128,10 @@ async fn an_admin_cannot_disable_themselves_or_drop_their_own_role() {
     let (mut v, csrf) = admin_visitor(&server).await;
     let page = v.get("/admin/accounts").await;
     let me = row(&page.body, "data-account", ADMIN);
-    assert!(!me.contains("Disable") && !me.contains("Remove admin"), "{me}");
+    assert!(
+        !me.contains("Disable") && !me.contains("Remove admin"),
+        "{me}"
+    );
     let a = v
         .post(
             "/admin/accounts/state",
@@ -137,7 +147,10 @@ async fn an_admin_cannot_disable_themselves_or_drop_their_own_role() {
         )
         .await;
     assert_eq!(a.status, 400);
-    assert!(a.body.contains("You cannot remove your own administrator role."));
+    assert!(
+        a.body
+            .contains("You cannot remove your own administrator role.")
+    );
     assert_eq!(v.get("/admin/accounts").await.status, 200, "still an admin");
     assert!(can_login(&server, ADMIN, PASSWORD).await);
     server.stop().await;

@@ -44,7 +44,10 @@ async fn an_app_is_registered_by_upload_and_shown_with_its_secret_and_rotated() 
     assert_eq!(a.location(), "/admin/apps?done=registered");
     let page = v.get(a.location()).await;
     let r = row(&page.body, "data-app", APP);
-    assert!(r.contains("Charts &lt;b&gt;&amp; co&lt;/b&gt;"), "escaped: {r}");
+    assert!(
+        r.contains("Charts &lt;b&gt;&amp; co&lt;/b&gt;"),
+        "escaped: {r}"
+    );
     assert!(!page.body.contains("<b>& co"));
 
     // Show the secret (POST only): it signs requests.
@@ -55,7 +58,11 @@ async fn an_app_is_registered_by_upload_and_shown_with_its_secret_and_rotated() 
     assert_eq!(shown.header("cache-control"), "no-store");
     let secret = shown_secret(&shown.body);
     assert!(signs(&server, APP, &secret).await);
-    assert_eq!(v.get("/admin/apps/secret").await.status, 404, "never by GET");
+    assert_eq!(
+        v.get("/admin/apps/secret").await.status,
+        404,
+        "never by GET"
+    );
 
     // Rotate: a new secret, shown once; the old one stops signing.
     let rotated = v
@@ -65,7 +72,10 @@ async fn an_app_is_registered_by_upload_and_shown_with_its_secret_and_rotated() 
     assert!(rotated.body.contains("A new consumer secret was drawn"));
     let new_secret = shown_secret(&rotated.body);
     assert_ne!(new_secret, secret);
-    assert!(!signs(&server, APP, &secret).await, "the old secret is dead");
+    assert!(
+        !signs(&server, APP, &secret).await,
+        "the old secret is dead"
+    );
     assert!(signs(&server, APP, &new_secret).await);
     let listing = v.get("/admin/apps").await;
     assert!(
@@ -111,7 +121,10 @@ async fn invalid_manifests_are_refused_next_to_the_field_and_nothing_is_stored()
         assert_eq!(a.status, 400, "{what}: {}", a.body);
         let form_at = a.body.find("id=\"register-app\"").unwrap();
         let errors_at = a.body.find("field-error").expect("errors by the field");
-        assert!(errors_at > form_at, "{what}: the errors are in the register form");
+        assert!(
+            errors_at > form_at,
+            "{what}: the errors are in the register form"
+        );
         assert!(!a.body.contains("<script"), "{what}");
     }
     // The same rules as the CLI: the mode problem is named.
@@ -129,13 +142,19 @@ async fn invalid_manifests_are_refused_next_to_the_field_and_nothing_is_stored()
     // Nothing at all chosen.
     let a = post_multipart(&mut v, "/admin/apps/register", &[("csrf", &csrf)], &[]).await;
     assert_eq!(a.status, 400);
-    assert!(a.body.contains("choose a manifest file or paste the manifest JSON"));
+    assert!(
+        a.body
+            .contains("choose a manifest file or paste the manifest JSON")
+    );
     // A machine consumer key is not an app id.
     let ui_key = server.container.config().ui.consumer_key.clone();
     let a = post_multipart(
         &mut v,
         "/admin/apps/register",
-        &[("csrf", &csrf), ("manifest_json", &ui_manifest(&ui_key).to_string())],
+        &[
+            ("csrf", &csrf),
+            ("manifest_json", &ui_manifest(&ui_key).to_string()),
+        ],
         &[],
     )
     .await;
@@ -162,13 +181,21 @@ async fn replace_hide_default_and_delete() {
     let mut user = Visitor::new(&server, "");
     user.login(USER).await;
     let sidebar = |body: &str| body.contains(&format!("data-app-id=\"{APP}\""));
-    assert!(!sidebar(&user.get("/patients/101").await.body), "off by default");
+    assert!(
+        !sidebar(&user.get("/patients/101").await.body),
+        "off by default"
+    );
 
     // On by default: in the user's sidebar.
     let a = v
         .post(
             "/admin/apps/switches",
-            &[("csrf", &csrf), ("app", APP), ("visible", "1"), ("by_default", "1")],
+            &[
+                ("csrf", &csrf),
+                ("app", APP),
+                ("visible", "1"),
+                ("by_default", "1"),
+            ],
         )
         .await;
     assert_eq!(a.status, 303, "{}", a.body);
@@ -190,7 +217,10 @@ async fn replace_hide_default_and_delete() {
     assert!(!signs(&server, APP, &secret).await);
     let page = v.get("/admin/apps").await;
     let r = row(&page.body, "data-app", APP);
-    assert!(r.contains("id=\"visible-charts@apps.example.org\">"), "unchecked: {r}");
+    assert!(
+        r.contains("id=\"visible-charts@apps.example.org\">"),
+        "unchecked: {r}"
+    );
     // Shown again: it signs with the same secret.
     v.post(
         "/admin/apps/switches",

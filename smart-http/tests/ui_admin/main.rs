@@ -52,8 +52,26 @@ async fn server() -> TestServer {
         .await
         .unwrap();
     server.create_user(USER).await;
-    add_patient(&server, "101", "Ann", "Smith", "female", "1951-07-04", "02115").await;
-    add_patient(&server, "102", "Bob", "Jones", "male", "1960-01-02", "02116").await;
+    add_patient(
+        &server,
+        "101",
+        "Ann",
+        "Smith",
+        "female",
+        "1951-07-04",
+        "02115",
+    )
+    .await;
+    add_patient(
+        &server,
+        "102",
+        "Bob",
+        "Jones",
+        "male",
+        "1960-01-02",
+        "02116",
+    )
+    .await;
     server
 }
 
@@ -132,7 +150,11 @@ async fn a_non_admin_gets_403_on_every_admin_url_and_a_visitor_is_sent_to_login(
         assert!(a.body.contains("Administrators only"), "{method} {path}");
         let (ct, body) = multipart(&[("csrf", &csrf)], &[("files", "p5.xml", b"x")]);
         if *method == "POST" {
-            let rb = user.http.post(user.url(path)).header("content-type", ct).body(body);
+            let rb = user
+                .http
+                .post(user.url(path))
+                .header("content-type", ct)
+                .body(body);
             assert_eq!(user.send(rb).await.status, 403, "multipart {path}");
         }
     }
@@ -204,7 +226,11 @@ async fn every_admin_post_needs_the_session_csrf_token() {
     let a = v
         .post(
             "/admin/accounts/create",
-            &[("csrf", &csrf), ("email", "new@example.org"), ("password", PASSWORD)],
+            &[
+                ("csrf", &csrf),
+                ("email", "new@example.org"),
+                ("password", PASSWORD),
+            ],
         )
         .await;
     assert_eq!(a.status, 303, "{}", a.body);

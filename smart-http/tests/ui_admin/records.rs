@@ -26,7 +26,10 @@ async fn records_are_listed_imported_by_upload_and_deleted() {
              <dcterms:title>MRN</dcterms:title><sp:system>Test Hospital</sp:system></sp:Code></sp:medicalRecordNumber>\n <foaf:gender>",
         );
     // A statement of an unknown class: refused by validation.
-    let bad = good.replace("<sp:Demographics>", "<sp:Nonsense><sp:belongsTo rdf:nodeID=\"patient\"/></sp:Nonsense><sp:Demographics>");
+    let bad = good.replace(
+        "<sp:Demographics>",
+        "<sp:Nonsense><sp:belongsTo rdf:nodeID=\"patient\"/></sp:Nonsense><sp:Demographics>",
+    );
     let a = post_multipart(
         &mut v,
         "/admin/records/import",
@@ -40,7 +43,10 @@ async fn records_are_listed_imported_by_upload_and_deleted() {
     )
     .await;
     assert_eq!(a.status, 400, "one file was rejected: {}", a.body);
-    let results = &a.body[a.body.find("id=\"import-results\"").expect("a result table")..];
+    let results = &a.body[a
+        .body
+        .find("id=\"import-results\"")
+        .expect("a result table")..];
     let result_of = |file: &str| {
         let at = results.find(&format!("<td>{file}</td>")).unwrap();
         let row_start = results[..at].rfind("<tr").unwrap();
@@ -55,7 +61,12 @@ async fn records_are_listed_imported_by_upload_and_deleted() {
     // The good one is stored (with its name escaped on the page), the others are not.
     for (id, stored) in [("555", true), ("556", false), ("557", false)] {
         let record = smart_core::RecordId::new(id).unwrap();
-        let entry = server.container.directory().get_record(&record).await.unwrap();
+        let entry = server
+            .container
+            .directory()
+            .get_record(&record)
+            .await
+            .unwrap();
         assert_eq!(entry.is_some(), stored, "record {id}");
     }
     let page = v.get("/admin/records").await;
@@ -66,7 +77,10 @@ async fn records_are_listed_imported_by_upload_and_deleted() {
 
     // Delete: gone from the list and the record view.
     let a = v
-        .post("/admin/records/delete", &[("csrf", &csrf), ("record", "555")])
+        .post(
+            "/admin/records/delete",
+            &[("csrf", &csrf), ("record", "555")],
+        )
         .await;
     assert_eq!(a.status, 303, "{}", a.body);
     let page = v.get(a.location()).await;
@@ -74,7 +88,10 @@ async fn records_are_listed_imported_by_upload_and_deleted() {
     assert!(!page.body.contains("data-record=\"555\""));
     assert_eq!(v.get("/patients/555").await.status, 404);
     let a = v
-        .post("/admin/records/delete", &[("csrf", &csrf), ("record", "555")])
+        .post(
+            "/admin/records/delete",
+            &[("csrf", &csrf), ("record", "555")],
+        )
         .await;
     assert_eq!(a.status, 400, "no such record any more");
     // An upload without patient files.

@@ -54,7 +54,11 @@ impl AccessWriter {
 
     /// Queues an entry without waiting: dropped and counted if the buffer is full.
     fn push(&self, directory: &Arc<dyn DirectoryStore>, entry: AccessEntry) {
-        if self.sender(directory).try_send(Message::Entry(entry)).is_err() {
+        if self
+            .sender(directory)
+            .try_send(Message::Entry(entry))
+            .is_err()
+        {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -113,11 +117,7 @@ fn result_of(outcome: Result<(), &ServiceError>) -> AccessResult {
         Err(K::Unauthenticated | K::Forbidden | K::Locked) => AccessResult::Denied,
         Err(K::NotFound) => AccessResult::NotFound,
         Err(
-            K::BadRequest
-            | K::NotAcceptable
-            | K::Conflict
-            | K::TooLarge
-            | K::UnsupportedMediaType,
+            K::BadRequest | K::NotAcceptable | K::Conflict | K::TooLarge | K::UnsupportedMediaType,
         ) => AccessResult::BadRequest,
         Err(K::Unavailable | K::Internal) => AccessResult::Error,
     }

@@ -57,7 +57,9 @@ async fn render(ui: &Ui, s: &Session, offset: u64, notice: Notice, status: Statu
 fn row(m: &mut Html, ui: &Ui, s: &Session, a: &Account) {
     let me = a.id == s.user;
     let name = format!("{} {}", a.given_name, a.family_name);
-    m.raw("<tr").attr("data-account", a.id.as_str()).raw("><td>");
+    m.raw("<tr")
+        .attr("data-account", a.id.as_str())
+        .raw("><td>");
     m.text(a.id.as_str());
     if me {
         m.raw(" <span class=\"aside\">(you)</span>");

@@ -85,8 +85,24 @@ fn row(m: &mut Html, ui: &Ui, s: &Session, app: &App, errors: &FieldErrors) {
         .raw("><label")
         .attr("for", &default_id)
         .raw(">On by default</label></div><button type=\"submit\" class=\"small\">Save</button></form></td><td>");
-    button_form(m, ui, s, "/admin/apps/secret", &[("app", id)], "Show", "small");
-    button_form(m, ui, s, "/admin/apps/rotate", &[("app", id)], "Rotate", "small");
+    button_form(
+        m,
+        ui,
+        s,
+        "/admin/apps/secret",
+        &[("app", id)],
+        "Show",
+        "small",
+    );
+    button_form(
+        m,
+        ui,
+        s,
+        "/admin/apps/rotate",
+        &[("app", id)],
+        "Rotate",
+        "small",
+    );
     m.raw("</td><td><form method=\"post\" enctype=\"multipart/form-data\" class=\"replace\"")
         .attr("action", &ui.url("/admin/apps/replace"))
         .raw(">");
@@ -105,7 +121,15 @@ fn row(m: &mut Html, ui: &Ui, s: &Session, app: &App, errors: &FieldErrors) {
         }
     }
     m.raw("<button type=\"submit\" class=\"small\">Replace</button></form>");
-    button_form(m, ui, s, "/admin/apps/delete", &[("app", id)], "Delete", "small danger");
+    button_form(
+        m,
+        ui,
+        s,
+        "/admin/apps/delete",
+        &[("app", id)],
+        "Delete",
+        "small danger",
+    );
     m.raw("</td></tr>");
 }
 
@@ -209,7 +233,12 @@ pub(super) async fn replace(ui: &Ui, s: &Session, form: &Form) -> Response {
             manifest.id
         )],
         Ok(manifest) => {
-            match ui.container().provider().replace_app(&s.who, manifest).await {
+            match ui
+                .container()
+                .provider()
+                .replace_app(&s.who, manifest)
+                .await
+            {
                 Ok(()) => return redirect(ui, "/admin/apps?done=updated"),
                 Err(e)
                     if matches!(

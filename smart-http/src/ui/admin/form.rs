@@ -166,8 +166,11 @@ mod tests {
         let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n\
                     --XyZ\r\nContent-Disposition: form-data; name=\"manifest\"; filename=\"C:\\\\dir\\\\m.json\"\r\n\
                     Content-Type: application/json\r\n\r\n{\"a\":\r\n1}\r\n--XyZ--\r\n";
-        let form = Form::parse(&headers("multipart/form-data; boundary=XyZ"), body.as_bytes())
-            .unwrap();
+        let form = Form::parse(
+            &headers("multipart/form-data; boundary=XyZ"),
+            body.as_bytes(),
+        )
+        .unwrap();
         assert_eq!(form.text("csrf"), Some("tok"));
         let files: Vec<_> = form.files("manifest").collect();
         assert_eq!(files.len(), 1);

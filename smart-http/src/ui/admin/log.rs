@@ -76,7 +76,9 @@ pub(super) async fn page(ui: &Ui, req: &UiRequest, s: &Session) -> Response {
     }
     m.raw("</select></div><button type=\"submit\" class=\"primary\">Filter</button></form>");
     if let Some(p) = &problem {
-        m.raw("<p class=\"error\" role=\"alert\">").text(p).raw("</p>");
+        m.raw("<p class=\"error\" role=\"alert\">")
+            .text(p)
+            .raw("</p>");
     }
     let Some(listed) = listed else {
         return admin_page(

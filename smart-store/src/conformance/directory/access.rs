@@ -26,12 +26,40 @@ fn sample() -> Vec<AccessEntry> {
     use AccessResult::*;
     use CallId::*;
     vec![
-        entry(10, Some("ann@x.org"), Some("a@apps"), Some("1"), GetMedications, Ok),
-        entry(20, Some("ben@x.org"), Some("a@apps"), Some("2"), GetProblems, Denied),
+        entry(
+            10,
+            Some("ann@x.org"),
+            Some("a@apps"),
+            Some("1"),
+            GetMedications,
+            Ok,
+        ),
+        entry(
+            20,
+            Some("ben@x.org"),
+            Some("a@apps"),
+            Some("2"),
+            GetProblems,
+            Denied,
+        ),
         entry(20, None, Some("bg@apps"), Some("1"), GetDemographics, Ok),
-        entry(30, Some("ann@x.org"), Some("b@apps"), None, SearchRecords, Ok),
+        entry(
+            30,
+            Some("ann@x.org"),
+            Some("b@apps"),
+            None,
+            SearchRecords,
+            Ok,
+        ),
         entry(40, Some("ann@x.org"), None, Some("1"), GetAllergy, NotFound),
-        entry(50, Some("ben@x.org"), Some("b@apps"), Some("1"), PostClinicalNote, BadRequest),
+        entry(
+            50,
+            Some("ben@x.org"),
+            Some("b@apps"),
+            Some("1"),
+            PostClinicalNote,
+            BadRequest,
+        ),
     ]
 }
 
@@ -51,7 +79,10 @@ pub(crate) async fn access_log_filters_pages_and_purges(h: &mut Harness) {
     let order = [5, 4, 3, 2, 1, 0];
     assert_eq!(
         all.items,
-        order.iter().map(|&i| entries[i].clone()).collect::<Vec<_>>()
+        order
+            .iter()
+            .map(|&i| entries[i].clone())
+            .collect::<Vec<_>>()
     );
     assert_eq!(all.next, None);
 
@@ -73,14 +104,13 @@ pub(crate) async fn access_log_filters_pages_and_purges(h: &mut Harness) {
         .unwrap();
     assert_eq!(clamped.items.len(), 1, "limit clamps to 1");
 
-    let pick = |q: AccessQuery| async move {
-        s.query_access(&q, Page::first(100))
-            .await
-            .unwrap()
-            .items
-    };
+    let pick =
+        |q: AccessQuery| async move { s.query_access(&q, Page::first(100)).await.unwrap().items };
     let ann = pick(AccessQuery::all().user(account_id("ANN@x.org"))).await;
-    assert_eq!(ann, [entries[4].clone(), entries[3].clone(), entries[0].clone()]);
+    assert_eq!(
+        ann,
+        [entries[4].clone(), entries[3].clone(), entries[0].clone()]
+    );
     let app_a = pick(AccessQuery::all().app(app_id("a@apps"))).await;
     assert_eq!(app_a, [entries[1].clone(), entries[0].clone()]);
     let rec1 = pick(AccessQuery::all().record(record("1"))).await;

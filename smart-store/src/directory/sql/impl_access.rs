@@ -42,11 +42,7 @@ impl AccessLog for Store {
         Ok(())
     }
 
-    async fn query_access(
-        &self,
-        q: &AccessQuery,
-        page: Page,
-    ) -> StoreResult<Paged<AccessEntry>> {
+    async fn query_access(&self, q: &AccessQuery, page: Page) -> StoreResult<Paged<AccessEntry>> {
         let rows = query_as::<Db, AccessRow>(
             "SELECT at, account_id, app_id, record_id, call, result FROM access_log \
              WHERE ($1 IS NULL OR account_id = $1) AND ($2 IS NULL OR app_id = $2) \

@@ -2,12 +2,12 @@
 //! A stored value that does not convert is reported as [`ErrorKind::Corrupt`](crate::ErrorKind).
 
 use crate::directory::{AccessEntry, AccessResult, LaunchKind};
-use smart_core::catalog::CallId;
 use crate::directory::{
     Account, AccountState, App, AppData, AppId, LaunchEvent, OAuthToken, RecordEntry, Share,
     Timestamp, TokenKind, UserId,
 };
 use crate::error::{StoreError, StoreResult};
+use smart_core::catalog::CallId;
 use smart_core::ids::RecordId;
 use smart_core::manifest::{AppManifest, AppMode};
 
@@ -311,7 +311,10 @@ impl TryFrom<AccessRow> for AccessEntry {
             StoreError::corrupt(format!("access log: stored call {:?} is unknown", r.call))
         })?;
         let result = AccessResult::parse(&r.result).ok_or_else(|| {
-            StoreError::corrupt(format!("access log: stored result {:?} is unknown", r.result))
+            StoreError::corrupt(format!(
+                "access log: stored result {:?} is unknown",
+                r.result
+            ))
         })?;
         Ok(Self::new(
             ts(r.at),
