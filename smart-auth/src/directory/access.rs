@@ -228,7 +228,7 @@ impl AccessLog for super::MemoryDirectory {
         // Appended in order, so walking backwards gives "later append first" at equal
         // times once sorted stably by time.
         let mut found: Vec<&AccessEntry> = log.iter().rev().filter(|e| query.matches(e)).collect();
-        found.sort_by(|a, b| b.at.cmp(&a.at));
+        found.sort_by_key(|e| std::cmp::Reverse(e.at));
         let skip = usize::try_from(page.offset).unwrap_or(usize::MAX);
         let take = page.effective_limit() as usize + 1;
         let items = found.into_iter().skip(skip).take(take).cloned().collect();
