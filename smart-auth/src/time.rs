@@ -82,6 +82,95 @@ impl Timestamp {
     }
 }
 
+/// Calendar dates in UTC (proleptic Gregorian), for people: the admin pages and
+/// `smart audit` print times and read the bounds of a search with these.
+impl Timestamp {
+    /// This time as `YYYY-MM-DDTHH:MM:SSZ` (UTC, to the second, rounded down).
+    pub fn to_utc_string(self) -> String {
+        let secs = self.as_unix_secs();
+        let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+        let in_day = secs.rem_euclid(86_400);
+        format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            in_day / 3600,
+            in_day % 3600 / 60,
+            in_day % 60
+        )
+    }
+
+    /// Reads `YYYY-MM-DD` (midnight UTC) or `YYYY-MM-DDTHH:MM[:SS][Z]` (a space may stand
+    /// for the `T`; the time is UTC). `None` if malformed or not a real date.
+    pub fn parse_utc(text: &str) -> Option<Self> {
+        let text = text.trim().trim_end_matches(['Z', 'z']);
+        let (date, time) = match text.split_once(['T', 't', ' ']) {
+            Some((d, t)) => (d, Some(t)),
+            None => (text, None),
+        };
+        let number = |s: &str, len: usize| -> Option<i64> {
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        let mut parts = date.split('-');
+        let y = number(parts.next()?, 4)?;
+        let m = number(parts.next()?, 2)?;
+        let d = number(parts.next()?, 2)?;
+        if parts.next().is_some() || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+            return None;
+        }
+        let mut seconds = 0;
+        if let Some(time) = time {
+            let mut parts = time.split(':');
+            let h = number(parts.next()?, 2)?;
+            let min = number(parts.next()?, 2)?;
+            let sec = match parts.next() {
+                Some(s) => number(s, 2)?,
+                None => 0,
+            };
+            if parts.next().is_some() || h > 23 || min > 59 || sec > 59 {
+                return None;
+            }
+            seconds = h * 3600 + min * 60 + sec;
+        }
+        Some(Self::from_unix_secs(
+            days_from_civil(y, m, d) * 86_400 + seconds,
+        ))
+    }
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day number since 1970-01-01 (the inverse of [`days_from_civil`]).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 fn duration_millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
@@ -157,6 +246,39 @@ impl Clock for ManualClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_dates_round_trip() {
+        assert_eq!(Timestamp::EPOCH.to_utc_string(), "1970-01-01T00:00:00Z");
+        let t = Timestamp::from_unix_millis(1_700_000_000_999);
+        assert_eq!(t.to_utc_string(), "2023-11-14T22:13:20Z");
+        assert_eq!(
+            Timestamp::parse_utc("2023-11-14T22:13:20Z"),
+            Some(Timestamp::from_unix_secs(1_700_000_000))
+        );
+        assert_eq!(
+            Timestamp::parse_utc("2023-11-14 22:13"),
+            Some(Timestamp::from_unix_secs(1_700_000_000 - 20))
+        );
+        assert_eq!(
+            Timestamp::parse_utc("2000-02-29"),
+            Some(Timestamp::from_unix_secs(951_782_400))
+        );
+        assert_eq!(
+            Timestamp::parse_utc("1969-12-31T23:59:59Z"),
+            Some(Timestamp::from_unix_secs(-1))
+        );
+        for bad in [
+            "",
+            "2023-02-29",
+            "2023-13-01",
+            "2023-1-01",
+            "2023-11-14T24:00",
+            "x",
+        ] {
+            assert_eq!(Timestamp::parse_utc(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn arithmetic_saturates() {

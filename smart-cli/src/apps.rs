@@ -1,10 +1,9 @@
 //! `smart apps`: the app registry.
 //!
-//! Registration goes to the directory store directly rather than through the OAuth
-//! provider's admin flow, because only the directory knows `enabled_by_default` and secret
-//! rotation; the checks are the provider's (a valid manifest whose id is not a configured
-//! machine consumer key), and a change of mode revokes the app's tokens as the provider's
-//! `replace_app` does.
+//! Registration is the container's [`Container::register_app`], shared with the web UI's
+//! app administration: the checks are the provider's (a valid manifest whose id is not a
+//! configured machine consumer key), and a change of mode revokes the app's tokens as the
+//! provider's `replace_app` does.
 
 use std::process::ExitCode;
 
@@ -12,7 +11,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::Subcommand;
 use smart_core::manifest::AppManifest;
 use smart_http::Container;
-use smart_store::directory::{App, AppId, NewApp, SecretPolicy, Timestamp};
+use smart_store::directory::{App, AppId};
 
 use crate::{Global, context};
 
@@ -164,10 +163,8 @@ fn load_manifest(source: &str) -> Result<AppManifest> {
     } else {
         std::fs::read_to_string(source).with_context(|| format!("cannot read {source}"))?
     };
-    let manifest = AppManifest::from_json(&text)
-        .with_context(|| format!("{source}: not a valid app manifest"))?;
-    manifest.validate().with_context(|| source.to_owned())?;
-    Ok(manifest)
+    smart_store::container::read_manifest(&text)
+        .with_context(|| format!("{source}: not a valid app manifest"))
 }
 
 fn fetch(url: &str) -> Result<String> {
@@ -192,50 +189,20 @@ fn fetch(url: &str) -> Result<String> {
     })
 }
 
-/// Registers or updates the app; returns it as stored and whether it is new.
+/// Registers or updates the app (the container's one registration path, which the web
+/// UI's app administration uses too); returns it as stored and whether it is new.
 async fn register(
     c: &Container,
     manifest: AppManifest,
     by_default: Option<bool>,
     rotate_secret: bool,
 ) -> Result<(App, bool)> {
-    if c.provider().config().is_machine_key(&manifest.id) {
-        bail!(
-            "app id {:?} is a configured machine consumer key (the UI or an admin credential)",
-            manifest.id
-        );
-    }
-    let id = app_id(&manifest.id)?;
-    let directory = c.directory();
-    let old = directory.get_app(&id).await?;
-    let secret = new_secret()?;
-    let mode = manifest.mode;
-    let mut new = NewApp::new(manifest, secret).enabled_by_default(
-        by_default.unwrap_or_else(|| old.as_ref().is_some_and(|o| o.enabled_by_default)),
-    );
-    if let Some(o) = &old {
-        new = new.enabled(o.enabled);
-    }
-    let policy = if rotate_secret || old.is_none() {
-        SecretPolicy::Rotate
-    } else {
-        SecretPolicy::Keep
-    };
-    let app = directory
-        .register_app(new, policy, Timestamp::now())
+    let id = manifest.id.clone();
+    let done = c
+        .register_app(manifest, by_default, rotate_secret)
         .await
         .with_context(|| format!("cannot register app {id}"))?;
-    // Tokens were granted for the old mode (e.g. launch tokens of a frame app); a new
-    // secret invalidates their signatures anyway.
-    if old.as_ref().is_some_and(|o| o.mode != mode) || (rotate_secret && old.is_some()) {
-        directory.revoke_app_tokens(&id).await?;
-    }
-    Ok((app, old.is_none()))
-}
-
-/// A consumer secret: 32 bytes from the operating system's CSPRNG.
-fn new_secret() -> Result<String> {
-    crate::serve::random_token(32)
+    Ok((done.app, done.created))
 }
 
 fn print_credentials(app: &App, created: Option<bool>, json: bool) -> Result<ExitCode> {

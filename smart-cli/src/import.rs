@@ -17,7 +17,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use smart_core::RecordId;
 use smart_rdf::{ApiBase, RdfFormat};
-use smart_store::import::{DirDocuments, ImportError, PreparedRecord, Validation, commit, prepare};
+use smart_store::import::{
+    DirDocuments, FileError, ImportError, PreparedRecord, Validation, commit,
+};
 
 use crate::{Global, context};
 
@@ -244,11 +246,19 @@ fn prepare_file(
     details: bool,
 ) -> Result<PreparedRecord, String> {
     let bytes = std::fs::read(&job.path).map_err(|e| format!("cannot read: {e}"))?;
-    let graph = smart_rdf::parse(&bytes, job.format, None).map_err(|e| e.to_string())?;
-    // An export of this container names its statements under the public base.
-    let graph = smart_rdf::to_storage(&graph, api_base);
-    prepare(&graph, job.record.clone(), validation, &job.documents)
-        .map_err(|e| describe(&e, details))
+    // The same steps as the web UI's import: parse, to storage form, prepare.
+    smart_store::import::prepare_file(
+        &bytes,
+        job.format,
+        job.record.clone(),
+        api_base,
+        validation,
+        &job.documents,
+    )
+    .map_err(|e| match e {
+        FileError::Import(e) => describe(&e, details),
+        other => other.to_string(),
+    })
 }
 
 /// The reason printed for a rejected file: the error, then the validation errors. A file

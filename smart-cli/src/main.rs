@@ -3,7 +3,7 @@
 //! Tools that need no container: the API catalog, the ontology document, RDF conversion,
 //! validation and sample-patient generation (`commands`, `generate`). Commands that work on
 //! a container's stores open them through [`context`] (the same configuration the server
-//! reads): `import`, `apps`, `users`, `records`, `export`, `tokens`, and `reset`, which
+//! reads): `import`, `apps`, `users`, `records`, `audit`, `export`, `tokens`, and `reset`, which
 //! wipes a data directory without opening it. `serve` runs the container and `call` sends
 //! signed requests to one; `verify` checks files or a running container against the
 //! specification.
@@ -16,7 +16,7 @@
 //! | [`generate`] | sample patients to files |
 //! | [`context`] | a container's stores, opened from the server's configuration |
 //! | [`serve`] | configuration, the stored admin credential, the server |
-//! | [`import`], [`records`], [`apps`], [`users`] | commands on a data directory |
+//! | [`import`], [`records`], [`apps`], [`users`], [`audit`] | commands on a data directory |
 //! | [`call`] | a signed request, like curl for SMART |
 //! | [`verify`] | offline checks of files, online checks of a container |
 //!
@@ -39,6 +39,7 @@ macro_rules! outln {
 }
 
 mod apps;
+mod audit;
 mod call;
 mod commands;
 mod context;
@@ -153,6 +154,9 @@ enum Command {
     /// Manage registered apps.
     #[command(subcommand)]
     Apps(apps::AppsCommand),
+    /// Print the access log: every record API call (time, result, call, user, app,
+    /// record), newest first, filtered by the options.
+    Audit(audit::AuditArgs),
     /// Manage user accounts.
     #[command(subcommand)]
     Users(users::UsersCommand),
@@ -317,6 +321,7 @@ fn main() -> ExitCode {
         } => generate::generate(patients, seed, &out, format.into(), threads),
         Command::Import(args) => import::run(global, &args),
         Command::Apps(command) => apps::run(global, command),
+        Command::Audit(args) => audit::run(global, &args),
         Command::Users(command) => users::run(global, command),
         Command::Records(command) => records::run(global, command),
         Command::Export {

@@ -491,6 +491,36 @@ pub fn prepare(
     })
 }
 
+/// Why one patient file could not be prepared: it is not RDF in its format, or
+/// [`prepare`] refused it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// The bytes do not parse in the file's format.
+    #[error("{0}")]
+    Parse(#[from] smart_rdf::RdfParseError),
+    /// [`prepare`] refused the graph.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+/// One patient file, from its bytes: parses them in `format`, converts an export of this
+/// container (statements named under `api_base`) to storage form, and [`prepare`]s the
+/// graph. `smart import` runs it on each file, the web UI's record import on each upload,
+/// so both accept and refuse the same files. Writes nothing.
+pub fn prepare_file(
+    bytes: &[u8],
+    format: smart_rdf::RdfFormat,
+    record: RecordId,
+    api_base: &smart_rdf::ApiBase,
+    validation: Validation,
+    documents: &dyn DocumentSource,
+) -> Result<PreparedRecord, FileError> {
+    let graph = smart_rdf::parse(bytes, format, None)?;
+    let graph = smart_rdf::to_storage(&graph, api_base);
+    Ok(prepare(&graph, record, validation, documents)?)
+}
+
 /// Stores a prepared record: documents, then the clinical record (atomically), then its
 /// registry entry; finally deletes documents of an earlier import that the record no
 /// longer names. See the module docs for what a failure leaves behind.

@@ -21,6 +21,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 pub struct MemoryDirectory {
     config: DirectoryConfig,
     state: Mutex<State>,
+    /// The access log, apart from `state`: appends come in batches from a background
+    /// writer and should not contend with the directory's lock.
+    access: Mutex<Vec<AccessEntry>>,
 }
 
 type NonceEntry = (String, String, String, Timestamp);
@@ -51,12 +54,18 @@ impl MemoryDirectory {
         Self {
             config,
             state: Mutex::default(),
+            access: Mutex::default(),
         }
     }
 
     /// How many tokens are stored, expired ones included (for tests of housekeeping).
     pub fn token_count(&self) -> usize {
         self.state().tokens.len()
+    }
+
+    /// The access log entries, in order of appending.
+    pub(super) fn access_entries(&self) -> MutexGuard<'_, Vec<AccessEntry>> {
+        self.access.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn state(&self) -> MutexGuard<'_, State> {

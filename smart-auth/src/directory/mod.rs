@@ -5,7 +5,8 @@
 //! [`Provider`](crate::Provider) takes the ones it needs through
 //! [`Stores`](crate::Stores)): [`AccountStore`], [`AppStore`] (with per-account
 //! enablement), [`TokenStore`], [`ShareStore`], [`NonceStore`], [`AppDataStore`]
-//! (scratchpads and preferences), [`RecordRegistry`] and [`AuditLog`]. Every method takes
+//! (scratchpads and preferences), [`RecordRegistry`], [`AuditLog`] (launches) and
+//! [`AccessLog`] (every record API call). Every method takes
 //! `&self`, the traits are object-safe, and a store is shared as `Arc<dyn DirectoryStore>`.
 //! There is one record type per concept ([`Account`], [`App`], [`OAuthToken`] with one
 //! [`TokenKind`], [`Share`], [`ResetTicket`]) and one time type ([`Timestamp`],
@@ -73,6 +74,7 @@
 //! | `preferences` | (`account_id`, `app_id`) | body, MIME type, `updated_at` |
 //! | `records` | `id` | label |
 //! | `launch_audit` | sequence number | time, account, app, record, kind |
+//! | `access_log` | sequence number | time, account, app, record, call, result |
 //! | `documents` | (`record_id`, `file_name`) | document blobs (smart-store's `blobs`) |
 //!
 //! Tokens, shares, enablement, scratchpads and preferences refer to their app (and
@@ -105,7 +107,8 @@
 //! Nothing grows without bound if a periodic job calls [`TokenStore::cleanup_expired`]
 //! (every token expires, including abandoned request tokens),
 //! [`NonceStore::purge_older_than`] with `now - window`, and
-//! [`AuditLog::purge_launches_before`] with the audit retention. Lookups never depend on
+//! [`AuditLog::purge_launches_before`] and [`AccessLog::purge_access_before`] with the
+//! audit retention. Lookups never depend on
 //! these jobs having run.
 //!
 //! # Nonces across several server processes
@@ -119,6 +122,7 @@
 //! [`NonceStore::purge_older_than`] runs regularly with `now - window`. [`MemoryDirectory`]
 //! guards one process only.
 
+mod access;
 mod accounts;
 mod app_data;
 mod apps;
@@ -130,6 +134,7 @@ mod tokens;
 mod types;
 
 pub use crate::nonce::NonceStore;
+pub use access::{AccessEntry, AccessLog, AccessQuery, AccessResult};
 pub use accounts::{
     Account, AccountQuery, AccountState, AccountStore, AccountUpdate, NewAccount, ResetTicket,
 };
@@ -171,6 +176,7 @@ pub trait DirectoryStore:
     + AppDataStore
     + RecordRegistry
     + AuditLog
+    + AccessLog
 {
 }
 
@@ -183,6 +189,7 @@ impl<T> DirectoryStore for T where
         + AppDataStore
         + RecordRegistry
         + AuditLog
+        + AccessLog
         + ?Sized
 {
 }

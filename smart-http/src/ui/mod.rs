@@ -15,6 +15,7 @@
 //! | `GET /patients/{record_id}` | the record view |
 //! | `GET /account`, `POST /account/{password,apps,sessions,approvals}` | the user's account |
 //! | `GET/POST /oauth/authorize` | the approval page of the 3-legged flow ([`approve`]) |
+//! | `GET/POST /admin/…` | administration, for administrators only ([`admin`]) |
 //! | `GET /apps/{app_id}/launch` | the record picker of a standalone app ([`picker`]) |
 //! | `POST /dev-launch` | "Launch by URL": an app under development, for this session ([`dev_launch`]) |
 //! | `POST /ui/launch`, `ANY /ui/api/…` | launch tokens and the API relay ([`launch`]) |
@@ -22,6 +23,7 @@
 //!
 //! Every call into the rest of the container goes through [`glue`].
 
+mod admin;
 mod approve;
 mod brand;
 mod dev_launch;
@@ -117,8 +119,14 @@ impl Ui {
         };
         let ours = matches!(
             local,
-            "/" | "/login" | "/logout" | "/signup" | "/account" | approve::PATH | dev_launch::PATH
-        ) || ["/account/", "/patients/", "/static/", "/ui/"]
+            "/" | "/login"
+                | "/logout"
+                | "/signup"
+                | "/account"
+                | "/admin"
+                | approve::PATH
+                | dev_launch::PATH
+        ) || ["/account/", "/admin/", "/patients/", "/static/", "/ui/"]
             .iter()
             .any(|p| local.starts_with(p))
             // Only `/apps/{app_id}/launch`: every other `/apps/…` path is the API's.

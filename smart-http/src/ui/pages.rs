@@ -7,7 +7,7 @@ use super::picker::{self, RowLink};
 use super::session::{
     LOGIN_COOKIE, SESSION_COOKIE, Session, cookie, csrf_matches, random, session_cookie_value,
 };
-use super::{Ui, UiRequest, approve, field, glue, launch, page, plain, redirect, safe_next};
+use super::{Ui, UiRequest, admin, approve, field, glue, launch, page, plain, redirect, safe_next};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use smart_auth::AuthErrorKind;
@@ -48,6 +48,9 @@ pub(crate) async fn dispatch(ui: &Ui, req: UiRequest) -> Response {
 /// The pages that need a session.
 async fn signed_in(ui: &Ui, req: &UiRequest, s: &Session, get: bool, post: bool) -> Response {
     let local = req.local.as_str();
+    if admin::is_admin_path(local) {
+        return admin::dispatch(ui, req, s, get, post).await;
+    }
     if post {
         let form = req.form();
         if !csrf_matches(&s.csrf, field(&form, "csrf")) {
@@ -123,7 +126,13 @@ pub(super) fn layout(
     if let Some((s, name)) = session {
         h.raw("<nav class=\"topnav\" aria-label=\"Main\"><a")
             .attr("href", &ui.url("/"))
-            .raw(">Patients</a><a")
+            .raw(">Patients</a>");
+        if s.who.principal().is_admin() {
+            h.raw("<a")
+                .attr("href", &ui.url("/admin"))
+                .raw(">Admin</a>");
+        }
+        h.raw("<a")
             .attr("href", &ui.url("/account"))
             .raw(" title=\"Your account\">")
             .text(name)

@@ -16,6 +16,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod admin;
 mod app_data;
 mod approval;
 mod apps;
@@ -91,6 +92,8 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         apps_writing::app_notes_list_write_and_documents => "app_notes_list_write_and_documents",
         apps_writing::app_notes_empty_record => "app_notes_empty_record",
         dev_launch::dev_launch_by_url => "dev_launch_by_url",
+        admin::admin_registers_an_app_by_upload_and_the_log_shows_its_calls => "admin_registers_an_app_by_upload_and_the_log_shows_its_calls",
+        admin::admin_pages_refuse_a_non_admin => "admin_pages_refuse_a_non_admin",
     ]
 }
 

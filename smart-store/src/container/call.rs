@@ -183,14 +183,24 @@ impl CallAnswer {
 
 impl Container {
     /// Runs a catalog call for `who` (`None`: an unsigned request): the access policy
-    /// first, then the call's handler.
+    /// first, then the call's handler. Every call by a principal is written to the access
+    /// log (buffered, off the request path) with its outcome.
     pub async fn execute(
         &self,
         who: Option<&Authenticated>,
         request: CallRequest,
     ) -> Result<CallAnswer, ServiceError> {
-        self.authorize(who, Endpoint::Api(request.call), &request.bindings)?;
-        self.run(&request).await
+        let answer = match self.authorize(who, Endpoint::Api(request.call), &request.bindings) {
+            Ok(()) => self.run(&request).await,
+            Err(refused) => Err(refused),
+        };
+        self.log_access(
+            who,
+            request.call.id,
+            request.binding("record_id"),
+            answer.as_ref().map(|_| ()),
+        );
+        answer
     }
 
     /// The handler of each call: the match is exhaustive, so a call without a handler

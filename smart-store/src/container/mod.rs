@@ -15,6 +15,8 @@
 //! | `app_data` | scratchpad and preferences values |
 //! | `registry` | container calls: manifests, record and user searches, users, the app list |
 //! | `summary` | `api:ResponseSummary`, and item ETags |
+//! | `access` | the access log writer: every call buffered, written in batches off the request path |
+//! | `apps` | [`Container::register_app`]: app registration for `smart apps` and the admin pages |
 //! | `answer_cache` | record answers cached until the next write to their record |
 //! | `auth_cache` | the app and token look-ups, cached until the next directory write |
 //! | `error` | [`ContainerError`] (opening), [`ServiceError`] with [`ServiceErrorKind`] (calls) |
@@ -56,8 +58,10 @@
 //! # });
 //! ```
 
+mod access;
 mod answer_cache;
 mod app_data;
+mod apps;
 mod auth_cache;
 mod call;
 mod config;
@@ -71,6 +75,7 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
+pub use apps::{Registered, read_manifest};
 pub use call::{CallAnswer, CallRequest, RdfAnswer, Validators};
 pub use config::{
     AdminCredential, ClinicalBackend, ConfigError, ContainerConfig, ContainerLimits,
@@ -104,6 +109,7 @@ pub struct Container {
     api_base: ApiBase,
     admin: MachineCredential,
     answers: Option<AnswerCache>,
+    access: access::AccessWriter,
     #[cfg(feature = "embedded")]
     embedded: Option<Arc<crate::clinical::EmbeddedClinicalStore>>,
     #[cfg(feature = "sqlite")]
@@ -160,6 +166,7 @@ impl Container {
             api_base,
             admin,
             answers: None,
+            access: access::AccessWriter::default(),
             #[cfg(feature = "embedded")]
             embedded: None,
             #[cfg(feature = "sqlite")]
@@ -271,8 +278,10 @@ impl Container {
         Ok((tokens, nonces))
     }
 
-    /// Flushes and closes the stores that hold files open.
+    /// Writes the access log entries still buffered, then flushes and closes the stores
+    /// that hold files open.
     pub async fn close(&self) {
+        self.flush_access_log().await;
         #[cfg(feature = "embedded")]
         if let Some(store) = &self.embedded {
             store.close().await;

@@ -18,6 +18,7 @@
 //! });
 //! ```
 
+mod access;
 mod accounts;
 mod app_data;
 mod apps;
@@ -147,6 +148,7 @@ cases!(
     records::deleting_a_record_removes_what_is_bound_to_it,
     records::launch_audit_newest_first_and_purge,
     records::everything_survives_a_reopen,
+    access::access_log_filters_pages_and_purges,
 );
 
 /// Runs the case `name` (one of [`DIRECTORY_CASES`]) on a fresh instance from `open`, and
@@ -266,6 +268,7 @@ macro_rules! directory_conformance {
             deleting_a_record_removes_what_is_bound_to_it,
             launch_audit_newest_first_and_purge,
             everything_survives_a_reopen,
+            access_log_filters_pages_and_purges,
         );
     };
     (@tests $open:expr; $($name:ident),* $(,)?) => {

@@ -10,6 +10,15 @@ use std::time::Duration;
 type Db = sqlx::Postgres;
 type Store = PgDirectory;
 
+#[path = "impl_access.rs"]
+#[cfg_attr(
+    all(feature = "sqlite", feature = "postgres"),
+    expect(
+        clippy::duplicate_mod,
+        reason = "the same statements, compiled once per backend with its own `Db`"
+    )
+)]
+mod impl_access;
 #[path = "impl_data.rs"]
 #[cfg_attr(
     all(feature = "sqlite", feature = "postgres"),

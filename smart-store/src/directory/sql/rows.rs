@@ -1,12 +1,13 @@
 //! Rows as the SQL backends read them, and their checked conversion to the public types.
 //! A stored value that does not convert is reported as [`ErrorKind::Corrupt`](crate::ErrorKind).
 
-use crate::directory::LaunchKind;
+use crate::directory::{AccessEntry, AccessResult, LaunchKind};
 use crate::directory::{
     Account, AccountState, App, AppData, AppId, LaunchEvent, OAuthToken, RecordEntry, Share,
     Timestamp, TokenKind, UserId,
 };
 use crate::error::{StoreError, StoreResult};
+use smart_core::catalog::CallId;
 use smart_core::ids::RecordId;
 use smart_core::manifest::{AppManifest, AppMode};
 
@@ -290,6 +291,40 @@ impl TryFrom<LaunchRow> for LaunchEvent {
             stored_app_id(&r.app_id)?,
             optional(r.record_id, stored_record_id)?,
             parse_launch_kind(&r.kind)?,
+        ))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AccessRow {
+    at: i64,
+    account_id: Option<String>,
+    app_id: Option<String>,
+    record_id: Option<String>,
+    call: String,
+    result: String,
+}
+
+impl TryFrom<AccessRow> for AccessEntry {
+    type Error = StoreError;
+
+    fn try_from(r: AccessRow) -> StoreResult<Self> {
+        let call = CallId::from_name(&r.call).ok_or_else(|| {
+            StoreError::corrupt(format!("access log: stored call {:?} is unknown", r.call))
+        })?;
+        let result = AccessResult::parse(&r.result).ok_or_else(|| {
+            StoreError::corrupt(format!(
+                "access log: stored result {:?} is unknown",
+                r.result
+            ))
+        })?;
+        Ok(Self::new(
+            ts(r.at),
+            optional(r.account_id, stored_account_id)?,
+            optional(r.app_id, stored_app_id)?,
+            optional(r.record_id, stored_record_id)?,
+            call,
+            result,
         ))
     }
 }
