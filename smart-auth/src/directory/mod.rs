@@ -5,7 +5,7 @@
 //! [`Provider`](crate::Provider) takes the ones it needs through
 //! [`Stores`](crate::Stores)): [`AccountStore`], [`AppStore`] (with per-account
 //! enablement), [`TokenStore`], [`ShareStore`], [`NonceStore`], [`AppDataStore`]
-//! (scratchpads and preferences), [`RecordRegistry`] and [`AuditLog`]. Every method takes
+//! (scratchpads and preferences), [`RecordRegistry`], [`AuditLog`] and [`SharedLinkStore`]. Every method takes
 //! `&self`, the traits are object-safe, and a store is shared as `Arc<dyn DirectoryStore>`.
 //! There is one record type per concept ([`Account`], [`App`], [`OAuthToken`] with one
 //! [`TokenKind`], [`Share`], [`ResetTicket`]) and one time type ([`Timestamp`],
@@ -73,6 +73,7 @@
 //! | `preferences` | (`account_id`, `app_id`) | body, MIME type, `updated_at` |
 //! | `records` | `id` | label |
 //! | `launch_audit` | sequence number | time, account, app, record, kind |
+//! | `shared_links` | `digest` (SHA-256 of the link token) | owner, app, record, PIN hash, `expires_at`, revoked, PIN failures and lock |
 //! | `documents` | (`record_id`, `file_name`) | document blobs (smart-store's `blobs`) |
 //!
 //! Tokens, shares, enablement, scratchpads and preferences refer to their app (and
@@ -122,6 +123,7 @@
 mod accounts;
 mod app_data;
 mod apps;
+mod links;
 mod memory;
 mod nonces;
 mod records;
@@ -135,6 +137,7 @@ pub use accounts::{
 };
 pub use app_data::{AppData, AppDataStore};
 pub use apps::{App, AppStore, NewApp, SecretPolicy};
+pub use links::{SharedLink, SharedLinkStore, check_shared_link, parse_link_id};
 pub use memory::MemoryDirectory;
 pub use records::{AuditLog, LaunchEvent, LaunchKind, RecordEntry, RecordRegistry};
 pub use shares::{Share, ShareStore};
@@ -171,6 +174,7 @@ pub trait DirectoryStore:
     + AppDataStore
     + RecordRegistry
     + AuditLog
+    + SharedLinkStore
 {
 }
 
@@ -183,6 +187,7 @@ impl<T> DirectoryStore for T where
         + AppDataStore
         + RecordRegistry
         + AuditLog
+        + SharedLinkStore
         + ?Sized
 {
 }

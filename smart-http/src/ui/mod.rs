@@ -17,6 +17,7 @@
 //! | `GET/POST /oauth/authorize` | the approval page of the 3-legged flow ([`approve`]) |
 //! | `GET /apps/{app_id}/launch` | the record picker of a standalone app ([`picker`]) |
 //! | `POST /ui/launch`, `ANY /ui/api/…` | launch tokens and the API relay ([`launch`]) |
+//! | `/s/{token}`, `/s/view/…`, `POST /account/links[/revoke]` | shared links ([`share`]) |
 //! | `GET /static/{file}` | embedded assets; `brand.css` and `logo` from `[branding]` ([`brand`]) |
 //!
 //! Every call into the rest of the container goes through [`glue`].
@@ -30,6 +31,8 @@ mod pages;
 mod patients;
 mod picker;
 mod session;
+mod share;
+mod showcase;
 
 use crate::container::Container;
 use axum::body::{Body, Bytes};
@@ -116,7 +119,7 @@ impl Ui {
         let ours = matches!(
             local,
             "/" | "/login" | "/logout" | "/signup" | "/account" | approve::PATH
-        ) || ["/account/", "/patients/", "/static/", "/ui/"]
+        ) || ["/account/", "/patients/", "/static/", "/ui/", "/s/"]
             .iter()
             .any(|p| local.starts_with(p))
             // Only `/apps/{app_id}/launch`: every other `/apps/…` path is the API's.
@@ -138,6 +141,10 @@ pub(crate) async fn intercept(
     if let Some(rest) = local.strip_prefix("/ui/api/") {
         let rest = rest.to_owned();
         return launch::relay(&ui, request, &rest).await;
+    }
+    if let Some(rest) = local.strip_prefix(share::API_PREFIX) {
+        let rest = rest.to_owned();
+        return share::relay(&ui, request, &rest).await;
     }
     let (parts, body) = request.into_parts();
     let limit = ui.container().config().limits.max_body_bytes;
