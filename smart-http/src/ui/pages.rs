@@ -417,18 +417,23 @@ async fn record_view(ui: &Ui, s: &Session, id: &str) -> Response {
         .text(&patient.age().map(|a| a.to_string()).unwrap_or_default())
         .raw("</dd></div><div><dt>Record</dt><dd>")
         .text(&patient.id)
-        .raw("</dd></div></dl><p class=\"aside\"><a class=\"share-link\"")
-        .attr(
-            "href",
-            &ui.url(&format!(
-                "/account?{}#share",
-                serde_urlencoded::to_string([("share", patient.id.as_str())]).unwrap_or_default()
-            )),
-        )
-        .raw(">Share an app on this record…</a></p></section>")
-        .raw("<nav id=\"app-sidebar\" aria-label=\"Apps\"><h2>Apps</h2>");
-    // The showcase visitor sees every app.
+        .raw("</dd></div></dl>");
+    // The showcase visitor sees every app, and shares nothing.
     let visitor = super::showcase::is_visitor(ui, s);
+    if !visitor {
+        m.raw("<p class=\"aside\"><a class=\"share-link\"")
+            .attr(
+                "href",
+                &ui.url(&format!(
+                    "/account?{}#share",
+                    serde_urlencoded::to_string([("share", patient.id.as_str())])
+                        .unwrap_or_default()
+                )),
+            )
+            .raw(">Share an app on this record…</a></p>");
+    }
+    m.raw("</section>")
+        .raw("<nav id=\"app-sidebar\" aria-label=\"Apps\"><h2>Apps</h2>");
     let chosen: Vec<_> = apps.iter().filter(|a| a.chosen || visitor).collect();
     if chosen.is_empty() {
         m.raw("<p class=\"empty\">No apps chosen. <a")

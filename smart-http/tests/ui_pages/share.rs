@@ -82,6 +82,10 @@ async fn showcase_visitors_read_but_every_write_is_refused() {
     let view = v.get("/patients/p1").await;
     assert_eq!(view.status, 200, "{}", view.body);
     assert!(view.body.contains(&format!("data-app-id=\"{OTHER_APP}\"")));
+    assert!(
+        !view.body.contains("share-link"),
+        "the visitor shares nothing"
+    );
     let csrf = view.page_data()["csrf"].as_str().unwrap().to_owned();
     let token = launch_token(&launch_at(&mut v, "/ui/launch", &csrf, APP, "p1").await);
     let r = relay_at(
