@@ -170,7 +170,7 @@ fn oracle(p: Option<&Principal>, e: Endpoint, t: &Target) -> Decision {
             }
             C::Logout => session,
             C::AuthorizeInfo | C::AuthorizeApprove => session_in_scope,
-            C::Launch => session_in_scope && user_eq,
+            C::Launch | C::SharedLinks => session_in_scope && user_eq,
             C::AccountInfo
             | C::AccountApps
             | C::AccountShares
@@ -267,6 +267,7 @@ fn nothing_aimed_at_another_record_app_or_user_is_allowed() {
                     match c {
                         C::BackgroundTokens => assert!(same(p.app(), t.app.as_ref())),
                         C::Launch
+                        | C::SharedLinks
                         | C::AccountInfo
                         | C::AccountApps
                         | C::AccountShares
@@ -320,4 +321,64 @@ fn the_ui_principal_reads_no_clinical_data_and_no_app_secrets() {
         ),
         Decision::Forbidden
     );
+}
+
+#[test]
+fn a_read_only_caller_reads_but_never_writes() {
+    use smart_auth::policy::{decide_with, read_only_allows};
+    use smart_core::catalog::HttpMethod;
+    let principals = principals();
+    let targets = targets();
+    let mut refused = 0usize;
+    for e in endpoints() {
+        let reads = match e {
+            Endpoint::Api(call) => call.method == HttpMethod::Get,
+            Endpoint::Container(c) => matches!(
+                c,
+                C::ListApps
+                    | C::Logout
+                    | C::AuthorizeInfo
+                    | C::Launch
+                    | C::AccountInfo
+                    | C::AccountApps
+                    | C::AccountShares
+            ),
+            _ => false,
+        };
+        assert_eq!(read_only_allows(e), reads, "{e:?}");
+        for t in &targets {
+            for p in &principals {
+                let full = decide(Some(p), e, t);
+                let ro = decide_with(Some(p), true, e, t);
+                assert_eq!(decide_with(Some(p), false, e, t), full, "{e:?}");
+                match full {
+                    Decision::Allow if !reads => {
+                        assert_eq!(ro, Decision::ReadOnly, "{e:?} {p:?} {t:?}");
+                        refused += 1;
+                    }
+                    other => assert_eq!(ro, other, "{e:?} {p:?} {t:?}"),
+                }
+            }
+        }
+    }
+    assert!(
+        refused > 100,
+        "writes that only read-only refuses: {refused}"
+    );
+    let writes = [
+        "post_clinical_note",
+        "put_scratchpad_data",
+        "put_user_preferences",
+    ];
+    for name in writes {
+        assert!(!read_only_allows(Endpoint::api(name).unwrap()), "{name}");
+    }
+    for c in [
+        C::ChangePassword,
+        C::AuthorizeApprove,
+        C::SharedLinks,
+        C::RevokeShare,
+    ] {
+        assert!(!read_only_allows(Endpoint::Container(c)), "{c:?}");
+    }
 }

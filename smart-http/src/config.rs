@@ -32,6 +32,10 @@
 //! # logo = "branding/logo.svg"            # svg, png, jpeg, webp or gif, at most 512 KiB
 //! # accent = "#0b6e8a"                    # the accent colour, #rgb or #rrggbb
 //! # footer = "Example Hospital · IT help desk 555-0100"   # on every page
+//!
+//! [showcase]                              # a public read-only demo site (off by default)
+//! enabled = false                         # visitors act, without login, as `account`,
+//! account = "showcase@localhost"          # read-only; /login still works for real users
 //! [apps]                                  # the bundled sample apps, on their own origin
 //! enabled = true
 //! bind = "127.0.0.1:7001"
@@ -167,6 +171,30 @@ impl Default for BrandingConfig {
             logo: None,
             accent: None,
             footer: None,
+        }
+    }
+}
+
+/// The `[showcase]` section: a public, read-only demo site. When enabled, visitors who
+/// are not signed in act as one fixed account (created at the first visit if missing,
+/// without a password, so nobody can log in as it), every write of theirs is refused, and
+/// `/` shows the apps and sample patients without a login. `/login` still works for real
+/// accounts, which keep their usual rights.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct ShowcaseConfig {
+    /// Whether the showcase is on (off by default).
+    pub enabled: bool,
+    /// The e-mail of the fixed read-only account visitors act as.
+    pub account: String,
+}
+
+impl Default for ShowcaseConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            account: "showcase@localhost".to_owned(),
         }
     }
 }
@@ -385,6 +413,8 @@ pub struct ServerConfig {
     pub lifetimes: LifetimeConfig,
     /// The container's name, description and look.
     pub branding: BrandingConfig,
+    /// The public read-only demo mode.
+    pub showcase: ShowcaseConfig,
     /// The support address in `/manifest`.
     pub admin_email: String,
 }
@@ -402,6 +432,7 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             lifetimes: LifetimeConfig::default(),
             branding: BrandingConfig::default(),
+            showcase: ShowcaseConfig::default(),
             admin_email: "admin@localhost".to_owned(),
         }
     }
@@ -558,6 +589,12 @@ impl ServerConfig {
     pub fn check(&self) -> Result<(), ConfigError> {
         self.container_config().check()?;
         let invalid = |m: String| Err(ConfigError::Invalid(m));
+        if smart_auth::UserId::new(&self.showcase.account).is_err() {
+            return invalid(format!(
+                "showcase.account: `{}` is not a valid account id (an e-mail address)",
+                self.showcase.account
+            ));
+        }
         for origin in &self.ui.origins {
             let rest = origin
                 .strip_prefix("http://")

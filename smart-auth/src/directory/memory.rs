@@ -16,6 +16,8 @@ use smart_core::ids::RecordId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+mod links;
+
 /// The directory in memory. Cheap to create; everything is lost when it is dropped.
 #[derive(Debug, Default)]
 pub struct MemoryDirectory {
@@ -41,6 +43,7 @@ struct State {
     records: BTreeMap<RecordId, RecordEntry>,
     launches: Vec<LaunchEvent>,
     resets: HashMap<[u8; 32], ResetTicket>,
+    links: BTreeMap<[u8; 32], SharedLink>,
 }
 
 impl MemoryDirectory {
@@ -210,6 +213,7 @@ impl AccountStore for MemoryDirectory {
         state.shares.retain(|(a, _, _), _| a != id);
         state.preferences.retain(|(a, _), _| a != id);
         state.resets.retain(|_, t| &t.user != id);
+        state.links.retain(|_, l| &l.owner != id);
         Ok(true)
     }
 
@@ -337,6 +341,7 @@ impl AppStore for MemoryDirectory {
         state.shares.retain(|(_, _, a), _| a != id);
         state.scratchpads.retain(|(_, a), _| a != id);
         state.preferences.retain(|(_, a), _| a != id);
+        state.links.retain(|_, l| &l.app != id);
         Ok(true)
     }
 
@@ -745,6 +750,7 @@ impl RecordRegistry for MemoryDirectory {
         state.tokens.retain(|_, t| t.record.as_ref() != Some(id));
         state.shares.retain(|(_, r, _), _| r.as_ref() != Some(id));
         state.scratchpads.retain(|(r, _), _| r != id);
+        state.links.retain(|_, l| &l.record != id);
         Ok(state.records.remove(id).is_some())
     }
 }

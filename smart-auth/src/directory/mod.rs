@@ -5,8 +5,8 @@
 //! [`Provider`](crate::Provider) takes the ones it needs through
 //! [`Stores`](crate::Stores)): [`AccountStore`], [`AppStore`] (with per-account
 //! enablement), [`TokenStore`], [`ShareStore`], [`NonceStore`], [`AppDataStore`]
-//! (scratchpads and preferences), [`RecordRegistry`], [`AuditLog`] (launches) and
-//! [`AccessLog`] (every record API call). Every method takes
+//! (scratchpads and preferences), [`RecordRegistry`], [`AuditLog`] (launches),
+//! [`AccessLog`] (every record API call) and [`SharedLinkStore`]. Every method takes
 //! `&self`, the traits are object-safe, and a store is shared as `Arc<dyn DirectoryStore>`.
 //! There is one record type per concept ([`Account`], [`App`], [`OAuthToken`] with one
 //! [`TokenKind`], [`Share`], [`ResetTicket`]) and one time type ([`Timestamp`],
@@ -75,6 +75,7 @@
 //! | `records` | `id` | label |
 //! | `launch_audit` | sequence number | time, account, app, record, kind |
 //! | `access_log` | sequence number | time, account, app, record, call, result |
+//! | `shared_links` | `digest` (SHA-256 of the link token) | owner, app, record, PIN hash, `expires_at`, revoked, PIN failures and lock |
 //! | `documents` | (`record_id`, `file_name`) | document blobs (smart-store's `blobs`) |
 //!
 //! Tokens, shares, enablement, scratchpads and preferences refer to their app (and
@@ -126,6 +127,7 @@ mod access;
 mod accounts;
 mod app_data;
 mod apps;
+mod links;
 mod memory;
 mod nonces;
 mod records;
@@ -140,6 +142,7 @@ pub use accounts::{
 };
 pub use app_data::{AppData, AppDataStore};
 pub use apps::{App, AppStore, NewApp, SecretPolicy};
+pub use links::{SharedLink, SharedLinkStore, check_shared_link, parse_link_id};
 pub use memory::MemoryDirectory;
 pub use records::{AuditLog, LaunchEvent, LaunchKind, RecordEntry, RecordRegistry};
 pub use shares::{Share, ShareStore};
@@ -177,6 +180,7 @@ pub trait DirectoryStore:
     + RecordRegistry
     + AuditLog
     + AccessLog
+    + SharedLinkStore
 {
 }
 
@@ -190,6 +194,7 @@ impl<T> DirectoryStore for T where
         + RecordRegistry
         + AuditLog
         + AccessLog
+        + SharedLinkStore
         + ?Sized
 {
 }

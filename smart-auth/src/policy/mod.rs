@@ -87,11 +87,14 @@ pub enum ContainerEndpoint {
     RequestPasswordReset,
     /// Resetting a password with a code (the UI).
     ResetPassword,
+    /// Creating, listing and revoking the user's own shared links (a session, for a record
+    /// within its scope).
+    SharedLinks,
 }
 
 impl ContainerEndpoint {
     /// Every container endpoint.
-    pub const ALL: [ContainerEndpoint; 24] = [
+    pub const ALL: [ContainerEndpoint; 25] = [
         Self::ListApps,
         Self::RequestToken,
         Self::AccessToken,
@@ -116,6 +119,7 @@ impl ContainerEndpoint {
         Self::RegisterAccount,
         Self::RequestPasswordReset,
         Self::ResetPassword,
+        Self::SharedLinks,
     ];
 }
 
@@ -283,6 +287,9 @@ pub enum Decision {
     Unauthenticated,
     /// A known principal that may not do this (HTTP 403).
     Forbidden,
+    /// The principal may do this, but it acts read-only (a showcase visitor, a shared
+    /// link's viewer) and this would change something (HTTP 403).
+    ReadOnly,
 }
 
 impl Decision {
@@ -300,6 +307,41 @@ pub fn is_public(endpoint: Endpoint) -> bool {
 /// The rule for a principal kind on an endpoint.
 pub fn rule(kind: PrincipalKind, endpoint: Endpoint) -> Rule {
     table::row(endpoint).rule(kind)
+}
+
+/// True if a read-only caller may call the endpoint: the API calls that only read (`GET`),
+/// and the container endpoints that read, launch (to view) or end the caller's own
+/// session. Everything else (notes, scratchpad and preferences writes, passwords,
+/// approvals, shared links, administration) changes something and is refused.
+pub fn read_only_allows(endpoint: Endpoint) -> bool {
+    use ContainerEndpoint as C;
+    match endpoint {
+        Endpoint::Api(call) => call.method == smart_core::catalog::HttpMethod::Get,
+        Endpoint::Container(e) => matches!(
+            e,
+            C::ListApps
+                | C::Logout
+                | C::AuthorizeInfo
+                | C::Launch
+                | C::AccountInfo
+                | C::AccountApps
+                | C::AccountShares
+        ),
+    }
+}
+
+/// [`decide`] for a caller that may be read-only: what `decide` allows becomes
+/// [`Decision::ReadOnly`] when `read_only` holds and [`read_only_allows`] does not.
+pub fn decide_with(
+    principal: Option<&Principal>,
+    read_only: bool,
+    endpoint: Endpoint,
+    target: &Target,
+) -> Decision {
+    match decide(principal, endpoint, target) {
+        Decision::Allow if read_only && !read_only_allows(endpoint) => Decision::ReadOnly,
+        other => other,
+    }
 }
 
 /// Decides whether `principal` (`None` when the request was not authenticated) may call

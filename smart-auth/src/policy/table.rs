@@ -204,7 +204,7 @@ fn container(e: C) -> Row {
             session: InRecordScope,
             ..NOBODY
         },
-        C::Launch => Row {
+        C::Launch | C::SharedLinks => Row {
             session: SameUserInRecordScope,
             ..NOBODY
         },

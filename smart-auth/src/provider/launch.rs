@@ -99,6 +99,14 @@ impl Provider {
             .find_token(session_token)
             .await?
             .ok_or(AuthError::UnknownToken)?;
+        // A shared link's viewer launches its one app, on its one record, only.
+        if let Some(bound) = who.bound_app() {
+            if bound != app || record.as_ref() != who.principal().record() {
+                return Err(AuthError::Forbidden(
+                    "a shared link opens only its own app on its own record",
+                ));
+            }
+        }
         let app = self.enabled_app(app).await?;
         // A temporary app (launched by URL) exists for its own session only.
         if app
@@ -127,10 +135,14 @@ impl Provider {
         let expires_at = now
             .saturating_add(self.config.lifetimes.launch_lifetime())
             .min(session.expires_at);
-        self.stores
-            .shares
-            .grant_share(account, record.as_ref(), &app.id, now)
-            .await?;
+        // Launching counts as approval, except for a read-only caller, which writes
+        // nothing.
+        if !who.is_read_only() {
+            self.stores
+                .shares
+                .grant_share(account, record.as_ref(), &app.id, now)
+                .await?;
+        }
 
         let mut connect = self.template(TokenKind::AccessConnect, expires_at);
         connect.app = Some(app.id.clone());

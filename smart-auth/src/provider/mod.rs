@@ -9,6 +9,7 @@
 mod admin;
 mod background;
 mod launch;
+mod links;
 mod session;
 mod temporary_apps;
 mod three_legged;
@@ -16,6 +17,9 @@ mod three_legged;
 pub use admin::AppCredentials;
 pub use background::{BackgroundToken, RecordCursor};
 pub use launch::{BrowserLaunch, LaunchContext, LaunchCredentials, verify_launch_header};
+pub use links::{
+    LinkRefusal, MAX_LINK_LIFETIME, MAX_PIN_FAILURES, NewLink, PIN_LOCK, SharedView, link_digest,
+};
 pub use session::{ResetCode, SessionGrant};
 pub use temporary_apps::MAX_TEMPORARY_APPS;
 pub use three_legged::{
@@ -25,7 +29,7 @@ pub use three_legged::{
 use crate::config::ProviderConfig;
 use crate::directory::{
     Account, AccountState, AccountStore, App, AppStore, DirectoryStore, OAuthToken, RecordRegistry,
-    ShareStore, TokenKind, TokenStore, backend::constant_time_eq,
+    ShareStore, SharedLinkStore, TokenKind, TokenStore, backend::constant_time_eq,
 };
 use crate::error::{AuthError, StorageErrorKind};
 use crate::nonce::{NonceKey, NonceOutcome, NonceStore};
@@ -54,6 +58,8 @@ pub struct Stores {
     pub records: Arc<dyn RecordRegistry>,
     /// Nonces.
     pub nonces: Arc<dyn NonceStore>,
+    /// Shared links.
+    pub links: Arc<dyn SharedLinkStore>,
 }
 
 impl Stores {
@@ -65,6 +71,7 @@ impl Stores {
         shares: Arc<dyn ShareStore>,
         records: Arc<dyn RecordRegistry>,
         nonces: Arc<dyn NonceStore>,
+        links: Arc<dyn SharedLinkStore>,
     ) -> Self {
         Self {
             accounts,
@@ -73,6 +80,7 @@ impl Stores {
             shares,
             records,
             nonces,
+            links,
         }
     }
 
@@ -87,6 +95,7 @@ impl Stores {
             apps: directory.clone(),
             tokens: directory.clone(),
             shares: directory.clone(),
+            links: directory.clone(),
             records: directory,
             nonces,
         }
@@ -97,13 +106,20 @@ impl Stores {
     /// shared by every node on its database, or a [`crate::nonce::MemoryNonceStore`]).
     pub fn from_directory<T>(directory: Arc<T>, nonces: Arc<dyn NonceStore>) -> Self
     where
-        T: AccountStore + AppStore + TokenStore + ShareStore + RecordRegistry + 'static,
+        T: AccountStore
+            + AppStore
+            + TokenStore
+            + ShareStore
+            + RecordRegistry
+            + SharedLinkStore
+            + 'static,
     {
         Self {
             accounts: directory.clone(),
             apps: directory.clone(),
             tokens: directory.clone(),
             shares: directory.clone(),
+            links: directory.clone(),
             records: directory,
             nonces,
         }
@@ -120,6 +136,10 @@ pub struct Authenticated {
     consumer_key: String,
     token: Option<String>,
     signed: Option<SignedRequest>,
+    /// True if every write is refused ([`crate::policy::read_only_allows`]).
+    read_only: bool,
+    /// A shared link's viewer: the one app it may launch.
+    bound_app: Option<AppId>,
 }
 
 impl Authenticated {
@@ -147,6 +167,37 @@ impl Authenticated {
     /// The signed request, if there was one (in-process callers have none).
     pub fn signed_request(&self) -> Option<&SignedRequest> {
         self.signed.as_ref()
+    }
+
+    /// True if this caller may only read: the access policy then refuses every write
+    /// (see [`crate::policy::decide_with`]).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The same caller, read-only from now on (e.g. a showcase visitor). A caller can be
+    /// made weaker this way, never stronger.
+    #[must_use]
+    pub fn into_read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
+    /// For a shared link's viewer: the one app it may launch.
+    pub fn bound_app(&self) -> Option<&AppId> {
+        self.bound_app.as_ref()
+    }
+
+    /// A caller without a signed request (the UI's in-process principals).
+    fn unsigned(principal: Principal, consumer_key: &str, token: Option<String>) -> Self {
+        Self {
+            principal,
+            consumer_key: consumer_key.to_owned(),
+            token,
+            signed: None,
+            read_only: false,
+            bound_app: None,
+        }
     }
 }
 
@@ -214,18 +265,18 @@ impl Provider {
         endpoint: Endpoint,
         target: &Target,
     ) -> Decision {
-        policy::decide(who.map(Authenticated::principal), endpoint, target)
+        policy::decide_with(
+            who.map(Authenticated::principal),
+            who.is_some_and(Authenticated::is_read_only),
+            endpoint,
+            target,
+        )
     }
 
     /// The UI principal, for a UI that runs in the same process as the provider and so
     /// does not sign its calls. Whoever holds the provider is trusted as the UI.
     pub fn internal_ui(&self) -> Authenticated {
-        Authenticated {
-            principal: Principal::Ui,
-            consumer_key: self.config.ui.key().to_owned(),
-            token: None,
-            signed: None,
-        }
+        Authenticated::unsigned(Principal::Ui, self.config.ui.key(), None)
     }
 
     /// Authenticates a request.
@@ -317,11 +368,19 @@ impl Provider {
             NonceOutcome::Fresh => {}
             _ => return Err(AuthError::Replay),
         }
+        // A shared link's viewer session stays read-only and bound to its app whoever
+        // signs with it.
+        let bound_app = token
+            .as_ref()
+            .filter(|t| t.kind == TokenKind::Session)
+            .and_then(|t| t.app.clone());
         Ok(Some(Authenticated {
             principal,
             consumer_key: key.to_owned(),
             token: signed.token().map(str::to_owned),
             signed: Some(signed),
+            read_only: bound_app.is_some(),
+            bound_app,
         }))
     }
 
@@ -364,6 +423,16 @@ impl Provider {
         if t.kind == TokenKind::Session {
             let user = t.account.as_ref().ok_or(AuthError::UnknownToken)?;
             let account = self.active_account(user).await?;
+            // A shared link's viewer session (bound to an app) is never an administrator
+            // and sees only the link's record.
+            if t.app.is_some() {
+                let record = t.record.clone().ok_or(AuthError::UnknownToken)?;
+                return Ok(Principal::Session {
+                    user: account.id,
+                    admin: false,
+                    limited_to: Some(record),
+                });
+            }
             return Ok(Principal::Session {
                 user: account.id,
                 admin: account.admin,
@@ -426,12 +495,13 @@ impl Provider {
         if !t.is_valid_at(self.clock.now()) {
             return Err(AuthError::TokenExpired);
         }
-        Ok(Authenticated {
-            principal: self.token_principal(&t, None).await?,
-            consumer_key: self.config.ui.key().to_owned(),
-            token: Some(t.token),
-            signed: None,
-        })
+        let principal = self.token_principal(&t, None).await?;
+        // A session bound to an app is a shared link's viewer: read-only, that app only.
+        let mut who = Authenticated::unsigned(principal, self.config.ui.key(), None);
+        who.read_only = t.app.is_some();
+        who.bound_app = t.app;
+        who.token = Some(t.token);
+        Ok(who)
     }
 
     /// For a UI in the same process: the app principal of a SMART Connect token sent by
@@ -461,12 +531,12 @@ impl Provider {
         if !t.is_valid_at(self.clock.now()) {
             return Err(AuthError::TokenExpired);
         }
-        Ok(Authenticated {
-            principal: self.token_principal(&t, None).await?,
-            consumer_key: self.config.ui.key().to_owned(),
-            token: Some(t.token),
-            signed: None,
-        })
+        let principal = self.token_principal(&t, None).await?;
+        let mut who = Authenticated::unsigned(principal, self.config.ui.key(), Some(t.token));
+        // A launch from a read-only session is read-only.
+        who.read_only = session.read_only;
+        who.bound_app = session.bound_app.clone();
+        Ok(who)
     }
 
     /// Removes expired tokens from the token store (housekeeping; expiry is enforced at
@@ -484,8 +554,11 @@ impl Provider {
         endpoint: ContainerEndpoint,
         target: &Target,
     ) -> Result<(), AuthError> {
-        match policy::decide(Some(&who.principal), endpoint.into(), target) {
+        match policy::decide_with(Some(&who.principal), who.read_only, endpoint.into(), target) {
             Decision::Allow => Ok(()),
+            Decision::ReadOnly => Err(AuthError::Forbidden(
+                "read-only access: this session may not change anything",
+            )),
             _ => Err(AuthError::Forbidden(
                 "the access policy does not allow this",
             )),

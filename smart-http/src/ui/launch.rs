@@ -10,7 +10,7 @@
 //! pipeline of [`crate::server`] as the app principal of that token, so the access policy
 //! applies exactly as to an OAuth request of that app for that user and record.
 
-use super::session::csrf_matches;
+use super::session::{Session, csrf_matches};
 use super::{Ui, UiRequest, glue, json};
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode, Uri, header};
@@ -30,7 +30,13 @@ fn error(status: StatusCode, message: &str) -> Response {
 
 /// `POST /ui/launch`.
 pub(crate) async fn launch(ui: &Ui, req: &UiRequest) -> Response {
-    let Some(session) = ui.session(&req.headers).await else {
+    let session = ui.session(&req.headers).await;
+    launch_as(ui, req, session).await
+}
+
+/// A launch for `session` (the signed-in user's, or a shared link's viewer session).
+pub(crate) async fn launch_as(ui: &Ui, req: &UiRequest, session: Option<Session>) -> Response {
+    let Some(session) = session else {
         return error(StatusCode::UNAUTHORIZED, "not signed in");
     };
     let given = req.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
@@ -153,7 +159,19 @@ pub(crate) fn origin_of(url: &str) -> Option<String> {
 
 /// `ANY /ui/api/<func>`: the relay.
 pub(crate) async fn relay(ui: &Ui, request: Request<Body>, func: &str) -> Response {
-    let Some(session) = ui.session(request.headers()).await else {
+    let session = ui.session(request.headers()).await;
+    relay_as(ui, request, func, session).await
+}
+
+/// The relay for `session` (the signed-in user's, or a shared link's viewer session).
+/// A read-only session's writes are refused by the access policy (403), not here.
+pub(crate) async fn relay_as(
+    ui: &Ui,
+    request: Request<Body>,
+    func: &str,
+    session: Option<Session>,
+) -> Response {
+    let Some(session) = session else {
         return error(StatusCode::UNAUTHORIZED, "not signed in");
     };
     let Some(token) = request

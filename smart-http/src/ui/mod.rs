@@ -19,6 +19,7 @@
 //! | `GET /apps/{app_id}/launch` | the record picker of a standalone app ([`picker`]) |
 //! | `POST /dev-launch` | "Launch by URL": an app under development, for this session ([`dev_launch`]) |
 //! | `POST /ui/launch`, `ANY /ui/api/…` | launch tokens and the API relay ([`launch`]) |
+//! | `/s/{token}`, `/s/view/…`, `POST /account/links[/revoke]` | shared links ([`share`]) |
 //! | `GET /static/{file}` | embedded assets; `brand.css` and `logo` from `[branding]` ([`brand`]) |
 //!
 //! Every call into the rest of the container goes through [`glue`].
@@ -34,6 +35,8 @@ mod pages;
 mod patients;
 mod picker;
 mod session;
+mod share;
+mod showcase;
 
 use crate::container::Container;
 use axum::body::{Body, Bytes};
@@ -126,7 +129,7 @@ impl Ui {
                 | "/admin"
                 | approve::PATH
                 | dev_launch::PATH
-        ) || ["/account/", "/admin/", "/patients/", "/static/", "/ui/"]
+        ) || ["/account/", "/admin/", "/patients/", "/static/", "/ui/", "/s/"]
             .iter()
             .any(|p| local.starts_with(p))
             // Only `/apps/{app_id}/launch`: every other `/apps/…` path is the API's.
@@ -148,6 +151,10 @@ pub(crate) async fn intercept(
     if let Some(rest) = local.strip_prefix("/ui/api/") {
         let rest = rest.to_owned();
         return launch::relay(&ui, request, &rest).await;
+    }
+    if let Some(rest) = local.strip_prefix(share::API_PREFIX) {
+        let rest = rest.to_owned();
+        return share::relay(&ui, request, &rest).await;
     }
     let (parts, body) = request.into_parts();
     let limit = ui.container().config().limits.max_body_bytes;

@@ -29,12 +29,16 @@ pub(crate) async fn dispatch(ui: &Ui, req: UiRequest) -> Response {
         "/ui/launch" if post => launch::launch(ui, &req).await,
         "/static/brand.css" if get => ui.brand().stylesheet(),
         "/static/logo" if get => ui.brand().logo(),
+        p if p.starts_with("/s/") => super::share::dispatch(ui, &req).await,
         p if get && p.starts_with("/static/") => static_file(&p["/static/".len()..]),
         p if p.starts_with("/static/") || p.starts_with("/ui/") => {
             plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
         }
         _ => {
             let Some(session) = ui.session(&req.headers).await else {
+                if let Some(visitor) = super::showcase::account(ui).filter(|_| get) {
+                    return super::showcase::enter(ui, &req, &visitor).await;
+                }
                 if post {
                     return redirect(ui, "/login");
                 }
@@ -48,6 +52,12 @@ pub(crate) async fn dispatch(ui: &Ui, req: UiRequest) -> Response {
 /// The pages that need a session.
 async fn signed_in(ui: &Ui, req: &UiRequest, s: &Session, get: bool, post: bool) -> Response {
     let local = req.local.as_str();
+    let visitor = super::showcase::is_visitor(ui, s);
+    // The showcase visitor changes nothing (the provider refuses it too) and has no
+    // account pages.
+    if visitor && (post || local == "/account") {
+        return super::showcase::refused(ui);
+    }
     if admin::is_admin_path(local) {
         return admin::dispatch(ui, req, s, get, post).await;
     }
@@ -63,6 +73,14 @@ async fn signed_in(ui: &Ui, req: &UiRequest, s: &Session, get: bool, post: bool)
             "/account/apps" => choose_apps(ui, s, &form).await,
             "/account/sessions" => sign_out_others(ui, s, &form).await,
             super::dev_launch::PATH => super::dev_launch::submit(ui, s, &form).await,
+            "/account/links" => match super::share::create(ui, s, &form).await {
+                Ok(url) => {
+                    let share = (None, Some(url.as_str()));
+                    account_page_with(ui, s, None, None, StatusCode::OK, share).await
+                }
+                Err(msg) => account_page(ui, s, None, Some(&msg), StatusCode::BAD_REQUEST).await,
+            },
+            "/account/links/revoke" => super::share::revoke(ui, s, &form).await,
             _ => not_found(ui),
         };
     }
@@ -70,8 +88,12 @@ async fn signed_in(ui: &Ui, req: &UiRequest, s: &Session, get: bool, post: bool)
         return plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
     }
     match local {
+        "/" if visitor => super::showcase::landing(ui, req, s).await,
         "/" => patient_list(ui, req, s).await,
-        "/account" => account_page(ui, s, req.param("done"), None, StatusCode::OK).await,
+        "/account" => {
+            let share = (req.param("share"), None);
+            account_page_with(ui, s, req.param("done"), None, StatusCode::OK, share).await
+        }
         approve::PATH => approve::show(ui, req, s).await,
         p => match p.strip_prefix("/patients/") {
             Some(id) if !id.contains('/') => record_view(ui, s, id, req.param("launch")).await,
@@ -405,9 +427,24 @@ async fn record_view(ui: &Ui, s: &Session, id: &str, launch_now: Option<&str>) -
         .text(&patient.age().map(|a| a.to_string()).unwrap_or_default())
         .raw("</dd></div><div><dt>Record</dt><dd>")
         .text(&patient.id)
-        .raw("</dd></div></dl></section>")
+        .raw("</dd></div></dl>");
+    // The showcase visitor sees every app, and shares nothing.
+    let visitor = super::showcase::is_visitor(ui, s);
+    if !visitor {
+        m.raw("<p class=\"aside\"><a class=\"share-link\"")
+            .attr(
+                "href",
+                &ui.url(&format!(
+                    "/account?{}#share",
+                    serde_urlencoded::to_string([("share", patient.id.as_str())])
+                        .unwrap_or_default()
+                )),
+            )
+            .raw(">Share an app on this record…</a></p>");
+    }
+    m.raw("</section>")
         .raw("<nav id=\"app-sidebar\" aria-label=\"Apps\"><h2>Apps</h2>");
-    let chosen: Vec<_> = apps.iter().filter(|a| a.chosen).collect();
+    let chosen: Vec<_> = apps.iter().filter(|a| a.chosen || visitor).collect();
     if chosen.is_empty() {
         m.raw("<p class=\"empty\">No apps chosen. <a")
             .attr("href", &ui.url("/account"))
@@ -500,6 +537,19 @@ async fn account_page(
     failed: Option<&str>,
     status: StatusCode,
 ) -> Response {
+    account_page_with(ui, s, done, failed, status, (None, None)).await
+}
+
+/// The account page; `share` is the record to prefill in the shared-link form and the
+/// URL of a link just made.
+async fn account_page_with(
+    ui: &Ui,
+    s: &Session,
+    done: Option<&str>,
+    failed: Option<&str>,
+    status: StatusCode,
+    share: (Option<&str>, Option<&str>),
+) -> Response {
     let container = ui.container();
     let apps = match glue::apps_for(container, &s.user).await {
         Ok(a) => a,
@@ -517,6 +567,7 @@ async fn account_page(
         Some("apps") => Some("Your app list was saved."),
         Some("sessions") => Some("Every other session was signed out."),
         Some("approval") => Some("The approval was revoked."),
+        Some("link") => Some("The shared link was revoked."),
         _ => None,
     };
     if let Some(n) = notice {
@@ -574,6 +625,7 @@ async fn account_page(
         }
         Err(e) => return server_error(ui, &e),
     }
+    m.append(super::share::links_section(ui, s, share.0, share.1).await);
     // Sessions.
     m.raw("<section class=\"card\"><h2>Other sessions</h2><p>Sign out every other browser where you are signed in (and the apps launched there). Confirm with your password.</p><form method=\"post\"")
         .attr("action", &ui.url("/account/sessions"))

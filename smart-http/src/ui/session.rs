@@ -93,7 +93,7 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The CSRF token of a session secret.
-fn csrf_of(secret: &str) -> String {
+pub(crate) fn csrf_of(secret: &str) -> String {
     let mut h = Sha256::new();
     h.update(b"smart-rs ui csrf\0");
     h.update(secret.as_bytes());
@@ -130,10 +130,20 @@ impl Ui {
             glue::revoke_session(container, token).await;
             return None;
         }
+        // A shared link's viewer session is no UI session (its cookie is another one).
+        if who.bound_app().is_some() {
+            return None;
+        }
         let Principal::Session { user, .. } = who.principal() else {
             return None;
         };
         let user = user.clone();
+        // The showcase visitor may look, never change anything.
+        let who = if super::showcase::account(self).is_some_and(|a| a == user) {
+            who.into_read_only()
+        } else {
+            who
+        };
         Some(Session {
             who,
             user,

@@ -29,6 +29,7 @@ mod host;
 mod journey;
 mod protocol;
 mod protocol_lifecycle;
+mod share;
 mod world;
 
 use std::future::Future;
@@ -73,6 +74,9 @@ fn all_tests() -> Vec<(&'static str, Test)> {
         approval::approve_framing_refused => "approve_framing_refused",
         approval::approve_launch_picker => "approve_launch_picker",
         branding::branding_applied => "branding_applied",
+        share::showcase_landing_and_read_only_app => "showcase_landing_and_read_only_app",
+        share::shared_link_with_pin_opens_its_app => "shared_link_with_pin_opens_its_app",
+        share::shared_link_expired_refused => "shared_link_expired_refused",
         apps::app_summary_shows_the_face_sheet => "app_summary_shows_the_face_sheet",
         apps::app_summary_empty_record => "app_summary_empty_record",
         apps::app_summary_shows_api_errors => "app_summary_shows_api_errors",

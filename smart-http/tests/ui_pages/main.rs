@@ -15,6 +15,7 @@ mod launch;
 mod login;
 mod patients;
 mod persistence;
+mod share;
 
 use common::{Backend, PASSWORD, TestServer, ui_manifest};
 use std::collections::BTreeMap;

@@ -232,6 +232,10 @@ impl Container {
                 ServiceErrorKind::Unauthenticated,
                 "this endpoint needs an OAuth 1.0a signed request",
             )),
+            Decision::ReadOnly => Err(ServiceError::new(
+                ServiceErrorKind::Forbidden,
+                "read-only access: this session may look but not change anything",
+            )),
             _ => Err(ServiceError::new(
                 ServiceErrorKind::Forbidden,
                 "the access policy does not allow this caller here",

@@ -23,6 +23,9 @@
   }
   var page = JSON.parse(pageBlock.textContent);
   var base = page.base || "";
+  // A shared link's viewer page has endpoints of its own (its cookie reaches only those).
+  var launchUrl = page.launch_url || base + "/ui/launch";
+  var apiUrl = page.api_url || base + "/ui/api";
   var tabs = document.getElementById("app-tabs");
   var sidebar = document.getElementById("app-sidebar");
   var statusBox = document.getElementById("app-status");
@@ -93,7 +96,7 @@
   /** POST {base}/ui/launch: a launch token and everything to start the app. */
   function requestLaunch(appId, recordId) {
     return window
-      .fetch(base + "/ui/launch", {
+      .fetch(launchUrl, {
         method: "POST",
         credentials: "same-origin",
         cache: "no-store",
@@ -185,7 +188,7 @@
     var method = String(call.method || "GET").toUpperCase();
     var params = call.params;
     var contentType = call.contentType || "application/x-www-form-urlencoded";
-    var url = base + "/ui/api" + call.func;
+    var url = apiUrl + call.func;
     var init = {
       method: method,
       credentials: "same-origin",
@@ -930,16 +933,21 @@
     });
   }
 
-  // "Launch by URL": the app just registered (named by the server in the page data) opens
-  // now, unless it is among the apps reopened from the last record view.
-  var reopening = [];
-  try {
-    reopening = (JSON.parse(window.sessionStorage.getItem(OPEN_APPS_KEY) || "null") || {}).apps || [];
-  } catch (e) {
-    reopening = [];
-  }
-  relaunchRemembered();
-  if (page.launch && reopening.indexOf(page.launch) < 0 && launcherFor(page.launch)) {
-    launchFromSidebar(page.launch);
+  if (page.autolaunch) {
+    // A shared link's viewer page: its one app, at once.
+    launchFromSidebar(page.autolaunch);
+  } else {
+    // "Launch by URL": the app just registered (named by the server in the page data)
+    // opens now, unless it is among the apps reopened from the last record view.
+    var reopening = [];
+    try {
+      reopening = (JSON.parse(window.sessionStorage.getItem(OPEN_APPS_KEY) || "null") || {}).apps || [];
+    } catch (e) {
+      reopening = [];
+    }
+    relaunchRemembered();
+    if (page.launch && reopening.indexOf(page.launch) < 0 && launcherFor(page.launch)) {
+      launchFromSidebar(page.launch);
+    }
   }
 })();

@@ -22,6 +22,7 @@ mod access;
 mod accounts;
 mod app_data;
 mod apps;
+mod links;
 mod nonces;
 mod records;
 mod shares;
@@ -149,6 +150,11 @@ cases!(
     records::launch_audit_newest_first_and_purge,
     records::everything_survives_a_reopen,
     access::access_log_filters_pages_and_purges,
+    links::links_are_stored_by_digest_and_listed_newest_first,
+    links::only_the_owner_revokes_a_link,
+    links::wrong_pins_lock_the_link,
+    links::concurrent_wrong_pins_are_all_counted,
+    links::links_go_with_their_owner_app_or_record,
 );
 
 /// Runs the case `name` (one of [`DIRECTORY_CASES`]) on a fresh instance from `open`, and
@@ -269,6 +275,11 @@ macro_rules! directory_conformance {
             launch_audit_newest_first_and_purge,
             everything_survives_a_reopen,
             access_log_filters_pages_and_purges,
+            links_are_stored_by_digest_and_listed_newest_first,
+            only_the_owner_revokes_a_link,
+            wrong_pins_lock_the_link,
+            concurrent_wrong_pins_are_all_counted,
+            links_go_with_their_owner_app_or_record,
         );
     };
     (@tests $open:expr; $($name:ident),* $(,)?) => {

@@ -288,6 +288,7 @@ impl RecordRegistry for Store {
             "DELETE FROM oauth_tokens WHERE record_id = $1",
             "DELETE FROM shares WHERE record_id = $1",
             "DELETE FROM scratchpads WHERE record_id = $1",
+            "DELETE FROM shared_links WHERE record_id = $1",
         ] {
             query::<Db>(statement)
                 .bind(id.as_str())

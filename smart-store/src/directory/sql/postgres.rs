@@ -37,6 +37,15 @@ mod impl_data;
     )
 )]
 mod impl_directory;
+#[path = "impl_links.rs"]
+#[cfg_attr(
+    all(feature = "sqlite", feature = "postgres"),
+    expect(
+        clippy::duplicate_mod,
+        reason = "the same statements, compiled once per backend with its own `Db`"
+    )
+)]
+mod impl_links;
 
 /// The embedded migrations of the PostgreSQL schema (directory and document tables).
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");

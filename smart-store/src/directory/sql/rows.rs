@@ -4,7 +4,7 @@
 use crate::directory::{AccessEntry, AccessResult, LaunchKind};
 use crate::directory::{
     Account, AccountState, App, AppData, AppId, LaunchEvent, OAuthToken, RecordEntry, Share,
-    Timestamp, TokenKind, UserId,
+    SharedLink, Timestamp, TokenKind, UserId, parse_link_id,
 };
 use crate::error::{StoreError, StoreResult};
 use smart_core::catalog::CallId;
@@ -230,6 +230,41 @@ impl TryFrom<ShareRow> for Share {
             record,
             app: stored_app_id(&r.app_id)?,
             created_at: ts(r.created_at),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct LinkRow {
+    digest: String,
+    owner_id: String,
+    app_id: String,
+    record_id: String,
+    pin_hash: Option<String>,
+    created_at: i64,
+    expires_at: i64,
+    revoked: bool,
+    failed_pin_count: i64,
+    pin_locked_until: Option<i64>,
+}
+
+impl TryFrom<LinkRow> for SharedLink {
+    type Error = StoreError;
+
+    fn try_from(r: LinkRow) -> StoreResult<Self> {
+        let digest = parse_link_id(&r.digest)
+            .ok_or_else(|| StoreError::corrupt("stored shared link digest is not 64 hex digits"))?;
+        Ok(Self {
+            digest,
+            owner: stored_account_id(&r.owner_id)?,
+            app: stored_app_id(&r.app_id)?,
+            record: stored_record_id(&r.record_id)?,
+            pin_hash: r.pin_hash,
+            created_at: ts(r.created_at),
+            expires_at: ts(r.expires_at),
+            revoked: r.revoked,
+            failed_pin_count: u32::try_from(r.failed_pin_count).unwrap_or(u32::MAX),
+            pin_locked_until: r.pin_locked_until.map(ts),
         })
     }
 }
