@@ -215,6 +215,9 @@ pub(crate) struct AnswerCache {
     store: Arc<TrackedStore>,
     max_bytes: usize,
     entries: Mutex<Entries>,
+    /// Lookups answered from the cache, and the others (for the metrics).
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl AnswerCache {
@@ -223,7 +226,17 @@ impl AnswerCache {
             store,
             max_bytes,
             entries: Mutex::new(Entries::default()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
+    }
+
+    /// Lookups so far: (answered from the cache, not).
+    pub(crate) fn hits_and_misses(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     /// The generation of `record` to note before computing an answer.
@@ -234,12 +247,20 @@ impl AnswerCache {
     /// The answer for `key`, if it was computed at its record's current generation.
     pub(crate) fn get(&self, key: &CacheKey) -> Option<Arc<Answer>> {
         let now = self.store.generation(&key.record);
-        let entries = self.entries.lock().ok()?;
-        entries
-            .map
-            .get(key)
-            .filter(|entry| entry.generation == now)
-            .map(|entry| entry.answer.clone())
+        let found = self.entries.lock().ok().and_then(|entries| {
+            entries
+                .map
+                .get(key)
+                .filter(|entry| entry.generation == now)
+                .map(|entry| entry.answer.clone())
+        });
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
     }
 
     /// Files an answer computed at `generation` of its record (noted before the
