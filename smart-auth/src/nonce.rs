@@ -241,7 +241,11 @@ impl NonceStore for MemoryNonceStore {
             ));
         }
         let count = inner.per_consumer.get(&key.consumer).copied().unwrap_or(0);
-        if count >= self.limits.cap_for(inner.per_consumer.len() + usize::from(count == 0)) {
+        if count
+            >= self
+                .limits
+                .cap_for(inner.per_consumer.len() + usize::from(count == 0))
+        {
             return Err(StorageError::new(
                 StorageErrorKind::Unavailable,
                 "the nonce cache is full for this consumer (its fair share is used up)",

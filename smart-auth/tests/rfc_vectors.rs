@@ -372,7 +372,10 @@ fn body_hash_extension() {
         .body(body)
         .sign("PUT", "http://example.com/x", None)
         .unwrap();
-    assert!(h.contains("oauth_body_hash=\"Lve95gjOVATpfV8EL5X4nxwjKHE%3D\""), "{h}");
+    assert!(
+        h.contains("oauth_body_hash=\"Lve95gjOVATpfV8EL5X4nxwjKHE%3D\""),
+        "{h}"
+    );
     let signed = Request::new("PUT", "/x")
         .with_authorization(&h)
         .with_body(Some("text/plain"), body);
@@ -389,7 +392,10 @@ fn body_hash_extension() {
         .with_body(Some("text/plain"), body);
     let refused = parse(&c, &bare).verify("kd94hf93k423kf44", "").unwrap_err();
     assert_eq!(refused, SignatureError::BodyHashRequired);
-    assert_eq!(refused.kind(), smart_auth::oauth::SignatureErrorKind::Rejected);
+    assert_eq!(
+        refused.kind(),
+        smart_auth::oauth::SignatureErrorKind::Rejected
+    );
     assert!(refused.to_string().contains("oauth_body_hash"), "{refused}");
     let lenient = VerifierConfig::builder("http://example.com")
         .unwrap()
@@ -397,7 +403,9 @@ fn body_hash_extension() {
         .accept_missing_body_hash()
         .build()
         .unwrap();
-    parse(&lenient, &bare).verify("kd94hf93k423kf44", "").unwrap();
+    parse(&lenient, &bare)
+        .verify("kd94hf93k423kf44", "")
+        .unwrap();
     // A wrong hash is refused even then.
     assert_eq!(
         parse(&lenient, &tampered).verify("kd94hf93k423kf44", ""),

@@ -118,14 +118,7 @@ async fn run(config: ServerConfig, options: &ServeOptions) -> Result<()> {
         None
     };
     let apps = start_apps(&container).await?;
-    print_banner(
-        &base,
-        &data_dir,
-        &container,
-        first_start,
-        demo.as_ref(),
-    )
-    .await?;
+    print_banner(&base, &data_dir, &container, first_start, demo.as_ref()).await?;
     tracing::info!(%bind, "serving");
     let (stop_apps, apps_stopped) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async {
@@ -226,7 +219,13 @@ async fn ensure_demo(container: &Container) -> Result<Demo> {
     let provider = container.provider();
     let mut demo = Demo::default();
     let user = smart_auth::UserId::new(DEMO_USER)?;
-    if provider.stores().accounts.get_account(&user).await?.is_none() {
+    if provider
+        .stores()
+        .accounts
+        .get_account(&user)
+        .await?
+        .is_none()
+    {
         let password = random_token(12)?;
         provider
             .create_account(&admin, DEMO_USER, Some(&password), false)
@@ -275,9 +274,7 @@ async fn print_banner(
     if demo.is_some() {
         println!("  web UI:         {base}/  (sign in with an account, e.g. the demo user)");
     } else {
-        println!(
-            "  web UI:         {base}/  (sign in with an account: smart users create EMAIL)"
-        );
+        println!("  web UI:         {base}/  (sign in with an account: smart users create EMAIL)");
     }
     let apps = &container.config().apps;
     if apps.enabled {

@@ -306,13 +306,20 @@ fn serve_creates_no_demo_account_or_app_without_demo() {
     });
     assert!(!apps.contains("demo-background"), "{apps}");
     let banner = stop(server);
-    assert!(banner.contains("First start: 3 sample patients"), "{banner}");
+    assert!(
+        banner.contains("First start: 3 sample patients"),
+        "{banner}"
+    );
     assert!(!banner.contains("demo"), "{banner}");
     assert!(!banner.contains("consumer_secret"), "{banner}");
     assert!(!banner.contains("password"), "{banner}");
     // And the directory has no demo user.
     let out = smart(&["users", "list", "--data-dir", data.path().to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("demo@"));
 }
 

@@ -89,11 +89,7 @@ impl Metrics {
 
     /// The Prometheus text exposition (format 0.0.4).
     fn render(&self, container: &Container) -> String {
-        let calls = self
-            .calls
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let calls = self.calls.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let mut out = String::new();
         let labels = |(method, call): &(&str, &str)| format!("method=\"{method}\",call=\"{call}\"");
         out.push_str(
@@ -101,7 +97,12 @@ impl Metrics {
              # TYPE smart_http_requests_total counter\n",
         );
         for (key, s) in &calls {
-            let _ = writeln!(out, "smart_http_requests_total{{{}}} {}", labels(key), s.requests);
+            let _ = writeln!(
+                out,
+                "smart_http_requests_total{{{}}} {}",
+                labels(key),
+                s.requests
+            );
         }
         out.push_str(
             "# HELP smart_http_errors_total Requests answered with an error status (class 4xx or 5xx).\n\
@@ -268,8 +269,7 @@ pub(crate) async fn ready(State(container): State<Arc<Container>>) -> Response {
         }
     };
     let directory = async {
-        match tokio::time::timeout(READY_TIMEOUT, container.directory().get_record(&probe)).await
-        {
+        match tokio::time::timeout(READY_TIMEOUT, container.directory().get_record(&probe)).await {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => Err(e.to_string()),
             Err(_) => Err(format!("no answer within {READY_TIMEOUT:?}")),

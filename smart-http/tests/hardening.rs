@@ -35,7 +35,13 @@ async fn signed_non_form_writes_need_the_body_hash_by_default() {
     // The original clients' way: signed, no oauth_body_hash. Refused with a 401 naming the
     // parameter, and nothing registered.
     let r = server
-        .send_body_without_hash(&admin, "POST", "/apps/", "application/json", manifest("bare@apps.example.org"))
+        .send_body_without_hash(
+            &admin,
+            "POST",
+            "/apps/",
+            "application/json",
+            manifest("bare@apps.example.org"),
+        )
         .await;
     let (status, text) = status_text(r).await;
     assert_eq!(status, 401, "{text}");
@@ -44,7 +50,13 @@ async fn signed_non_form_writes_need_the_body_hash_by_default() {
 
     // With the body hash: accepted.
     let r = server
-        .send_body(&admin, "POST", "/apps/", "application/json", manifest("hashed@apps.example.org"))
+        .send_body(
+            &admin,
+            "POST",
+            "/apps/",
+            "application/json",
+            manifest("hashed@apps.example.org"),
+        )
         .await;
     let (status, text) = status_text(r).await;
     assert_eq!(status, 200, "{text}");
@@ -81,7 +93,13 @@ async fn the_switch_accepts_clients_that_never_send_the_body_hash() {
     .await;
     let admin = server.admin();
     let r = server
-        .send_body_without_hash(&admin, "POST", "/apps/", "application/json", manifest("old@apps.example.org"))
+        .send_body_without_hash(
+            &admin,
+            "POST",
+            "/apps/",
+            "application/json",
+            manifest("old@apps.example.org"),
+        )
         .await;
     let (status, text) = status_text(r).await;
     assert_eq!(status, 200, "{text}");
@@ -196,13 +214,21 @@ async fn the_data_directory_and_its_files_are_private() {
         .await
         .unwrap();
     smart_store::blobs::BlobStore::put(
-        &blobs,&record, "scan.txt", "text/plain", b"a private document")
-        .await
-        .unwrap();
+        &blobs,
+        &record,
+        "scan.txt",
+        "text/plain",
+        b"a private document",
+    )
+    .await
+    .unwrap();
 
     let mut found = Vec::new();
     modes(&data, &mut found);
-    assert!(found.iter().filter(|(_, _, dir)| !dir).count() >= 3, "{found:?}");
+    assert!(
+        found.iter().filter(|(_, _, dir)| !dir).count() >= 3,
+        "{found:?}"
+    );
     for (path, mode, dir) in &found {
         let want = if *dir { 0o700 } else { 0o600 };
         assert_eq!(*mode, want, "{} is {mode:o}", path.display());
@@ -217,8 +243,10 @@ struct DownClinicalStore;
 const BACKEND_SECRET: &str = "SECRET-BACKEND-DETAIL /var/lib/sparql password=hunter2";
 
 fn down<T>() -> smart_store::StoreResult<T> {
-    Err(smart_store::StoreError::unavailable("the clinical store is down")
-        .with_source(std::io::Error::other(BACKEND_SECRET)))
+    Err(
+        smart_store::StoreError::unavailable("the clinical store is down")
+            .with_source(std::io::Error::other(BACKEND_SECRET)),
+    )
 }
 
 #[async_trait::async_trait]
@@ -318,26 +346,49 @@ fn request_id_of(r: &reqwest::Response) -> String {
 async fn health_ready_and_request_ids() {
     let server = TestServer::start(Backend::Memory).await;
     let http = &server.http;
-    let r = http.get(format!("{}/health", server.base)).send().await.unwrap();
+    let r = http
+        .get(format!("{}/health", server.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let health_id = request_id_of(&r);
-    let r = http.get(format!("{}/ready", server.base)).send().await.unwrap();
+    let r = http
+        .get(format!("{}/ready", server.base))
+        .send()
+        .await
+        .unwrap();
     let ready_id = request_id_of(&r);
     let (status, text) = status_text(r).await;
     assert_eq!(status, 200, "{text}");
-    assert!(text.contains("clinical store: ok") && text.contains("directory: ok"), "{text}");
+    assert!(
+        text.contains("clinical store: ok") && text.contains("directory: ok"),
+        "{text}"
+    );
     assert_ne!(health_id, ready_id);
     // Every answer carries an id: an API error, a signed call, a web UI page.
-    let r = http.get(format!("{}/no/such/thing", server.base)).send().await.unwrap();
+    let r = http
+        .get(format!("{}/no/such/thing", server.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     request_id_of(&r);
     let r = server.get(&server.admin(), "/apps/manifests/").await;
     assert_eq!(r.status(), 200);
     request_id_of(&r);
-    let r = http.get(format!("{}/login", server.base)).send().await.unwrap();
+    let r = http
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
     request_id_of(&r);
     // /metrics is off by default.
-    let r = http.get(format!("{}/metrics", server.base)).send().await.unwrap();
+    let r = http
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     server.stop().await;
 
@@ -354,7 +405,10 @@ async fn health_ready_and_request_ids() {
     assert!(text.contains("clinical store: unavailable"), "{text}");
     assert!(text.contains("directory: ok"), "{text}");
     assert!(text.contains(&id), "{text}");
-    assert!(!text.contains("SECRET") && !text.contains("hunter2"), "{text}");
+    assert!(
+        !text.contains("SECRET") && !text.contains("hunter2"),
+        "{text}"
+    );
     let _ = stop.send(());
 }
 
@@ -364,7 +418,10 @@ fn sign(base: &str, c: &Creds, method: &str, path_and_query: &str, form: Option<
     use smart_auth::oauth::{HeaderSigner, SignatureMethod};
     let nonce = smart_auth::random_string(&smart_auth::OsRandom::new(), 16).unwrap();
     let consumer = smart_auth::Secret::new(c.secret.clone());
-    let token = c.token.as_ref().map(|(_, s)| smart_auth::Secret::new(s.clone()));
+    let token = c
+        .token
+        .as_ref()
+        .map(|(_, s)| smart_auth::Secret::new(s.clone()));
     let mut signer = HeaderSigner::new(SignatureMethod::HmacSha1, &c.key, &consumer)
         .nonce(&nonce)
         .timestamp(smart_auth::Clock::now(&smart_auth::SystemClock::new()));
@@ -378,8 +435,7 @@ fn sign(base: &str, c: &Creds, method: &str, path_and_query: &str, form: Option<
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn store_failures_answer_a_short_message_with_the_request_id() {
-    let (base, stop, container) =
-        serve_over(std::sync::Arc::new(DownClinicalStore), |_| {}).await;
+    let (base, stop, container) = serve_over(std::sync::Arc::new(DownClinicalStore), |_| {}).await;
     let admin = container.local_admin().await.unwrap();
     container
         .provider()
@@ -396,7 +452,10 @@ async fn store_failures_answer_a_short_message_with_the_request_id() {
     );
     let r = http
         .post(format!("{base}/oauth/login"))
-        .header("Authorization", sign(&base, &ui, "POST", "/oauth/login", Some(form.as_bytes())))
+        .header(
+            "Authorization",
+            sign(&base, &ui, "POST", "/oauth/login", Some(form.as_bytes())),
+        )
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body(form)
         .send()
@@ -417,8 +476,14 @@ async fn store_failures_answer_a_short_message_with_the_request_id() {
     let id = request_id_of(&r);
     let (status, text) = status_text(r).await;
     assert_eq!(status, 503, "{text}");
-    assert!(text.contains(&id), "the body names the request id {id}: {text}");
-    assert!(!text.contains("SECRET") && !text.contains("hunter2"), "{text}");
+    assert!(
+        text.contains(&id),
+        "the body names the request id {id}: {text}"
+    );
+    assert!(
+        !text.contains("SECRET") && !text.contains("hunter2"),
+        "{text}"
+    );
     assert!(text.len() < 200, "{text}");
     let _ = stop.send(());
 }
@@ -479,10 +544,16 @@ async fn metrics_count_calls_errors_latency_cache_and_connections() {
         4.0
     );
     assert_eq!(
-        value(&format!("smart_http_request_duration_seconds_count{{{call}}}")),
+        value(&format!(
+            "smart_http_request_duration_seconds_count{{{call}}}"
+        )),
         4.0
     );
-    assert!(value(&format!("smart_http_request_duration_seconds_sum{{{call}}}")) > 0.0);
+    assert!(
+        value(&format!(
+            "smart_http_request_duration_seconds_sum{{{call}}}"
+        )) > 0.0
+    );
     // The same read three times: computed once, then served from the answer cache.
     assert!(value("smart_answer_cache_hits_total") >= 2.0, "{text}");
     assert!(value("smart_answer_cache_misses_total") >= 1.0, "{text}");

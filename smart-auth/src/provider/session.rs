@@ -248,10 +248,7 @@ impl Provider {
             AccountState::Active | AccountState::Uninitialized => {}
             _ => return Err(AuthError::AccountDisabled),
         }
-        let hash = self
-            .hashing
-            .hash(new_password, self.rng.as_ref())
-            .await?;
+        let hash = self.hashing.hash(new_password, self.rng.as_ref()).await?;
         // The state is set (to Active) before the failed-login count, so both end as here.
         let update = AccountUpdate::default()
             .state(AccountState::Active)

@@ -284,10 +284,10 @@ pub(crate) fn now() -> Timestamp {
 
 /// True for `application/x-www-form-urlencoded` (with or without parameters).
 pub(crate) fn is_form(media_type: &str) -> bool {
-    media_type
-        .split(';')
-        .next()
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+    media_type.split(';').next().is_some_and(|m| {
+        m.trim()
+            .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    })
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body (token responses).

@@ -342,7 +342,10 @@ impl TestServer {
         let n = self.nonce.fetch_add(1, Ordering::SeqCst);
         let nonce = format!("n{n}-{}", std::process::id());
         let consumer_secret = smart_auth::Secret::new(c.secret.clone());
-        let token_secret = c.token.as_ref().map(|(_, s)| smart_auth::Secret::new(s.clone()));
+        let token_secret = c
+            .token
+            .as_ref()
+            .map(|(_, s)| smart_auth::Secret::new(s.clone()));
         let mut signer = HeaderSigner::new(SignatureMethod::HmacSha1, &c.key, &consumer_secret)
             .nonce(&nonce)
             .timestamp(smart_auth::Timestamp::from_unix_secs(

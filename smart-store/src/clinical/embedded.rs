@@ -143,8 +143,7 @@ impl EmbeddedClinicalStore {
             .and_then(|()| crate::private_fs::touch(&file))
             .map_err(|e| {
                 let kind = StoreError::from(std::io::Error::new(e.kind(), "")).kind();
-                StoreError::new(kind, format!("could not create {}", file.display()))
-                    .with_source(e)
+                StoreError::new(kind, format!("could not create {}", file.display())).with_source(e)
             })?;
         let options = SqliteConnectOptions::new()
             .filename(&file)

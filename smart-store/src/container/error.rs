@@ -177,8 +177,11 @@ impl From<AuthError> for ServiceError {
                     AuthError::Storage(s) => s.message().to_owned(),
                     _ => "authentication storage is unavailable".to_owned(),
                 };
-                return Self::new(ServiceErrorKind::Unavailable, format!("{message}; retry later"))
-                    .with_detail(e.to_string());
+                return Self::new(
+                    ServiceErrorKind::Unavailable,
+                    format!("{message}; retry later"),
+                )
+                .with_detail(e.to_string());
             }
             AuthErrorKind::Internal => return Self::internal(e.to_string()),
             _ => ServiceErrorKind::Internal,
