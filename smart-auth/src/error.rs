@@ -178,7 +178,8 @@ pub enum AuthError {
     /// Login: the e-mail or password is wrong (which one is not said).
     #[error("wrong e-mail or password")]
     InvalidCredentials,
-    /// Login: too many failures; refused without checking the password until `until`.
+    /// Too many failures; refused until `until`. Login itself does not return it (a
+    /// locked account answers like a wrong password, so that lockouts reveal nothing).
     #[error("too many failed logins; try again later")]
     Locked {
         /// When logins are accepted again.

@@ -112,9 +112,12 @@
 //!   RSA-SHA1 and unknown methods are refused as unsupported (a 400, not a crash).
 //!   Comparisons are constant-time (`hmac::Mac::verify_slice`, `subtle`).
 //! * **Body hash**: `oauth_body_hash` is verified whenever present (SHA-1 for HMAC-SHA1,
-//!   SHA-256 for HMAC-SHA256). Requiring it for non-form bodies is a configuration switch,
-//!   off by default because most SMART clients do not send it; when off, a non-form body
-//!   is not covered by the signature (replay protection still holds).
+//!   SHA-256 for HMAC-SHA256), and **required** on every request whose non-empty body is
+//!   not form-encoded, so that the signature covers such bodies (a missing one is a 401
+//!   naming `oauth_body_hash`). The original SMART clients never send it: the explicitly
+//!   named `dangerous().accept_missing_body_hash()` (the server's `[oauth]
+//!   require_body_hash = false`) accepts them, and their bodies are then not covered by the
+//!   signature (replay protection still holds).
 //! * **Order of checks**: form of the parameters → timestamp → consumer and token →
 //!   signature and body hash → token expiry, app and account state → nonce. Nothing is
 //!   stored for a request that fails any earlier step.

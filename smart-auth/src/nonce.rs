@@ -135,6 +135,18 @@ impl NonceLimits {
     }
 }
 
+impl NonceLimits {
+    /// What one consumer may hold while `active` consumers (itself included) hold nonces:
+    /// a fair share that always leaves room for one more consumer,
+    /// `max_entries / (active + 1)`, and never more than `max_per_consumer`. So two busy
+    /// apps cannot fill the cache: alone an app gets half, two get a third each, and a
+    /// newcomer still finds room (shares shrink as the older entries expire).
+    fn cap_for(&self, active: usize) -> usize {
+        let fair = self.max_entries / active.saturating_add(1);
+        self.max_per_consumer.min(fair.max(1))
+    }
+}
+
 impl Default for NonceLimits {
     /// One million entries (about 100 MB at worst), a quarter of them per consumer.
     fn default() -> Self {
@@ -229,10 +241,14 @@ impl NonceStore for MemoryNonceStore {
             ));
         }
         let count = inner.per_consumer.get(&key.consumer).copied().unwrap_or(0);
-        if count >= self.limits.max_per_consumer {
+        if count
+            >= self
+                .limits
+                .cap_for(inner.per_consumer.len() + usize::from(count == 0))
+        {
             return Err(StorageError::new(
                 StorageErrorKind::Unavailable,
-                "the nonce cache is full for this consumer",
+                "the nonce cache is full for this consumer (its fair share is used up)",
             ));
         }
         inner.seq += 1;
@@ -310,7 +326,8 @@ mod tests {
     #[test]
     fn fails_closed_when_full() {
         let clock = ManualClock::new(t(0));
-        let store = MemoryNonceStore::new(&clock, NonceLimits::new(3, 2));
+        // 6 entries, at most 2 per consumer (the fair share of one consumer alone is 3).
+        let store = MemoryNonceStore::new(&clock, NonceLimits::new(6, 2));
         block_on(async {
             for n in ["a", "b"] {
                 store
@@ -323,12 +340,25 @@ mod tests {
                 .await
                 .unwrap_err();
             assert_eq!(e.kind(), StorageErrorKind::Unavailable);
+            // Another consumer still gets in, up to its share (6 / 3 = 2 with x and y).
+            for n in ["c", "d"] {
+                store
+                    .check_and_remember(&NonceKey::new("y", None, n, t(1)), t(1), t(100))
+                    .await
+                    .unwrap();
+            }
+            let e = store
+                .check_and_remember(&NonceKey::new("y", None, "e", t(1)), t(1), t(100))
+                .await
+                .unwrap_err();
+            assert_eq!(e.kind(), StorageErrorKind::Unavailable);
+            // A third: its fair share is 6 / 4 = 1, and then the cache is not full yet.
             store
-                .check_and_remember(&NonceKey::new("y", None, "c", t(1)), t(1), t(100))
+                .check_and_remember(&NonceKey::new("z", None, "c", t(1)), t(1), t(100))
                 .await
                 .unwrap();
             let e = store
-                .check_and_remember(&NonceKey::new("z", None, "c", t(1)), t(1), t(100))
+                .check_and_remember(&NonceKey::new("z", None, "d", t(1)), t(1), t(100))
                 .await
                 .unwrap_err();
             assert_eq!(e.kind(), StorageErrorKind::Unavailable);
@@ -338,6 +368,45 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(store.len(), 1);
+        });
+    }
+
+    #[test]
+    fn two_busy_consumers_cannot_fill_the_cache() {
+        let clock = ManualClock::new(t(0));
+        // The per-consumer bound alone (half the cache) would let two apps fill it.
+        let store = MemoryNonceStore::new(&clock, NonceLimits::new(1200, 600));
+        let fill = |consumer: &'static str| {
+            let store = &store;
+            async move {
+                let mut n = 0;
+                while store
+                    .check_and_remember(
+                        &NonceKey::new(consumer, None, &n.to_string(), t(1)),
+                        t(1),
+                        t(100),
+                    )
+                    .await
+                    .is_ok()
+                {
+                    n += 1;
+                }
+                n
+            }
+        };
+        block_on(async {
+            // Alone: half. The second: a third of the cache. Room is left for others.
+            assert_eq!(fill("busy").await, 600);
+            assert_eq!(fill("greedy").await, 400);
+            assert!(store.len() < 1200);
+            // A newcomer is served (its share: 1200 / 4 = 300, of the 200 still free).
+            assert_eq!(fill("newcomer").await, 200);
+            assert_eq!(store.len(), 1200);
+            // Once the entries expire, everyone is served again.
+            store
+                .check_and_remember(&NonceKey::new("busy", None, "late", t(200)), t(200), t(300))
+                .await
+                .unwrap();
         });
     }
 

@@ -14,7 +14,7 @@ use argon2::{
     ARGON2ID_IDENT, Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _,
     PasswordVerifier as _, Version,
 };
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Password hashing parameters, password rules and the login throttle.
@@ -26,7 +26,14 @@ pub struct PasswordConfig {
     max_failures: u32,
     lockout: Duration,
     max_lockout: Duration,
+    concurrency: usize,
     dummy: OnceLock<String>,
+}
+
+/// How many password hashes run at once by default: one per CPU (at least 2), so that a
+/// burst of logins cannot take more than the machine's cores.
+fn default_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
 }
 
 impl Default for PasswordConfig {
@@ -40,6 +47,7 @@ impl Default for PasswordConfig {
             max_failures: 5,
             lockout: Duration::from_secs(60),
             max_lockout: Duration::from_secs(3600),
+            concurrency: default_concurrency(),
             dummy: OnceLock::new(),
         }
     }
@@ -76,12 +84,21 @@ impl PasswordConfig {
         Ok(())
     }
 
+    /// How many hashes or verifications the provider runs at once (the others wait).
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
+    }
+
     /// Hashes a password with a fresh random salt; returns the PHC string.
     pub fn hash(&self, password: &str, rng: &dyn SecureRandom) -> Result<String, AuthError> {
         let mut salt = [0u8; 16];
         rng.fill(&mut salt)?;
+        self.hash_with_salt(password, &salt)
+    }
+
+    fn hash_with_salt(&self, password: &str, salt: &[u8; 16]) -> Result<String, AuthError> {
         self.argon2()
-            .hash_password_with_salt(password.as_bytes(), &salt)
+            .hash_password_with_salt(password.as_bytes(), salt)
             .map(|h| h.to_string())
             .map_err(|e| AuthError::PasswordHash(e.to_string()))
     }
@@ -140,6 +157,73 @@ impl PasswordConfig {
     }
 }
 
+/// Runs password hashing off the async workers: on tokio's blocking pool, at most
+/// [`PasswordConfig::concurrency`] at once (argon2 takes tens of milliseconds of CPU and
+/// memory; on the async workers a burst of logins would stall every other request). Without
+/// a tokio runtime the work runs inline.
+#[derive(Debug, Clone)]
+pub(crate) struct HashPool {
+    config: Arc<PasswordConfig>,
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl HashPool {
+    pub(crate) fn new(config: PasswordConfig) -> Self {
+        let permits = Arc::new(tokio::sync::Semaphore::new(config.concurrency));
+        Self {
+            config: Arc::new(config),
+            permits,
+        }
+    }
+
+    /// Hashes (see [`PasswordConfig::hash`]); the salt is drawn here.
+    pub(crate) async fn hash(
+        &self,
+        password: &str,
+        rng: &dyn SecureRandom,
+    ) -> Result<String, AuthError> {
+        let mut salt = [0u8; 16];
+        rng.fill(&mut salt)?;
+        let password = password.to_owned();
+        self.run(move |c| c.hash_with_salt(&password, &salt))
+            .await?
+    }
+
+    /// Verifies (see [`PasswordConfig::verify`]).
+    pub(crate) async fn verify(&self, password: &str, phc: &str) -> Result<bool, AuthError> {
+        let (password, phc) = (password.to_owned(), phc.to_owned());
+        self.run(move |c| c.verify(&password, &phc)).await?
+    }
+
+    /// Spends the time of a verification against a throw-away hash (unknown accounts,
+    /// locked accounts), so that response times tell nothing.
+    pub(crate) async fn dummy_verify(&self, password: &str, rng: Arc<dyn SecureRandom>) {
+        let password = password.to_owned();
+        let _ = self
+            .run(move |c| c.dummy_verify(&password, rng.as_ref()))
+            .await;
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&PasswordConfig) -> T + Send + 'static,
+    ) -> Result<T, AuthError> {
+        // The semaphore is never closed, so acquiring only waits.
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| AuthError::PasswordHash(e.to_string()))?;
+        let config = self.config.clone();
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Ok(job(&config));
+        }
+        tokio::task::spawn_blocking(move || job(&config))
+            .await
+            .map_err(|e| AuthError::PasswordHash(format!("the hashing task failed: {e}")))
+    }
+}
+
 /// Builder of a [`PasswordConfig`].
 #[derive(Debug, Clone)]
 pub struct PasswordConfigBuilder {
@@ -163,6 +247,14 @@ impl PasswordConfigBuilder {
         self
     }
 
+    /// How many password hashes or verifications may run at once (1 to 1024; the default
+    /// is one per CPU, at least 2). They run on the blocking thread pool, never on the
+    /// async workers; the others wait their turn.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.config.concurrency = n;
+        self
+    }
+
     /// Lock after `max_failures` consecutive failures for `lockout`, doubling with each
     /// further failure up to `max_lockout`.
     pub fn throttle(mut self, max_failures: u32, lockout: Duration, max_lockout: Duration) -> Self {
@@ -183,6 +275,12 @@ impl PasswordConfigBuilder {
             return Err(ConfigError::OutOfRange {
                 what: "password length bounds",
                 allowed: "a minimum of at least 8 and a maximum of at most 4096 bytes",
+            });
+        }
+        if c.concurrency == 0 || c.concurrency > 1024 {
+            return Err(ConfigError::OutOfRange {
+                what: "password hashing concurrency",
+                allowed: "1 to 1024",
             });
         }
         if c.max_failures == 0
@@ -245,5 +343,54 @@ mod tests {
         );
         assert!(PasswordConfig::builder().length(4, 10).build().is_err());
         assert!(PasswordConfig::builder().argon2(1, 1, 1).build().is_err());
+        assert!(PasswordConfig::builder().concurrency(0).build().is_err());
+        assert_eq!(
+            PasswordConfig::builder()
+                .concurrency(3)
+                .build()
+                .unwrap()
+                .concurrency(),
+            3
+        );
+    }
+
+    #[tokio::test]
+    async fn hashing_runs_off_the_async_workers_and_within_the_limit() {
+        // A current-thread runtime: its only async worker is this thread.
+        let worker = std::thread::current().id();
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let pool = HashPool::new(
+            PasswordConfig::builder()
+                .argon2(8, 1, 1)
+                .concurrency(2)
+                .build()
+                .unwrap(),
+        );
+        // Jobs run on other threads (the blocking pool), never more than 2 at once.
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (pool, running, most) = (pool.clone(), running.clone(), most.clone());
+            tasks.push(tokio::spawn(async move {
+                pool.run(move |_| {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(30));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    std::thread::current().id()
+                })
+                .await
+                .unwrap()
+            }));
+        }
+        for t in tasks {
+            assert_ne!(t.await.unwrap(), worker, "ran on the async worker");
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+        let rng = OsRandom::new();
+        let h = pool.hash("correct horse", &rng).await.unwrap();
+        assert!(pool.verify("correct horse", &h).await.unwrap());
+        assert!(!pool.verify("correct horsf", &h).await.unwrap());
     }
 }

@@ -221,8 +221,32 @@ fn request_tokens_expire_and_need_a_record_and_a_right_verifier() {
             Extra::default(),
         )
         .unwrap();
+    // A missing record is not told apart from an existing one here (that would reveal
+    // which record ids exist): the token is issued, but the approval page refuses it.
+    let missing = block_on(w.provider.request_token(&who)).unwrap();
+    let existing = w
+        .send(
+            &app,
+            "POST",
+            "/oauth/request_token",
+            &[("smart_record_id", "1")],
+            Extra::default(),
+        )
+        .unwrap();
+    let existing = block_on(w.provider.request_token(&existing)).unwrap();
+    assert_eq!(missing.to_form().len(), existing.to_form().len());
+    let s = w.get(&session, "/oauth/authorize").unwrap();
     assert_eq!(
-        block_on(w.provider.request_token(&who)).unwrap_err().kind(),
+        block_on(w.provider.authorization_request(&s, &missing.token))
+            .unwrap_err()
+            .kind(),
+        AuthErrorKind::NotFound
+    );
+    let s = w.get(&session, "/oauth/authorize").unwrap();
+    assert_eq!(
+        block_on(w.provider.approve(&s, &missing.token, Remember::No))
+            .unwrap_err()
+            .kind(),
         AuthErrorKind::NotFound
     );
 

@@ -365,7 +365,23 @@ fn body_hash_extension() {
         parse(&c, &tampered).verify("kd94hf93k423kf44", ""),
         Err(SignatureError::BodyHashMismatch)
     );
-    // Without a body hash: accepted by default, refused when the configuration requires it.
+    // `HeaderSigner::body` computes and signs the same hash.
+    let h = HeaderSigner::new(SignatureMethod::HmacSha1, "k", &secret)
+        .nonce("n")
+        .timestamp(Timestamp::from_unix_secs(1))
+        .body(body)
+        .sign("PUT", "http://example.com/x", None)
+        .unwrap();
+    assert!(
+        h.contains("oauth_body_hash=\"Lve95gjOVATpfV8EL5X4nxwjKHE%3D\""),
+        "{h}"
+    );
+    let signed = Request::new("PUT", "/x")
+        .with_authorization(&h)
+        .with_body(Some("text/plain"), body);
+    parse(&c, &signed).verify("kd94hf93k423kf44", "").unwrap();
+    // Without a body hash: refused by default (401-class, naming the parameter), accepted
+    // only when the configuration asks for the original clients' behaviour.
     let h = HeaderSigner::new(SignatureMethod::HmacSha1, "k", &secret)
         .nonce("n")
         .timestamp(Timestamp::from_unix_secs(1))
@@ -374,7 +390,27 @@ fn body_hash_extension() {
     let bare = Request::new("PUT", "/x")
         .with_authorization(&h)
         .with_body(Some("text/plain"), body);
-    parse(&c, &bare).verify("kd94hf93k423kf44", "").unwrap();
+    let refused = parse(&c, &bare).verify("kd94hf93k423kf44", "").unwrap_err();
+    assert_eq!(refused, SignatureError::BodyHashRequired);
+    assert_eq!(
+        refused.kind(),
+        smart_auth::oauth::SignatureErrorKind::Rejected
+    );
+    assert!(refused.to_string().contains("oauth_body_hash"), "{refused}");
+    let lenient = VerifierConfig::builder("http://example.com")
+        .unwrap()
+        .dangerous()
+        .accept_missing_body_hash()
+        .build()
+        .unwrap();
+    parse(&lenient, &bare)
+        .verify("kd94hf93k423kf44", "")
+        .unwrap();
+    // A wrong hash is refused even then.
+    assert_eq!(
+        parse(&lenient, &tampered).verify("kd94hf93k423kf44", ""),
+        Err(SignatureError::BodyHashMismatch)
+    );
     let strict = VerifierConfig::builder("http://example.com")
         .unwrap()
         .require_body_hash()

@@ -45,6 +45,18 @@ pub(crate) fn call(options: CallOptions) -> Result<ExitCode> {
         bail!("PATH must start with `/` (relative to the API base {base})");
     }
     let method = options.method.to_ascii_uppercase();
+    if options.consumer_secret.is_some() {
+        crate::warn_secret_argument(
+            "--consumer-secret",
+            "leaving it out (it is then read with the data directory's admin credential)",
+        );
+    }
+    if options.token.is_some() {
+        crate::warn_secret_argument(
+            "--token-secret",
+            "leaving --token out (a background token is then fetched for the record)",
+        );
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -172,8 +184,18 @@ async fn send(
     if let (Some((t, _)), Some(s)) = (token, token_secret.as_ref()) {
         signer = signer.token(t, s);
     }
+    // A form body's parameters are signed; any other body is covered by oauth_body_hash,
+    // which servers require by default.
+    let mut form = None;
+    match &body {
+        Some((content_type, bytes)) if crate::verify::client::is_form(content_type) => {
+            form = Some(bytes.as_slice());
+        }
+        Some((_, bytes)) if !bytes.is_empty() => signer = signer.body(bytes),
+        _ => {}
+    }
     let header = signer
-        .sign(method, url, None)
+        .sign(method, url, form)
         .map_err(|e| anyhow::anyhow!("cannot sign for {url}: {e}"))?;
     let mut request = client
         .request(method.parse().context("METHOD is not an HTTP method")?, url)

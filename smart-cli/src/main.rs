@@ -178,8 +178,9 @@ enum Command {
     #[command(subcommand)]
     Tokens(TokensCommand),
     /// Run the container. On first start with an empty data directory it generates and
-    /// loads sample patients, creates a demo user and a demo app, and prints their
-    /// credentials and a command to try. Ctrl-C stops it gracefully.
+    /// loads sample patients. With --demo it also creates a demo user and a demo app (if
+    /// missing) and prints their credentials and a command to try; never without it.
+    /// Ctrl-C stops it gracefully.
     Serve {
         /// The address to listen on (e.g. 127.0.0.1:7000).
         #[arg(long)]
@@ -200,6 +201,10 @@ enum Command {
         /// The generator's seed for the sample patients.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Create a demo user and a demo background app (if missing) and print their
+        /// secrets: for trying smart-rs out, never for a production container.
+        #[arg(long)]
+        demo: bool,
     },
     /// Send one OAuth-signed request to a container and print the reply (curl for SMART):
     /// gets a background token for the record of the path unless --token is given.
@@ -338,6 +343,7 @@ fn main() -> ExitCode {
             log_format,
             sample_patients,
             seed,
+            demo,
         } => serve::serve(serve::ServeOptions {
             config: global.config.clone(),
             data_dir: global.data_dir.clone(),
@@ -347,6 +353,7 @@ fn main() -> ExitCode {
             json_logs: matches!(log_format, LogFormat::Json),
             sample_patients,
             seed,
+            demo,
         }),
         Command::Call {
             method,
@@ -392,6 +399,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Warns (on stderr) that a secret was given as a command-line argument, where other
+/// local users see it in the process list and the shell keeps it in its history.
+pub(crate) fn warn_secret_argument(flag: &str, instead: &str) {
+    eprintln!(
+        "warning: {flag} puts a secret on the command line (visible to other local users in \
+         the process list, kept in the shell history); prefer {instead}"
+    );
 }
 
 /// Logs go to stderr, so that they never mix with a command's output.

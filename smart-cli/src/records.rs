@@ -206,7 +206,8 @@ pub(crate) fn export(
         Some(path) => {
             // Write beside the target and rename, so a failure never leaves half a file.
             let tmp = tmp_path(path);
-            std::fs::write(&tmp, &bytes)
+            // 0600: an export is a patient record.
+            smart_store::private_fs::write(&tmp, &bytes)
                 .and_then(|()| std::fs::rename(&tmp, path))
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }

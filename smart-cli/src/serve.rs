@@ -1,5 +1,5 @@
-//! `smart serve`: the reference container on the embedded default, with sample patients,
-//! a demo user and a demo app created on first start.
+//! `smart serve`: the reference container on the embedded default, with sample patients
+//! loaded on first start, and (only with `--demo`) a demo user and a demo app.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -25,11 +25,13 @@ pub(crate) struct ServeOptions {
     pub(crate) json_logs: bool,
     pub(crate) sample_patients: u64,
     pub(crate) seed: u64,
+    /// Create the demo user and app (if missing) and print their secrets.
+    pub(crate) demo: bool,
 }
 
-/// The demo background app registered on first start.
+/// The demo background app `smart serve --demo` registers.
 pub(crate) const DEMO_APP: &str = "demo-background@apps.smart-rs.local";
-/// The demo user created on first start.
+/// The demo user `smart serve --demo` creates.
 pub(crate) const DEMO_USER: &str = "demo@smart-rs.local";
 
 /// Loads the configuration with the command-line overrides applied.
@@ -113,8 +115,13 @@ async fn run(config: ServerConfig, options: &ServeOptions) -> Result<()> {
     } else {
         None
     };
+    let demo = if options.demo {
+        Some(ensure_demo(&container).await?)
+    } else {
+        None
+    };
     let apps = start_apps(&container).await?;
-    print_banner(&base, &data_dir, &container, first_start.as_ref()).await?;
+    print_banner(&base, &data_dir, &container, first_start, demo.as_ref()).await?;
     tracing::info!(%bind, "serving");
     let (stop_apps, apps_stopped) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async {
@@ -165,16 +172,16 @@ async fn start_apps(container: &Container) -> Result<Option<tokio::net::TcpListe
     Ok(listener)
 }
 
-/// What the first start created, to print once.
-#[derive(Debug)]
-struct FirstStart {
-    patients: usize,
-    password: String,
-    consumer_secret: String,
+/// The demo user and app as `--demo` found or created them; the secrets only when
+/// created now (they are printed once).
+#[derive(Debug, Default)]
+struct Demo {
+    password: Option<String>,
+    consumer_secret: Option<String>,
 }
 
-/// Generates and imports sample patients, creates the demo user and the demo app.
-async fn first_start(container: &Container, options: &ServeOptions) -> Result<FirstStart> {
+/// Generates and imports sample patients; returns how many.
+async fn first_start(container: &Container, options: &ServeOptions) -> Result<usize> {
     let generator = Generator::new(options.seed);
     let bar = ProgressBar::new(options.sample_patients);
     bar.set_style(
@@ -206,42 +213,58 @@ async fn first_start(container: &Container, options: &ServeOptions) -> Result<Fi
         bar.inc(1);
     }
     bar.finish_and_clear();
+    Ok(usize::try_from(options.sample_patients).unwrap_or(usize::MAX))
+}
 
+/// `--demo`: creates the demo user and the demo app unless they exist.
+async fn ensure_demo(container: &Container) -> Result<Demo> {
     let admin = container.local_admin().await?;
     let provider = container.provider();
-    let password = random_token(12)?;
-    provider
-        .create_account(&admin, DEMO_USER, Some(&password), false)
-        .await
-        .context("creating the demo user")?;
-    let manifest = AppManifest::from_json(
-        &serde_json::json!({
-            "name": "Demo background app",
-            "description": "Created by `smart serve` on first start: reads any record with a per-record token.",
-            "author": "smart-rs",
-            "id": DEMO_APP,
-            "version": "1.0",
-            "mode": "background",
-            "scope": "record",
-        })
-        .to_string(),
-    )?;
-    let credentials = provider
-        .register_app(&admin, manifest)
-        .await
-        .context("registering the demo app")?;
-    Ok(FirstStart {
-        patients: usize::try_from(options.sample_patients).unwrap_or(usize::MAX),
-        password,
-        consumer_secret: credentials.consumer_secret.expose().to_owned(),
-    })
+    let mut demo = Demo::default();
+    let user = smart_auth::UserId::new(DEMO_USER)?;
+    if provider
+        .stores()
+        .accounts
+        .get_account(&user)
+        .await?
+        .is_none()
+    {
+        let password = random_token(12)?;
+        provider
+            .create_account(&admin, DEMO_USER, Some(&password), false)
+            .await
+            .context("creating the demo user")?;
+        demo.password = Some(password);
+    }
+    let app = smart_auth::AppId::new(DEMO_APP)?;
+    if provider.stores().apps.get_app(&app).await?.is_none() {
+        let manifest = AppManifest::from_json(
+            &serde_json::json!({
+                "name": "Demo background app",
+                "description": "Created by `smart serve --demo`: reads any record with a per-record token.",
+                "author": "smart-rs",
+                "id": DEMO_APP,
+                "version": "1.0",
+                "mode": "background",
+                "scope": "record",
+            })
+            .to_string(),
+        )?;
+        let credentials = provider
+            .register_app(&admin, manifest)
+            .await
+            .context("registering the demo app")?;
+        demo.consumer_secret = Some(credentials.consumer_secret.expose().to_owned());
+    }
+    Ok(demo)
 }
 
 async fn print_banner(
     base: &str,
     data_dir: &Path,
     container: &Container,
-    first: Option<&FirstStart>,
+    first_start: Option<usize>,
+    demo: Option<&Demo>,
 ) -> Result<()> {
     let records = container.clinical().record_ids().await?;
     let example = records.first().map_or("RECORD_ID", RecordId::as_str);
@@ -251,7 +274,11 @@ async fn print_banner(
         data_dir.display(),
         records.len()
     );
-    println!("  web UI:         {base}/  (sign in with an account, e.g. the demo user)");
+    if demo.is_some() {
+        println!("  web UI:         {base}/  (sign in with an account, e.g. the demo user)");
+    } else {
+        println!("  web UI:         {base}/  (sign in with an account: smart users create EMAIL)");
+    }
     let apps = &container.config().apps;
     if apps.enabled {
         println!(
@@ -261,21 +288,27 @@ async fn print_banner(
         );
     }
     println!("  manifest:       curl {base}/manifest");
-    if let Some(first) = first {
+    if let Some(patients) = first_start {
         println!();
-        println!(
-            "First start: {} sample patients generated and loaded.",
-            first.patients
-        );
-        println!(
-            "  demo user:      {DEMO_USER}  password: {}",
-            first.password
-        );
+        println!("First start: {patients} sample patients generated and loaded.");
+    }
+    if let Some(demo) = demo {
+        println!();
+        println!("Demo (--demo; not for production):");
+        match &demo.password {
+            Some(password) => println!("  demo user:      {DEMO_USER}  password: {password}"),
+            None => println!("  demo user:      {DEMO_USER}  (password printed when created)"),
+        }
         println!("  demo app:       {DEMO_APP} (background)");
         println!("    consumer_key: {DEMO_APP}");
-        println!("    consumer_secret: {}", first.consumer_secret);
+        match &demo.consumer_secret {
+            Some(secret) => println!("    consumer_secret: {secret}"),
+            None => println!("    consumer_secret: (printed when created; smart apps credentials)"),
+        }
+        println!(
+            "  try:            smart call GET /records/{example}/medications/ --app {DEMO_APP}"
+        );
     }
-    println!("  try:            smart call GET /records/{example}/medications/ --app {DEMO_APP}");
     println!("  stop with Ctrl-C");
     Ok(())
 }

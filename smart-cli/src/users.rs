@@ -8,7 +8,7 @@
 //! reads), hashing with the provider's own password configuration. Profile names live in
 //! the same account record.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
@@ -71,8 +71,8 @@ pub(crate) struct PasswordArgs {
     /// Read the password from the first line of standard input.
     #[arg(long, conflicts_with = "password")]
     password_stdin: bool,
-    /// The password (visible to other local users in the process list: prefer
-    /// --password-stdin).
+    /// The password (visible to other local users in the process list and kept in the
+    /// shell history: prefer --password-stdin or the prompt; a warning is printed).
     #[arg(long, value_name = "P")]
     password: Option<String>,
 }
@@ -81,6 +81,7 @@ impl PasswordArgs {
     /// The password given, if any; `required` reads standard input when no flag says where.
     fn read(&self, required: bool) -> Result<Option<String>> {
         if let Some(p) = &self.password {
+            crate::warn_secret_argument("--password", "--password-stdin or the prompt");
             return Ok(Some(p.clone()));
         }
         if !(self.password_stdin || required) {
@@ -88,8 +89,13 @@ impl PasswordArgs {
         }
         let stdin = std::io::stdin();
         if stdin.is_terminal() {
-            eprint!("password (shown as typed): ");
-            std::io::stderr().flush()?;
+            // At a terminal: a prompt without echo.
+            let password = rpassword::prompt_password("password (not shown): ")
+                .context("cannot read the password from the terminal")?;
+            if password.is_empty() {
+                bail!("no password given");
+            }
+            return Ok(Some(password));
         }
         let mut line = String::new();
         stdin

@@ -447,6 +447,8 @@ fn users_create_list_passwd_disable_and_the_server_login_accepts_them() {
         "another long password",
     ]);
     assert!(msg.contains("exists already"), "{msg}");
+    // A password given as an argument is warned about (the process list, the history).
+    assert!(msg.contains("warning: --password"), "{msg}");
     let msg = env.fails(&["users", "create", "carol@example.org", "--password", "x"]);
     assert!(msg.to_lowercase().contains("password"), "{msg}");
     let msg = env.fails(&[
@@ -533,6 +535,17 @@ fn records_show_delete_and_export_round_trip() {
     // Export with public IRIs, then import the export elsewhere: the same record.
     let out = env.path("export.ttl");
     env.ok(&["export", &ids[0], "--format", "turtle", "--out", s(&out)]);
+    // A patient record: readable by this user only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out)
+            .expect("export")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "export mode {mode:o}");
+    }
     let text = std::fs::read_to_string(&out).expect("export");
     assert!(
         text.contains(&format!("http://127.0.0.1:7000/records/{}", ids[0])),

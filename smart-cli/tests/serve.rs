@@ -22,45 +22,49 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Starts `smart serve` (its bundled apps on `port + 1`, or another free port) and waits
-/// until `/manifest` answers.
-fn start(data: &Path, port: u16) -> Child {
+/// Starts `smart serve` (its bundled apps on `port + 1`, or another free port), with
+/// `--demo` if asked, and waits until `/health` answers (it does once the first-start data
+/// is loaded and the server serves).
+fn start(data: &Path, port: u16, demo: bool) -> Child {
     let apps_port = apps_port(port);
+    let bind = format!("127.0.0.1:{port}");
+    let apps_bind = format!("127.0.0.1:{apps_port}");
+    let mut args = vec![
+        "serve",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--bind",
+        &bind,
+        "--apps-bind",
+        &apps_bind,
+        "--sample-patients",
+        "3",
+    ];
+    if demo {
+        args.push("--demo");
+    }
     let mut child = Command::new(env!("CARGO_BIN_EXE_smart"))
-        .args([
-            "serve",
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--apps-bind",
-            &format!("127.0.0.1:{apps_port}"),
-            "--sample-patients",
-            "3",
-        ])
+        .args(&args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("start smart serve");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
     let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            // Listening happens before the first-start data is loaded; wait for the banner.
-            std::thread::sleep(Duration::from_millis(200));
-            let out = smart(&[
-                "call",
-                "GET",
-                "/apps/demo-background@apps.smart-rs.local/manifest",
-                "--app",
-                "demo-background@apps.smart-rs.local",
-                "--data-dir",
-                data.to_str().unwrap(),
-                "--url",
-                &format!("http://127.0.0.1:{port}"),
-            ]);
-            if out.status.success() {
-                return child;
-            }
+        let up = runtime.block_on(async {
+            let client = reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .unwrap();
+            client
+                .get(format!("http://127.0.0.1:{port}/health"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 200)
+        });
+        if up {
+            return child;
         }
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -195,7 +199,7 @@ fn serve_first_start_call_and_restart() {
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let dir = data.path().to_str().unwrap();
-    let server = start(data.path(), port);
+    let server = start(data.path(), port, true);
     bundled_apps_are_served(&url, &format!("http://127.0.0.1:{}", apps_port(port)));
 
     // The banner's example call works: a background token, a signed record call.
@@ -236,8 +240,9 @@ fn serve_first_start_call_and_restart() {
         .expect("the demo password in the banner")
         .to_owned();
 
-    // Restart on the same data: no second first start, data still there.
-    let server = start(data.path(), port);
+    // Restart on the same data, without --demo: no second first start, data still there,
+    // and the demo account and app made before are still there (but no secret is printed).
+    let server = start(data.path(), port, false);
     demo_login_works_in_the_web_ui(&url, &password);
     let out = smart(&[
         "call",
@@ -278,7 +283,44 @@ fn serve_first_start_call_and_restart() {
 
     let banner = stop(server);
     assert!(!banner.contains("First start"), "{banner}");
+    assert!(!banner.contains("consumer_secret"), "{banner}");
+    assert!(!banner.contains("password"), "{banner}");
     assert!(banner.contains("(3 records)"), "{banner}");
+}
+
+#[test]
+fn serve_creates_no_demo_account_or_app_without_demo() {
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let server = start(data.path(), port, false);
+    // The demo app is not registered: the public app list does not name it.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let apps = runtime.block_on(async {
+        reqwest::get(format!("{url}/apps/"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    });
+    assert!(!apps.contains("demo-background"), "{apps}");
+    let banner = stop(server);
+    assert!(
+        banner.contains("First start: 3 sample patients"),
+        "{banner}"
+    );
+    assert!(!banner.contains("demo"), "{banner}");
+    assert!(!banner.contains("consumer_secret"), "{banner}");
+    assert!(!banner.contains("password"), "{banner}");
+    // And the directory has no demo user.
+    let out = smart(&["users", "list", "--data-dir", data.path().to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("demo@"));
 }
 
 #[test]

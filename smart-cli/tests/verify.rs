@@ -312,6 +312,7 @@ mod server {
             .timestamp(Timestamp::from_unix_secs(
                 i64::try_from(now).expect("clock"),
             ))
+            .body(manifest.to_string().as_bytes())
             .sign("POST", &url, None)
             .expect("sign");
             let (status, text) = self.runtime.block_on(async {

@@ -41,6 +41,16 @@
 //! bind = "127.0.0.1:7001"
 //! public_url = "http://127.0.0.1:7001"    # production: another host name than the UI's
 //!
+//! [oauth]
+//! require_body_hash = true               # signed writes whose body is not a form must send
+//!                                         # oauth_body_hash = base64(SHA-1(body)); false
+//!                                         # accepts the original clients that never send it
+//!                                         # (their bodies are then not covered by the signature)
+//!
+//! [metrics]
+//! enabled = false                         # GET /metrics: Prometheus text (no credentials:
+//!                                         # expose only to the scraper's network)
+//!
 //! [[admins]]                              # machine credentials with the admin role
 //! key = "smart-admin"
 //! secret = "at least 32 bytes of secret ......"
@@ -58,6 +68,8 @@
 //! max_connections = 1024                 # open at once; more wait in the backlog
 //! max_connections_per_client = 256       # open at once from one address; more are closed
 //! trusted_proxies = []                   # e.g. ["127.0.0.1"]: believe their X-Forwarded-For
+//! # password_hash_concurrency = 4        # password hashes at once (default: one per CPU,
+//!                                         # at least 2), off the async workers
 //!
 //! [lifetimes]                             # seconds
 //! session = 28800
@@ -226,6 +238,36 @@ impl Default for AppsConfig {
     }
 }
 
+/// The `[oauth]` section: what signed requests must carry.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct OAuthConfig {
+    /// Whether a signed request whose body is not form-encoded (notes, scratchpad,
+    /// preferences, manifests) must carry `oauth_body_hash`, so that the signature covers the
+    /// body (on by default). `false` accepts the original SMART clients, which never send
+    /// it: an intercepted request's body can then be swapped.
+    pub require_body_hash: bool,
+}
+
+impl Default for OAuthConfig {
+    fn default() -> Self {
+        Self {
+            require_body_hash: true,
+        }
+    }
+}
+
+/// The `[metrics]` section: the Prometheus endpoint.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct MetricsConfig {
+    /// Whether `GET /metrics` answers (off by default). It needs no credentials, so
+    /// expose it only to the scraper (a firewall or a reverse proxy rule).
+    pub enabled: bool,
+}
+
 /// The largest logo file accepted.
 pub const MAX_LOGO_BYTES: u64 = 512 * 1024;
 
@@ -352,6 +394,9 @@ pub struct Limits {
     /// whose `X-Forwarded-For` names the client, so that per-client limits see the real
     /// client rather than the proxy. Empty by default: the header is ignored.
     pub trusted_proxies: Vec<crate::TrustedProxy>,
+    /// Password hashes (logins, password changes) running at once on the blocking pool;
+    /// further ones wait (default: one per CPU, at least 2).
+    pub password_hash_concurrency: usize,
 }
 
 impl Default for Limits {
@@ -369,6 +414,7 @@ impl Default for Limits {
             max_connections: 1024,
             max_connections_per_client: 256,
             trusted_proxies: Vec::new(),
+            password_hash_concurrency: ContainerLimits::default().password_hash_concurrency,
         }
     }
 }
@@ -407,6 +453,10 @@ pub struct ServerConfig {
     pub apps: AppsConfig,
     /// Admin machine credentials.
     pub admins: Vec<AdminCredential>,
+    /// What signed requests must carry.
+    pub oauth: OAuthConfig,
+    /// The Prometheus endpoint.
+    pub metrics: MetricsConfig,
     /// Limits.
     pub limits: Limits,
     /// Token lifetimes.
@@ -429,6 +479,8 @@ impl Default for ServerConfig {
             ui: UiConfig::default(),
             apps: AppsConfig::default(),
             admins: Vec::new(),
+            oauth: OAuthConfig::default(),
+            metrics: MetricsConfig::default(),
             limits: Limits::default(),
             lifetimes: LifetimeConfig::default(),
             branding: BrandingConfig::default(),
@@ -657,12 +709,14 @@ impl ServerConfig {
         limits.response_cache_bytes = l.response_cache_bytes;
         limits.nonce_capacity = l.nonce_capacity;
         limits.nonce_capacity_per_consumer = l.nonce_capacity_per_consumer;
+        limits.password_hash_concurrency = l.password_hash_concurrency;
         c.limits = limits;
         c.lifetimes = self.lifetimes.clone();
         c.name = self.branding.name.clone();
         c.description = self.branding.description.clone();
         c.admin_email = self.admin_email.clone();
         c.self_signup = self.ui.self_signup;
+        c.require_body_hash = self.oauth.require_body_hash;
         c
     }
 
@@ -743,6 +797,14 @@ mod tests {
             "{printed}"
         );
         assert!(printed.contains("\"ops\""), "{printed}");
+    }
+
+    #[test]
+    fn body_hash_is_required_unless_switched_off() {
+        assert!(ServerConfig::default().container_config().require_body_hash);
+        let lenient = ServerConfig::from_toml("[oauth]\nrequire_body_hash = false").unwrap();
+        assert!(!lenient.oauth.require_body_hash);
+        assert!(!lenient.container_config().require_body_hash);
     }
 
     #[test]

@@ -71,12 +71,13 @@ impl ApiError {
         Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, message)
     }
 
-    /// 500, logged; the client sees a generic message.
+    /// 500, logged with the request id; the client sees a generic message with that id.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!(%detail, "internal error");
+        let id = crate::observe::request_id();
+        tracing::error!(request_id = %id, %detail, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal error (see the server log)",
+            format!("internal error (see the server log, request id {id})"),
         )
     }
 
@@ -141,10 +142,19 @@ fn status_of(kind: ServiceErrorKind) -> StatusCode {
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
-        match status_of(e.kind()) {
+        match (status_of(e.kind()), e.detail()) {
             // The detail goes to the log, not to the client.
-            StatusCode::INTERNAL_SERVER_ERROR => Self::internal(e.message()),
-            status => Self::new(status, e.message()),
+            (StatusCode::INTERNAL_SERVER_ERROR, detail) => {
+                Self::internal(detail.unwrap_or(e.message()))
+            }
+            // A store's failure: its full text (backend errors, paths, hosts) goes to the
+            // log with the request id; the client gets the short message and the id.
+            (status, Some(detail)) => {
+                let id = crate::observe::request_id();
+                tracing::warn!(request_id = %id, status = status.as_u16(), %detail, "a store refused or failed");
+                Self::new(status, format!("{} (request id {id})", e.message()))
+            }
+            (status, None) => Self::new(status, e.message()),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! | [`server`] | the pipeline (route, body limit, OAuth, policy, handler), [`router`], [`serve`], [`run_authenticated`] |
 //! | [`listen`] | [`serve_router`]: accepting connections within limits (head and body timeouts, connection caps) |
 //! | [`error`] | [`ApiError`]: the only place errors become HTTP statuses |
+//! | `observe` | request ids (`X-Request-Id`), `/health`, `/ready`, Prometheus `/metrics` |
 //! | `oauth` | the container endpoints: tokens, login, authorization, launch, app registry |
 //! | `response` | answers as responses: content type, ETag and `If-None-Match`, Last-Modified |
 //! | [`apps`] | the bundled sample apps on their own origin, the SMART Connect client library |
@@ -23,6 +24,7 @@ pub mod container;
 pub mod error;
 pub mod listen;
 mod oauth;
+mod observe;
 mod response;
 pub mod routes;
 pub mod server;

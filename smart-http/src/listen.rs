@@ -30,6 +30,32 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+/// Connections open right now, over every listener of this process (the `/metrics`
+/// gauge).
+static OPEN_CONNECTIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many connections [`serve_router`] holds open right now, over every listener of
+/// this process.
+pub fn open_connections() -> usize {
+    OPEN_CONNECTIONS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Counts one open connection while it lives.
+struct OpenConnection;
+
+impl OpenConnection {
+    fn new() -> Self {
+        OPEN_CONNECTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        OPEN_CONNECTIONS.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// The limits [`serve_router`] applies to every connection (from `[limits]` in the
 /// configuration, see [`crate::config::Limits`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,10 +331,12 @@ pub async fn serve_router(
             .header_read_timeout(limits.header_read_timeout)
             .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
+        let counted = OpenConnection::new();
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
+            drop(counted);
             drop(slot);
             drop(permit);
         });

@@ -89,7 +89,21 @@ pub fn router(container: Arc<Container>) -> Router {
         .max_age(Duration::from_secs(60));
     // The web UI (crate::ui) answers its own paths before the API pipeline sees them.
     let ui = crate::ui::Ui::new(container.clone());
-    Router::new()
+    let observer = Arc::new(crate::observe::Observer {
+        metrics: Default::default(),
+        enabled: container.config().metrics.enabled,
+    });
+    let mut routes = Router::new()
+        .route("/health", axum::routing::get(crate::observe::health))
+        .route("/ready", axum::routing::get(crate::observe::ready));
+    if observer.enabled {
+        let (observer, container) = (observer.clone(), container.clone());
+        routes = routes.route(
+            "/metrics",
+            axum::routing::get(move || crate::observe::metrics(observer, container)),
+        );
+    }
+    routes
         .fallback(dispatch)
         .with_state(container)
         .layer(axum::middleware::from_fn_with_state(
@@ -98,6 +112,10 @@ pub fn router(container: Arc<Container>) -> Router {
         ))
         .layer(CompressionLayer::new().gzip(true))
         .layer(cors)
+        .layer(axum::middleware::from_fn_with_state(
+            observer,
+            crate::observe::layer,
+        ))
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then finishes the requests in

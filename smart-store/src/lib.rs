@@ -43,7 +43,8 @@
 //! # });
 //! ```
 //!
-//! [`reconcile`] keeps the record registry in step with the clinical store after a crash.
+//! [`reconcile`] keeps the record registry in step with the clinical store after a crash;
+//! [`private_fs`] creates every folder 0700 and every file 0600.
 
 pub mod blobs;
 pub mod clinical;
@@ -53,6 +54,7 @@ pub mod container;
 pub mod directory;
 pub mod error;
 pub mod import;
+pub mod private_fs;
 pub mod reconcile;
 
 pub use container::{CallAnswer, CallRequest, Container, ContainerConfig, ServiceError};

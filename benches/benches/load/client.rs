@@ -41,47 +41,51 @@ impl Signer {
     }
 
     /// The `Authorization` header for `method` on `http://{addr}{path_and_query}`; the
-    /// query parameters are part of the signature.
+    /// query parameters are part of the signature, and a (non-form) body is covered by
+    /// `oauth_body_hash`, which the server requires by default.
     pub(crate) fn authorization(
         &self,
         method: &str,
         addr: SocketAddr,
         path_and_query: &str,
+        body: Option<&[u8]>,
     ) -> String {
-        let (path, query) = path_and_query
-            .split_once('?')
-            .unwrap_or((path_and_query, ""));
-        let params: Vec<(String, String)> = query
-            .split('&')
-            .filter(|s| !s.is_empty())
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (k.to_owned(), v.to_owned())
-            })
-            .collect();
-        let list = oauth::ParameterList::new(params);
+        use smart_auth::oauth::{HeaderSigner, SignatureMethod};
         let n = self.nonce.fetch_add(1, Ordering::Relaxed);
         let nonce = format!("{:x}-{n}", self.salt);
-        let mut b = oauth::Builder::<_, _>::new(
-            oauth::Credentials::new(self.key.as_str(), self.secret.as_str()),
-            oauth::HmacSha1::new(),
-        );
-        if let Some((t, s)) = &self.token {
-            b.token(oauth::Credentials::new(t.as_str(), s.as_str()));
-        }
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(1, |d| d.as_secs());
-        b.nonce(nonce.as_str())
-            .timestamp(NonZeroU64::new(now))
-            .version(true);
-        b.authorize(method, format!("http://{addr}{path}"), &list)
+        let consumer_secret = smart_auth::Secret::new(self.secret.clone());
+        let token_secret = self
+            .token
+            .as_ref()
+            .map(|(_, s)| smart_auth::Secret::new(s.clone()));
+        let mut signer = HeaderSigner::new(SignatureMethod::HmacSha1, &self.key, &consumer_secret)
+            .nonce(&nonce)
+            .timestamp(smart_auth::Timestamp::from_unix_secs(
+                i64::try_from(now).unwrap_or(i64::MAX),
+            ));
+        if let (Some((t, _)), Some(s)) = (&self.token, &token_secret) {
+            signer = signer.token(t, s);
+        }
+        if let Some(body) = body.filter(|b| !b.is_empty()) {
+            signer = signer.body(body);
+        }
+        signer
+            .sign(method, &format!("http://{addr}{path_and_query}"), None)
+            .expect("a signable URL")
     }
 }
 
 impl Call {
     pub(crate) fn request(&self, signer: &Signer) -> Request<Full<Bytes>> {
-        let authorization = signer.authorization(self.method, self.addr, &self.path_and_query);
+        let authorization = signer.authorization(
+            self.method,
+            self.addr,
+            &self.path_and_query,
+            self.body.as_ref().map(|(_, b)| b.as_ref()),
+        );
         let builder = Request::builder()
             .method(self.method)
             .uri(self.path_and_query.as_str())

@@ -28,7 +28,6 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -40,7 +39,6 @@ use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use oauth1_request as oauth;
 use oxrdf::dataset::CanonicalizationAlgorithm;
 use oxrdf::{Graph, NamedNodeRef, NamedOrBlankNode, TermRef};
 use smart_core::{RecordId, api, sp};

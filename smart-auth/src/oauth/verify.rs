@@ -63,8 +63,13 @@ pub enum SignatureError {
     /// `oauth_body_hash` does not match the body.
     #[error("oauth_body_hash does not match the body")]
     BodyHashMismatch,
-    /// The configuration requires `oauth_body_hash` for this (non-form) body.
-    #[error("oauth_body_hash is required for this body")]
+    /// The request has a body that is not form-encoded and no `oauth_body_hash`, so the
+    /// signature would not cover the body (required unless the configuration accepts it).
+    #[error(
+        "oauth_body_hash is required: this request's body is not form-encoded, so it must \
+         carry oauth_body_hash = base64(SHA-1(body)) (SHA-256 with HMAC-SHA256) among the \
+         signed OAuth parameters"
+    )]
     BodyHashRequired,
 }
 
@@ -90,21 +95,21 @@ impl SignatureError {
             | Self::BadTarget
             | Self::MissingParameter(_)
             | Self::DuplicateParameter(_)
-            | Self::InvalidParameter(_)
-            | Self::BodyHashRequired => SignatureErrorKind::Malformed,
+            | Self::InvalidParameter(_) => SignatureErrorKind::Malformed,
             Self::UnsupportedVersion | Self::UnsupportedSignatureMethod(_) => {
                 SignatureErrorKind::Unsupported
             }
             Self::StaleTimestamp
             | Self::BeforeReplayMemory
             | Self::BadSignature
-            | Self::BodyHashMismatch => SignatureErrorKind::Rejected,
+            | Self::BodyHashMismatch
+            | Self::BodyHashRequired => SignatureErrorKind::Rejected,
         }
     }
 }
 
 /// What the verifier accepts. Built with [`VerifierConfig::builder`]; the defaults are the
-/// safe ones (HMAC-SHA1 only, ±5 minutes, body hash checked when present).
+/// safe ones (HMAC-SHA1 only, ±5 minutes, `oauth_body_hash` required on non-form bodies).
 #[derive(Debug, Clone)]
 pub struct VerifierConfig {
     base: BaseUri,
@@ -124,7 +129,7 @@ impl VerifierConfig {
                 hmac_sha256: false,
                 plaintext: false,
                 window: DEFAULT_TIMESTAMP_WINDOW,
-                require_body_hash: false,
+                require_body_hash: true,
             },
         })
     }
@@ -174,8 +179,9 @@ impl VerifierConfigBuilder {
     }
 
     /// Requires `oauth_body_hash` on every request with a non-empty body that is not
-    /// form-encoded (so that such bodies are covered by the signature). Off by default
-    /// because many SMART clients do not send it; a present body hash is always checked.
+    /// form-encoded (so that such bodies are covered by the signature). This is the
+    /// default; see [`DangerousVerifierConfigBuilder::accept_missing_body_hash`] for the
+    /// original SMART clients that never send it. A present body hash is always checked.
     pub fn require_body_hash(mut self) -> Self {
         self.config.require_body_hash = true;
         self
@@ -213,6 +219,14 @@ impl DangerousVerifierConfigBuilder {
     /// unless the public base URL is `https`.
     pub fn allow_plaintext(mut self) -> Self {
         self.inner.config.plaintext = true;
+        self
+    }
+
+    /// Accepts requests whose non-form body carries no `oauth_body_hash` (the original SMART
+    /// clients never send one). Such a body is then not covered by the signature: whoever
+    /// intercepts the request can swap it. A body hash that is sent is still checked.
+    pub fn accept_missing_body_hash(mut self) -> Self {
+        self.inner.config.require_body_hash = false;
         self
     }
 

@@ -215,6 +215,8 @@ pub struct Provider {
     stores: Stores,
     clock: Arc<dyn Clock>,
     rng: Arc<dyn SecureRandom>,
+    /// Password hashing, off the async workers and bounded.
+    hashing: crate::password::HashPool,
 }
 
 impl Provider {
@@ -225,11 +227,13 @@ impl Provider {
         clock: Arc<dyn Clock>,
         rng: Arc<dyn SecureRandom>,
     ) -> Self {
+        let hashing = crate::password::HashPool::new(config.passwords.clone());
         Self {
             config,
             stores,
             clock,
             rng,
+            hashing,
         }
     }
 

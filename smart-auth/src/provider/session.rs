@@ -61,10 +61,14 @@ fn parse_user(email: &str) -> Result<UserId, AuthError> {
 impl Provider {
     /// Password login through the UI principal. Creates a session that expires.
     ///
-    /// Unknown e-mails and wrong passwords give the same error and take about the same
-    /// time. After repeated failures the account is locked for a while (refused without
-    /// checking the password); the lockout never changes the account's administrative
-    /// state, and a correct password on a disabled account still fails.
+    /// Unknown e-mails, locked accounts and wrong passwords give the same error
+    /// ([`AuthError::InvalidCredentials`]) and take about the same time (a verification
+    /// against a throw-away hash stands in for the real one), so that neither the answer
+    /// nor its timing tells which accounts exist or are locked. After repeated failures
+    /// the account is locked for a while (refused without checking the password); the
+    /// lockout never changes the account's administrative state, and a correct password on
+    /// a disabled account still fails. Hashing runs on the blocking pool, a bounded number
+    /// at once ([`crate::password::PasswordConfig::concurrency`]).
     pub async fn login(
         &self,
         who: &Authenticated,
@@ -79,16 +83,18 @@ impl Provider {
             Err(_) => None,
         };
         let Some(account) = account else {
-            passwords.dummy_verify(password, self.rng.as_ref());
+            self.hashing.dummy_verify(password, self.rng.clone()).await;
             return Err(AuthError::InvalidCredentials);
         };
-        if let Some(until) = account.locked_until.filter(|u| *u > now) {
-            return Err(AuthError::Locked { until });
+        if account.locked_until.is_some_and(|u| u > now) {
+            // Refused without looking at the password, but as long as a check takes.
+            self.hashing.dummy_verify(password, self.rng.clone()).await;
+            return Err(AuthError::InvalidCredentials);
         }
         let ok = match &account.password_hash {
-            Some(h) => passwords.verify(password, h)?,
+            Some(h) => self.hashing.verify(password, h).await?,
             None => {
-                passwords.dummy_verify(password, self.rng.as_ref());
+                self.hashing.dummy_verify(password, self.rng.clone()).await;
                 false
             }
         };
@@ -114,7 +120,7 @@ impl Provider {
             .as_deref()
             .is_some_and(|h| passwords.needs_rehash(h))
         {
-            update = update.password_hash(passwords.hash(password, self.rng.as_ref())?);
+            update = update.password_hash(self.hashing.hash(password, self.rng.as_ref()).await?);
         }
         accounts.update_account(&user, update, now).await?;
 
@@ -162,14 +168,14 @@ impl Provider {
         passwords.check_new_password(new)?;
         let account = self.active_account(user).await?;
         let ok = match &account.password_hash {
-            Some(h) => passwords.verify(current, h)?,
+            Some(h) => self.hashing.verify(current, h).await?,
             None => false,
         };
         if !ok {
             return Err(AuthError::InvalidCredentials);
         }
-        let update =
-            AccountUpdate::default().password_hash(passwords.hash(new, self.rng.as_ref())?);
+        let update = AccountUpdate::default()
+            .password_hash(self.hashing.hash(new, self.rng.as_ref()).await?);
         self.stores
             .accounts
             .update_account(user, update, self.now())
@@ -243,10 +249,7 @@ impl Provider {
             AccountState::Active | AccountState::Uninitialized => {}
             _ => return Err(AuthError::AccountDisabled),
         }
-        let hash = self
-            .config
-            .passwords
-            .hash(new_password, self.rng.as_ref())?;
+        let hash = self.hashing.hash(new_password, self.rng.as_ref()).await?;
         // The state is set (to Active) before the failed-login count, so both end as here.
         let update = AccountUpdate::default()
             .state(AccountState::Active)
@@ -300,7 +303,7 @@ impl Provider {
         if let Some(pw) = password {
             self.config.passwords.check_new_password(pw)?;
             account = account
-                .with_password_hash(self.config.passwords.hash(pw, self.rng.as_ref())?)
+                .with_password_hash(self.hashing.hash(pw, self.rng.as_ref()).await?)
                 .with_state(AccountState::Active);
         }
         self.stores

@@ -157,11 +157,11 @@ impl Provider {
         };
         let app = self.enabled_app(app).await?;
         let record = match who.parameter("smart_record_id").filter(|r| !r.is_empty()) {
-            Some(r) => {
-                let r = RecordId::new(r).map_err(|e| AuthError::Invalid(e.to_string()))?;
-                self.record_must_exist(&r).await?;
-                Some(r)
-            }
+            // Whether the record exists is not checked here: an app would otherwise learn
+            // which record ids exist from the answer. The approval page (a user allowed
+            // to see the record) checks it, so a token for a missing record is never
+            // approved.
+            Some(r) => Some(RecordId::new(r).map_err(|e| AuthError::Invalid(e.to_string()))?),
             None if app.manifest.scope == Some(Scope::Container) => None,
             None => return Err(AuthError::Invalid("smart_record_id is required".into())),
         };
@@ -212,6 +212,9 @@ impl Provider {
             .principal()
             .user()
             .ok_or(AuthError::Forbidden("not a user"))?;
+        if let Some(record) = &t.record {
+            self.record_must_exist(record).await?;
+        }
         let app_id = t.app.clone().ok_or(AuthError::NotFound("app"))?;
         let app = self.enabled_app(&app_id).await?;
         let remembered = self
@@ -247,6 +250,9 @@ impl Provider {
             .user()
             .cloned()
             .ok_or(AuthError::Forbidden("not a user"))?;
+        if let Some(record) = &t.record {
+            self.record_must_exist(record).await?;
+        }
         let app_id = t.app.clone().ok_or(AuthError::NotFound("app"))?;
         let app = self.enabled_app(&app_id).await?;
         let verifier = self.secret(16)?;

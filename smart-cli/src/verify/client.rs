@@ -144,7 +144,13 @@ impl Client {
         let parsed = parse_url(url)?;
         let header = match auth {
             Auth::None => None,
-            Auth::Signed(creds) => Some(self.sign(method, &parsed, creds, None)?),
+            Auth::Signed(creds) => Some(self.sign_with_body(
+                method,
+                &parsed,
+                creds,
+                None,
+                body.as_ref().map(|(t, b)| (*t, b.as_slice())),
+            )?),
         };
         self.send_with_header(method, &parsed, header.as_deref(), body)
             .await
@@ -159,6 +165,20 @@ impl Client {
         creds: &Credentials,
         timestamp: Option<Timestamp>,
     ) -> Result<String, ClientError> {
+        self.sign_with_body(method, url, creds, timestamp, None)
+    }
+
+    /// [`Self::sign`] for a request with a body (its media type and bytes): a form body's
+    /// parameters are signed; any other body is covered by `oauth_body_hash`, which servers
+    /// require by default.
+    pub(crate) fn sign_with_body(
+        &self,
+        method: &str,
+        url: &Url,
+        creds: &Credentials,
+        timestamp: Option<Timestamp>,
+        body: Option<(&str, &[u8])>,
+    ) -> Result<String, ClientError> {
         let nonce = self.nonce()?;
         let now = timestamp.unwrap_or_else(now);
         let mut signer = HeaderSigner::new(
@@ -171,9 +191,15 @@ impl Client {
         if let Some(t) = &creds.token {
             signer = signer.token(&t.token, &t.secret);
         }
+        let mut form = None;
+        match body {
+            Some((media_type, bytes)) if is_form(media_type) => form = Some(bytes),
+            Some((_, bytes)) if !bytes.is_empty() => signer = signer.body(bytes),
+            _ => {}
+        }
         // The URL was parsed and re-serialized: sign exactly the string that is sent.
         signer
-            .sign(method, url.as_str(), None)
+            .sign(method, url.as_str(), form)
             .map_err(|e| ClientError::Url {
                 url: url.to_string(),
                 message: e.to_string(),
@@ -254,6 +280,14 @@ pub(crate) fn parse_url(url: &str) -> Result<Url, ClientError> {
 /// The current time.
 pub(crate) fn now() -> Timestamp {
     Timestamp::now()
+}
+
+/// True for `application/x-www-form-urlencoded` (with or without parameters).
+pub(crate) fn is_form(media_type: &str) -> bool {
+    media_type.split(';').next().is_some_and(|m| {
+        m.trim()
+            .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    })
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body (token responses).

@@ -13,7 +13,7 @@
 //! | [`rdf`] | reading responses: root element, response summaries, statements |
 //! | [`report`] | the verdict lines and the count |
 
-mod client;
+pub(crate) mod client;
 mod offline;
 mod online;
 mod rdf;
@@ -85,6 +85,10 @@ pub(crate) fn run(args: VerifyArgs) -> Result<ExitCode> {
         let (Some(key), Some(secret)) = (args.consumer_key, args.consumer_secret) else {
             bail!("checking a container needs --consumer-key and --consumer-secret");
         };
+        crate::warn_secret_argument(
+            "--consumer-secret",
+            "the credentials of an app registered only for this check",
+        );
         let target = online::Target {
             base_url,
             consumer: client::Credentials {

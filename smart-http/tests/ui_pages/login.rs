@@ -45,6 +45,14 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
     assert_eq!(unknown.body, wrong.body);
     assert!(wrong.body.contains("do not match an account"));
     assert!(!v.cookies.contains_key("smart_session"));
+    // Locked after five failures: even the right password gets the very same page.
+    for _ in 0..4 {
+        v.login_as(USER, "not the password", "/").await;
+    }
+    let locked = v.login_as(USER, PASSWORD, "/").await;
+    assert_eq!(locked.status, wrong.status);
+    assert_eq!(locked.body, wrong.body);
+    assert!(!v.cookies.contains_key("smart_session"));
     server.stop().await;
 }
 

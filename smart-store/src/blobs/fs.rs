@@ -49,7 +49,7 @@ impl FsBlobs {
         let root = dir.into();
         let for_task = root.clone();
         blocking(move || {
-            fs::create_dir_all(&for_task).map_err(|e| {
+            crate::private_fs::create_dir_all(&for_task).map_err(|e| {
                 io_error(e, format!("creating blob directory {}", for_task.display()))
             })?;
             remove_stale_temporaries(&for_task)
@@ -166,7 +166,7 @@ fn decode_sidecar(file_name: &str, text: &[u8], what: &str) -> StoreResult<BlobM
 /// Writes `bytes` to a fresh temporary file, syncs it, and renames it to `target`.
 fn write_atomically(tmp: &Path, target: &Path, bytes: &[u8]) -> io::Result<()> {
     let result = (|| {
-        let mut file = File::create(tmp)?;
+        let mut file = crate::private_fs::create(tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(tmp, target)
@@ -222,8 +222,8 @@ impl BlobStore for FsBlobs {
             let _guard = guard;
             let run = || -> io::Result<()> {
                 let new_record = !dir.exists();
-                fs::create_dir_all(dir.join(META_DIR))?;
-                fs::create_dir_all(dir.join(TMP_DIR))?;
+                crate::private_fs::create_dir_all(&dir.join(META_DIR))?;
+                crate::private_fs::create_dir_all(&dir.join(TMP_DIR))?;
                 let tmp = dir.join(TMP_DIR);
                 write_atomically(
                     &tmp.join(format!("{tmp_base}.data")),

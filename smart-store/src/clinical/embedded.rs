@@ -137,11 +137,14 @@ impl EmbeddedClinicalStore {
     /// every record against its registry row.
     pub async fn open(dir: impl AsRef<Path>) -> StoreResult<Self> {
         let dir = dir.as_ref().to_path_buf();
-        tokio::fs::create_dir_all(&dir).await.map_err(|e| {
-            let kind = StoreError::from(std::io::Error::new(e.kind(), "")).kind();
-            StoreError::new(kind, format!("could not create {}", dir.display())).with_source(e)
-        })?;
         let file = dir.join(DATABASE_FILE);
+        // Folder 0700, database 0600 (SQLite gives its -wal and -shm files the same mode).
+        crate::private_fs::create_dir_all(&dir)
+            .and_then(|()| crate::private_fs::touch(&file))
+            .map_err(|e| {
+                let kind = StoreError::from(std::io::Error::new(e.kind(), "")).kind();
+                StoreError::new(kind, format!("could not create {}", file.display())).with_source(e)
+            })?;
         let options = SqliteConnectOptions::new()
             .filename(&file)
             .create_if_missing(true)

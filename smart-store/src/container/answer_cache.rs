@@ -244,6 +244,9 @@ pub(crate) struct AnswerCache {
     versions: Arc<dyn RecordVersions>,
     max_bytes: usize,
     entries: Mutex<Entries>,
+    /// Lookups answered from the cache, and the others (for the metrics).
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl AnswerCache {
@@ -254,7 +257,17 @@ impl AnswerCache {
             versions,
             max_bytes,
             entries: Mutex::new(Entries::default()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
+    }
+
+    /// Lookups so far: (answered from the cache, not).
+    pub(crate) fn hits_and_misses(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     /// The current generation of `record`, to note before computing an answer; `None`
@@ -273,12 +286,20 @@ impl AnswerCache {
     /// current just before (an answer filed at the current generation was computed
     /// after every write that counts).
     pub(crate) fn get(&self, key: &CacheKey, generation: u64) -> Option<Arc<Answer>> {
-        let entries = self.entries.lock().ok()?;
-        entries
-            .map
-            .get(key)
-            .filter(|entry| entry.generation == generation)
-            .map(|entry| entry.answer.clone())
+        let found = self.entries.lock().ok().and_then(|entries| {
+            entries
+                .map
+                .get(key)
+                .filter(|entry| entry.generation == generation)
+                .map(|entry| entry.answer.clone())
+        });
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
     }
 
     /// Files an answer computed at `generation` of its record (noted before the

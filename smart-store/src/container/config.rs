@@ -189,6 +189,9 @@ pub struct ContainerLimits {
     pub nonce_capacity: usize,
     /// How many of them one consumer may hold.
     pub nonce_capacity_per_consumer: usize,
+    /// How many password hashes (logins, password changes) run at once, on the blocking
+    /// thread pool; further ones wait. Default: one per CPU, at least 2.
+    pub password_hash_concurrency: usize,
 }
 
 impl Default for ContainerLimits {
@@ -200,6 +203,8 @@ impl Default for ContainerLimits {
             response_cache_bytes: 64 << 20,
             nonce_capacity: 4_000_000,
             nonce_capacity_per_consumer: 2_000_000,
+            password_hash_concurrency: smart_auth::password::PasswordConfig::default()
+                .concurrency(),
         }
     }
 }
@@ -235,6 +240,10 @@ pub struct ContainerConfig {
     pub admin_email: String,
     /// Whether people may create their own accounts (the UI's sign-up page); off by default.
     pub self_signup: bool,
+    /// Whether a signed request with a body that is not form-encoded must carry
+    /// `oauth_body_hash` (on by default; off accepts the original SMART clients, whose
+    /// bodies the signature then does not cover).
+    pub require_body_hash: bool,
 }
 
 impl std::fmt::Debug for ContainerConfig {
@@ -253,6 +262,7 @@ impl std::fmt::Debug for ContainerConfig {
             admin_email,
             description,
             self_signup,
+            require_body_hash,
         } = self;
         f.debug_struct("ContainerConfig")
             .field("public_url", public_url)
@@ -270,6 +280,7 @@ impl std::fmt::Debug for ContainerConfig {
             .field("admin_email", admin_email)
             .field("description", description)
             .field("self_signup", self_signup)
+            .field("require_body_hash", require_body_hash)
             .finish()
     }
 }
@@ -331,6 +342,7 @@ impl Default for ContainerConfig {
             description: "A SMART Classic container built with smart-rs".to_owned(),
             admin_email: "admin@localhost".to_owned(),
             self_signup: false,
+            require_body_hash: true,
         }
     }
 }
@@ -366,6 +378,9 @@ impl ContainerConfig {
         }
         if self.limits.max_page_limit == 0 {
             return invalid("limits must be positive".to_owned());
+        }
+        if !(1..=1024).contains(&self.limits.password_hash_concurrency) {
+            return invalid("limits.password_hash_concurrency must be 1..=1024".to_owned());
         }
         if !(1..=3600).contains(&self.limits.timestamp_window_secs) {
             return invalid("limits.timestamp_window_secs must be 1..=3600".to_owned());

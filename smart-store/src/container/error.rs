@@ -67,12 +67,15 @@ pub enum ServiceErrorKind {
 }
 
 /// A failed call: a kind and a message naming the problem (for
-/// [`ServiceErrorKind::Internal`], a detail for the log only).
+/// [`ServiceErrorKind::Internal`], a detail for the log only), and for a failure that came
+/// from a store, the store's full error text: for the log only, never for the caller (it
+/// may name files, hosts, SQL or a remote server's answer).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct ServiceError {
     kind: ServiceErrorKind,
     message: String,
+    detail: Option<String>,
 }
 
 impl ServiceError {
@@ -81,7 +84,19 @@ impl ServiceError {
         Self {
             kind,
             message: message.into(),
+            detail: None,
         }
+    }
+
+    /// Adds the text for the log (a store's full error).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// The text for the log only, when the failure came from a store.
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
     }
 
     /// [`ServiceErrorKind::BadRequest`].
@@ -123,6 +138,9 @@ impl ServiceError {
     }
 }
 
+/// A store's failure: the caller sees the store's own message (which names the problem,
+/// such as a bad filter value) without its source, or a generic one for an unavailable
+/// store; the full text, source included, is the detail for the log.
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         let kind = match e.kind() {
@@ -130,16 +148,15 @@ impl From<StoreError> for ServiceError {
             ErrorKind::Conflict => ServiceErrorKind::Conflict,
             ErrorKind::Invalid => ServiceErrorKind::BadRequest,
             ErrorKind::Unavailable => {
-                // The caller gets a generic message; the log says which store and why.
-                tracing::warn!(error = %e, "store unavailable");
                 return Self::new(
                     ServiceErrorKind::Unavailable,
                     "storage is unavailable; retry later",
-                );
+                )
+                .with_detail(e.to_string());
             }
-            _ => ServiceErrorKind::Internal,
+            _ => return Self::internal(e.to_string()),
         };
-        Self::new(kind, e.to_string())
+        Self::new(kind, e.message()).with_detail(e.to_string())
     }
 }
 
@@ -152,15 +169,27 @@ impl From<AuthError> for ServiceError {
             AuthErrorKind::NotFound => ServiceErrorKind::NotFound,
             AuthErrorKind::Conflict => ServiceErrorKind::Conflict,
             AuthErrorKind::Locked => ServiceErrorKind::Locked,
-            // Say which store (a database down, or the nonce memory full under load), so
-            // an operator can tell; smart-auth's storage messages carry no secrets.
+            // Say what is unavailable (a database down, or the nonce memory full under
+            // load) by the storage error's own message; its source (the backend's text)
+            // goes to the log only.
             AuthErrorKind::Unavailable => {
-                tracing::warn!(error = %e, "authentication storage unavailable");
-                return Self::new(ServiceErrorKind::Unavailable, format!("{e}; retry later"));
+                let message = match &e {
+                    AuthError::Storage(s) => s.message().to_owned(),
+                    _ => "authentication storage is unavailable".to_owned(),
+                };
+                return Self::new(
+                    ServiceErrorKind::Unavailable,
+                    format!("{message}; retry later"),
+                )
+                .with_detail(e.to_string());
             }
+            AuthErrorKind::Internal => return Self::internal(e.to_string()),
             _ => ServiceErrorKind::Internal,
         };
-        Self::new(kind, e.to_string())
+        match &e {
+            AuthError::Storage(s) => Self::new(kind, s.message()).with_detail(e.to_string()),
+            _ => Self::new(kind, e.to_string()),
+        }
     }
 }
 

@@ -191,6 +191,12 @@ impl Container {
         &self.clinical
     }
 
+    /// The answer cache's lookups so far, (hits, misses); `None` when there is no cache
+    /// (a remote clinical store, or `response_cache_bytes = 0`).
+    pub fn answer_cache_stats(&self) -> Option<(u64, u64)> {
+        self.answers.as_ref().map(AnswerCache::hits_and_misses)
+    }
+
     /// Accounts, apps, tokens, shares, app data, the record registry.
     pub fn directory(&self) -> &Arc<dyn DirectoryStore> {
         &self.directory

@@ -33,10 +33,14 @@ impl Container {
     /// first start, `secrets.toml` with a UI consumer secret and an admin credential).
     pub async fn open(config: ContainerConfig) -> Result<Self, ContainerError> {
         config.check()?;
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| ContainerError::Io {
-            what: format!("cannot create data directory {}", config.data_dir.display()),
-            source,
-        })?;
+        // Private: only this user may read the records, hashes and secrets in it (an
+        // existing directory made by an older version is tightened too).
+        crate::private_fs::create_dir_all(&config.data_dir)
+            .and_then(|()| crate::private_fs::restrict_dir(&config.data_dir))
+            .map_err(|source| ContainerError::Io {
+                what: format!("cannot create data directory {}", config.data_dir.display()),
+                source,
+            })?;
         let secrets = load_or_create_secrets(&config.data_dir)?;
         #[cfg(feature = "embedded")]
         let mut embedded = None;
@@ -209,9 +213,11 @@ pub(super) fn build_provider(
     cache_auth_lookups: bool,
 ) -> Result<Provider, ContainerError> {
     let window = Duration::from_secs(config.limits.timestamp_window_secs);
-    let verifier = VerifierConfig::builder(config.api_base())?
-        .timestamp_window(window)
-        .build()?;
+    let mut verifier = VerifierConfig::builder(config.api_base())?.timestamp_window(window);
+    if !config.require_body_hash {
+        verifier = verifier.dangerous().accept_missing_body_hash().done();
+    }
+    let verifier = verifier.build()?;
     let l = &config.lifetimes;
     let lifetimes = Lifetimes::default()
         .session(Duration::from_secs(l.session))
@@ -224,6 +230,11 @@ pub(super) fn build_provider(
         MachineCredential::new(config.ui_consumer_key.clone(), Secret::new(ui_secret))?,
     )
     .lifetimes(lifetimes)
+    .passwords(
+        smart_auth::password::PasswordConfig::builder()
+            .concurrency(config.limits.password_hash_concurrency)
+            .build()?,
+    )
     .admin_credential(admin.clone());
     if config.self_signup {
         builder = builder.allow_self_registration();

@@ -50,9 +50,11 @@ const GSP_ACCEPT: &str = "application/n-triples, text/turtle;q=0.9, application/
 ///   although the request answers 500 (tested). Use Virtuoso only where partial writes are
 ///   acceptable or repaired (e.g. re-import of whole records).
 /// * **Errors** are never swallowed: refused connections and timeouts are
-///   [`Unavailable`](ErrorKind::Unavailable), HTTP 4xx [`Invalid`](ErrorKind::Invalid) (the
-///   server's message, truncated, is in the error), 502/503/504, 408 and 429 `Unavailable`,
-///   other 5xx [`Other`](ErrorKind::Other), unreadable results [`Corrupt`](ErrorKind::Corrupt).
+///   [`Unavailable`](ErrorKind::Unavailable); 502/503/504, 408 and 429 `Unavailable`; other
+///   statuses, 3xx and 4xx included, [`Other`](ErrorKind::Other) (the server refusing a
+///   query smart-rs built is not the API caller's mistake, and its answer is for the log, not
+///   for the caller; the server's message, truncated, is in the error); unreadable results
+///   [`Corrupt`](ErrorKind::Corrupt).
 ///   Messages name the endpoint without query string or credentials. Redirects are not
 ///   followed (a `POST` would be replayed as `GET`, and credentials could go to another
 ///   host): configure the final URL.
@@ -372,7 +374,6 @@ fn status_error(
 ) -> StoreError {
     let kind = match status.as_u16() {
         408 | 429 | 502..=504 => ErrorKind::Unavailable,
-        300..=499 => ErrorKind::Invalid,
         _ => ErrorKind::Other,
     };
     let mut message = format!("SPARQL {action} at {endpoint} failed with HTTP {status}");
@@ -423,11 +424,11 @@ mod tests {
     #[test]
     fn maps_statuses_to_kinds() {
         for (code, kind) in [
-            (400, ErrorKind::Invalid),
-            (401, ErrorKind::Invalid),
-            (404, ErrorKind::Invalid),
-            (414, ErrorKind::Invalid),
-            (301, ErrorKind::Invalid),
+            (400, ErrorKind::Other),
+            (401, ErrorKind::Other),
+            (404, ErrorKind::Other),
+            (414, ErrorKind::Other),
+            (301, ErrorKind::Other),
             (408, ErrorKind::Unavailable),
             (429, ErrorKind::Unavailable),
             (502, ErrorKind::Unavailable),
@@ -470,7 +471,7 @@ mod tests {
             "http://h/q",
             "query",
         );
-        assert_eq!(err.kind(), ErrorKind::Invalid);
+        assert_eq!(err.kind(), ErrorKind::Other);
         assert!(err.message().contains("http://elsewhere/sparql"), "{err}");
     }
 }

@@ -73,6 +73,12 @@ impl SqliteDirectory {
     /// [`SqliteDirectory::open`] with this configuration.
     pub async fn open_with(path: impl AsRef<Path>, config: DirectoryConfig) -> StoreResult<Self> {
         let path = path.as_ref();
+        // 0600 before SQLite opens it (its -wal and -shm files then get the same mode).
+        crate::private_fs::touch(path).map_err(|e| {
+            let kind = crate::StoreError::from(std::io::Error::new(e.kind(), "")).kind();
+            crate::StoreError::new(kind, format!("creating SQLite database {}", path.display()))
+                .with_source(e)
+        })?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
