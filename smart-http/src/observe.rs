@@ -256,9 +256,11 @@ const READY_TIMEOUT: Duration = Duration::from_secs(5);
 /// to the log with the request id).
 pub(crate) async fn ready(State(container): State<Arc<Container>>) -> Response {
     let probe = smart_core::RecordId::new("smart-rs-ready-probe").expect("a valid record id");
-    let mut search = smart_store::clinical::RecordSearch::default();
-    search.medical_record_number = Some("smart-rs-ready-probe".to_owned());
-    search.limit = Some(1);
+    let search = smart_store::clinical::RecordSearch {
+        medical_record_number: Some("smart-rs-ready-probe".to_owned()),
+        limit: Some(1),
+        ..Default::default()
+    };
     let clinical = async {
         match tokio::time::timeout(READY_TIMEOUT, container.clinical().search_records(&search))
             .await
