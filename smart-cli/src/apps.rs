@@ -1,6 +1,6 @@
 //! `smart apps`: the app registry.
 //!
-//! Registration is the container's [`Container::register_app`], shared with the web UI's
+//! Registration is the container's [`Container::register_app`](smart_store::Container::register_app), shared with the web UI's
 //! app administration: the checks are the provider's (a valid manifest whose id is not a
 //! configured machine consumer key), and a change of mode revokes the app's tokens as the
 //! provider's `replace_app` does.

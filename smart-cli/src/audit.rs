@@ -29,8 +29,8 @@ pub(crate) struct AuditArgs {
     /// Only calls that ended this way: ok, denied, not_found, bad_request or error.
     #[arg(long)]
     result: Option<String>,
-    /// Only calls at or after this time: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z (UTC), or
-    /// a duration ago such as 30m, 12h or 7d.
+    /// Only calls at or after this time: YYYY-MM-DD, YYYY-MM-DDTHH:MMZ or
+    /// YYYY-MM-DDTHH:MM:SSZ (UTC), or a duration ago such as 30m, 12h or 7d.
     #[arg(long, value_name = "TIME")]
     since: Option<String>,
     /// Only calls before this time (same forms as --since).
