@@ -54,7 +54,7 @@ pub async fn dev_launch_by_url(w: Arc<World>) {
         .to_owned();
     assert!(id.starts_with("~dev."), "{id}");
     assert_eq!(temporary_apps(&w).await, std::slice::from_ref(&id));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let deadline = std::time::Instant::now() + crate::driver::PATIENCE;
     let uuid = loop {
         if let Some(u) = w.frames(&id).await.into_iter().next() {
             break u;

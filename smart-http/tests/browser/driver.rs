@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// How long a test waits for something the page should do soon. Only an upper bound: a
+/// passing step goes on at once, but a loaded 2-core machine building other crates has
+/// been seen to take over 10 s for an app's first API call.
+pub const PATIENCE: Duration = Duration::from_secs(30);
 /// chromium and chromedriver, when both are installed.
 pub fn find_binaries() -> Option<(PathBuf, PathBuf)> {
     let pick = |env: &str, candidates: &[&str]| -> Option<PathBuf> {
@@ -179,11 +183,11 @@ impl Browser {
             .unwrap_or_else(|e| panic!("async script failed: {e}\n{script}"))
     }
 
-    /// Waits for an element of the current frame.
+    /// Waits for an element of the current frame (at most [`PATIENCE`]).
     pub async fn wait_css(&self, css: &str) -> fantoccini::elements::Element {
         self.client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(PATIENCE)
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("no element {css}: {e}"))
@@ -191,7 +195,7 @@ impl Browser {
 
     /// Waits until `script` (in the current frame) returns true.
     pub async fn wait_js(&self, what: &str, script: &str, args: Vec<Value>) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             if self.js(script, args.clone()).await == json!(true) {
                 return;

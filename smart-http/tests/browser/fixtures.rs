@@ -107,19 +107,21 @@ impl FixtureServer {
         self.log.lock().unwrap().len()
     }
 
-    /// Waits (10 s at most) for an event matching `pred`; the first one.
+    /// Waits ([`PATIENCE`](crate::driver::PATIENCE) at most) for an event matching
+    /// `pred`; the first one.
     pub async fn wait_for(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
         self.wait_after(0, what, pred).await
     }
 
-    /// Waits (10 s at most) for an event logged after `mark` matching `pred`.
+    /// Waits ([`PATIENCE`](crate::driver::PATIENCE) at most) for an event logged after
+    /// `mark` matching `pred`.
     pub async fn wait_after(
         &self,
         mark: usize,
         what: &str,
         pred: impl Fn(&Value) -> bool,
     ) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + crate::driver::PATIENCE;
         loop {
             if let Some(e) = self.events().into_iter().skip(mark).find(|e| pred(e)) {
                 return e;

@@ -11,7 +11,7 @@ use std::time::Duration;
 /// The uuid of the first frame of `app_id` once the page has one (an app the page
 /// launched by itself).
 async fn first_frame(w: &World, app_id: &str) -> String {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let deadline = std::time::Instant::now() + crate::driver::PATIENCE;
     loop {
         if let Some(u) = w.frames(app_id).await.into_iter().next() {
             return u;

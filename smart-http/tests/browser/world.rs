@@ -330,7 +330,7 @@ impl World {
             .click()
             .await
             .unwrap();
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let deadline = std::time::Instant::now() + crate::driver::PATIENCE;
         loop {
             let now = self.frames(app_id).await;
             if let Some(u) = now.into_iter().find(|u| !before.contains(u)) {
