@@ -227,13 +227,14 @@ enum Command {
         url: Option<String>,
         /// The app's consumer secret (default: read from the container with the admin
         /// credential of the data directory).
-        #[arg(long)]
+        // Secrets are base64url: one may start with `-` and must not read as a flag.
+        #[arg(long, allow_hyphen_values = true)]
         consumer_secret: Option<String>,
         /// An access token to use instead of a background token.
         #[arg(long, requires = "token_secret")]
         token: Option<String>,
         /// The access token's secret.
-        #[arg(long, requires = "token")]
+        #[arg(long, requires = "token", allow_hyphen_values = true)]
         token_secret: Option<String>,
         /// A request body from a file (`-` for standard input).
         #[arg(long)]

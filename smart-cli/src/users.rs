@@ -73,7 +73,7 @@ pub(crate) struct PasswordArgs {
     password_stdin: bool,
     /// The password (visible to other local users in the process list and kept in the
     /// shell history: prefer --password-stdin or the prompt; a warning is printed).
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", allow_hyphen_values = true)]
     password: Option<String>,
 }
 

@@ -206,14 +206,16 @@ fn usage_errors_are_named() {
 
 #[test]
 fn an_unreachable_container_is_a_failure_not_a_pass() {
-    // Port 9 (discard) on localhost: nothing listens there on a test machine.
+    // Port 9 (discard) on localhost: nothing listens there on a test machine. The secret
+    // starts with `-`, as one in 64 generated (base64url) secrets do: it is a value, not a
+    // flag.
     let o = smart(&[
         "verify",
         "http://127.0.0.1:9",
         "--consumer-key",
         "k",
         "--consumer-secret",
-        "s",
+        "-xs",
         "--timeout",
         "5",
     ]);

@@ -36,7 +36,8 @@ pub(crate) struct VerifyArgs {
     #[arg(long, requires = "consumer_secret")]
     consumer_key: Option<String>,
     /// The app's consumer secret.
-    #[arg(long, requires = "consumer_key")]
+    // Secrets are base64url: one may start with `-` and must not read as a flag.
+    #[arg(long, requires = "consumer_key", allow_hyphen_values = true)]
     consumer_secret: Option<String>,
     /// The record to check (default: the first record the container hands a background
     /// app).
@@ -47,7 +48,7 @@ pub(crate) struct VerifyArgs {
     #[arg(long, requires_all = ["token_secret", "record"])]
     token: Option<String>,
     /// The access token's secret.
-    #[arg(long, requires = "token")]
+    #[arg(long, requires = "token", allow_hyphen_values = true)]
     token_secret: Option<String>,
     /// The user the access token acts for (enables the user calls: preferences, get_user).
     #[arg(long)]
