@@ -52,6 +52,7 @@ use smart_store::directory::Timestamp;
 mod client;
 mod data;
 mod servers;
+mod soak;
 
 use client::*;
 use data::*;
@@ -114,8 +115,13 @@ struct Scenario {
 }
 
 fn main() {
-    if !std::env::args().any(|a| a == "--bench") {
-        eprintln!("load: the HTTP load test runs with `cargo bench -p smart-benches --bench load`");
+    let args: Vec<String> = std::env::args().collect();
+    if !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "soak") {
+        eprintln!(
+            "load: the HTTP load test runs with `cargo bench -p smart-benches --bench load`; \
+             this is the soak test"
+        );
+        soak::run();
         return;
     }
     let o = Options::from_env();
@@ -196,7 +202,7 @@ fn main() {
         "  imported into smart-http (embedded) in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let app = server_rt.block_on(ours.background_app());
+    let app = server_rt.block_on(ours.background_app("load-test@apps.smart-rs.invalid"));
     let base = ours.container.api_base().clone();
 
     // (c) the Oxigraph server, loaded in the same layout by the remote SPARQL store.

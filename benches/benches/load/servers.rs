@@ -168,6 +168,14 @@ pub(crate) struct Ours {
 
 impl Ours {
     pub(crate) fn start(rt: &tokio::runtime::Runtime) -> Self {
+        Self::start_with(rt, |_| {})
+    }
+
+    /// [`Self::start`] with `[limits]` changed by `limits`.
+    pub(crate) fn start_with(
+        rt: &tokio::runtime::Runtime,
+        limits: impl FnOnce(&mut smart_http::config::Limits),
+    ) -> Self {
         let data = tempfile::tempdir().expect("temporary directory");
         rt.block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -177,6 +185,7 @@ impl Ours {
             let mut config = ServerConfig::for_data_dir(data.path());
             config.public_url = format!("http://{addr}");
             config.bind = addr;
+            limits(&mut config.limits);
             let container = Arc::new(Container::open(config).await.expect("open the container"));
             let (tx, rx) = tokio::sync::oneshot::channel::<()>();
             let task = tokio::spawn(smart_http::serve(container.clone(), listener, async move {
@@ -210,11 +219,11 @@ impl Ours {
         Signer::new(a.key(), a.secret().expose(), None)
     }
 
-    /// Registers a background app with the admin credential; its key and secret.
-    pub(crate) async fn background_app(&self) -> (String, String) {
+    /// Registers a background app `id` with the admin credential; its key and secret.
+    pub(crate) async fn background_app(&self, id: &str) -> (String, String) {
         let manifest = serde_json::json!({
             "name": "Load test", "description": "the load test of smart-benches",
-            "author": "smart-rs", "id": "load-test@apps.smart-rs.invalid", "version": "1.0",
+            "author": "smart-rs", "id": id, "version": "1.0",
             "mode": "background", "scope": "record",
         });
         let call = Call {
