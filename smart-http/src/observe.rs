@@ -147,6 +147,29 @@ impl Metrics {
                 s.requests
             );
         }
+        out.push_str(
+            "# HELP smart_store_operation_duration_seconds Time the clinical store took, per operation.\n\
+             # TYPE smart_store_operation_duration_seconds histogram\n",
+        );
+        for (op, h) in container.store_timings() {
+            let l = format!("op=\"{}\"", op.name());
+            for (le, n) in smart_store::container::STORE_LATENCY_BOUNDS
+                .iter()
+                .zip(h.cumulative)
+            {
+                let _ = writeln!(
+                    out,
+                    "smart_store_operation_duration_seconds_bucket{{{l},le=\"{le}\"}} {n}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "smart_store_operation_duration_seconds_bucket{{{l},le=\"+Inf\"}} {}\n\
+                 smart_store_operation_duration_seconds_sum{{{l}}} {}\n\
+                 smart_store_operation_duration_seconds_count{{{l}}} {}",
+                h.count, h.sum_seconds, h.count
+            );
+        }
         let (hits, misses) = container.answer_cache_stats().unwrap_or((0, 0));
         let _ = write!(
             out,

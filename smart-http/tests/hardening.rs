@@ -557,6 +557,28 @@ async fn metrics_count_calls_errors_latency_cache_and_connections() {
     // The same read three times: computed once, then served from the answer cache.
     assert!(value("smart_answer_cache_hits_total") >= 2.0, "{text}");
     assert!(value("smart_answer_cache_misses_total") >= 1.0, "{text}");
+    // The store answered the computed read (not the cached ones), and its histogram is
+    // whole: every observation falls into the +Inf bucket.
+    let op = "op=\"query\"";
+    let queries = value(&format!(
+        "smart_store_operation_duration_seconds_count{{{op}}}"
+    ));
+    assert!(queries >= 1.0, "{text}");
+    assert!(
+        queries <= value("smart_answer_cache_misses_total"),
+        "cached answers cost no store query: {text}"
+    );
+    assert_eq!(
+        value(&format!(
+            "smart_store_operation_duration_seconds_bucket{{{op},le=\"+Inf\"}}"
+        )),
+        queries
+    );
+    assert!(
+        value(&format!(
+            "smart_store_operation_duration_seconds_sum{{{op}}}"
+        )) > 0.0
+    );
     // This very request's connection is open.
     assert!(value("smart_open_connections") >= 1.0, "{text}");
     assert!(text.contains("# TYPE smart_http_request_duration_seconds histogram"));

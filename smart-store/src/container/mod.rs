@@ -19,6 +19,7 @@
 //! | `apps` | [`Container::register_app`]: app registration for `smart apps` and the admin pages |
 //! | `answer_cache` | record answers cached until the next write to their record |
 //! | `auth_cache` | the app and token look-ups, cached until the next directory write |
+//! | `timing` | [`StoreTimings`]: the clinical store's latency per operation, for `/metrics` |
 //! | `error` | [`ContainerError`] (opening), [`ServiceError`] with [`ServiceErrorKind`] (calls) |
 //!
 //! ```
@@ -74,6 +75,7 @@ mod registry;
 mod summary;
 #[cfg(test)]
 mod tests;
+mod timing;
 
 pub use apps::{Registered, read_manifest};
 pub use call::{CallAnswer, CallRequest, RdfAnswer, Validators};
@@ -84,6 +86,7 @@ pub use config::{
 pub use error::{ContainerError, ServiceError, ServiceErrorKind};
 pub use open::stored_admin_credential;
 pub use smart_core::catalog::CallId;
+pub use timing::{LatencyHistogram, STORE_LATENCY_BOUNDS, StoreOp, StoreTimings};
 
 use crate::blobs::BlobStore;
 use crate::clinical::ClinicalStore;
@@ -109,6 +112,7 @@ pub struct Container {
     api_base: ApiBase,
     admin: MachineCredential,
     answers: Option<AnswerCache>,
+    store_timings: Arc<StoreTimings>,
     access: access::AccessWriter,
     #[cfg(feature = "embedded")]
     embedded: Option<Arc<crate::clinical::EmbeddedClinicalStore>>,
@@ -157,6 +161,10 @@ impl Container {
         )?;
         let api_base = ApiBase::new(config.api_base())
             .map_err(|e| ConfigError::Invalid(format!("public_url: {e}")))?;
+        // Timed as the container sees the store (a write's generation bumps included).
+        let store_timings = Arc::new(StoreTimings::default());
+        let clinical: Arc<dyn ClinicalStore> =
+            Arc::new(timing::TimedStore::new(clinical, store_timings.clone()));
         Ok(Self {
             config,
             clinical,
@@ -166,6 +174,7 @@ impl Container {
             api_base,
             admin,
             answers: None,
+            store_timings,
             access: access::AccessWriter::default(),
             #[cfg(feature = "embedded")]
             embedded: None,
@@ -184,6 +193,11 @@ impl Container {
     /// `response_cache_bytes = 0`).
     pub fn cached_answers(&self) -> Option<usize> {
         self.answers.as_ref().map(AnswerCache::len)
+    }
+
+    /// The clinical store's latency per operation so far (see [`StoreTimings`]).
+    pub fn store_timings(&self) -> Vec<(StoreOp, LatencyHistogram)> {
+        self.store_timings.snapshot()
     }
 
     /// Clinical data (storage form IRIs).
