@@ -121,7 +121,16 @@ async fn run(config: ServerConfig, options: &ServeOptions) -> Result<()> {
         None
     };
     let apps = start_apps(&container).await?;
-    print_banner(&base, &data_dir, &container, first_start, demo.as_ref()).await?;
+    let call_flags = call_flags(options, &base);
+    print_banner(
+        &base,
+        &data_dir,
+        &container,
+        first_start,
+        demo.as_ref(),
+        &call_flags,
+    )
+    .await?;
     tracing::info!(%bind, "serving");
     let (stop_apps, apps_stopped) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async {
@@ -259,12 +268,47 @@ async fn ensure_demo(container: &Container) -> Result<Demo> {
     Ok(demo)
 }
 
+/// The flags `smart call` needs to reach this server, as `serve` was started: the same
+/// configuration file and data directory (where the credentials are), and the URL when
+/// `serve`'s own flags moved it away from what the configuration says.
+fn call_flags(options: &ServeOptions, base: &str) -> String {
+    let quoted = |p: &Path| {
+        let s = p.display().to_string();
+        if s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:@".contains(c))
+        {
+            s
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let mut flags = String::new();
+    if let Some(config) = &options.config {
+        flags.push_str(&format!(" --config {}", quoted(config)));
+    }
+    if let Some(dir) = &options.data_dir {
+        flags.push_str(&format!(" --data-dir {}", quoted(dir)));
+    }
+    let configured = load_config(
+        options.config.as_deref(),
+        options.data_dir.as_deref(),
+        None,
+        None,
+    )
+    .map(|c| c.api_base().to_owned());
+    if configured.ok().as_deref() != Some(base) {
+        flags.push_str(&format!(" --url {base}"));
+    }
+    flags
+}
+
 async fn print_banner(
     base: &str,
     data_dir: &Path,
     container: &Container,
     first_start: Option<usize>,
     demo: Option<&Demo>,
+    call_flags: &str,
 ) -> Result<()> {
     let records = container.clinical().record_ids().await?;
     let example = records.first().map_or("RECORD_ID", RecordId::as_str);
@@ -306,7 +350,7 @@ async fn print_banner(
             None => println!("    consumer_secret: (printed when created; smart apps credentials)"),
         }
         println!(
-            "  try:            smart call GET /records/{example}/medications/ --app {DEMO_APP}"
+            "  try:            smart call GET /records/{example}/medications/ --app {DEMO_APP}{call_flags}"
         );
     }
     println!("  stop with Ctrl-C");

@@ -244,18 +244,25 @@ fn serve_first_start_call_and_restart() {
     // and the demo account and app made before are still there (but no secret is printed).
     let server = start(data.path(), port, false);
     demo_login_works_in_the_web_ui(&url, &password);
-    let out = smart(&[
-        "call",
-        "GET",
-        &format!("/records/{record}/medications/"),
-        "--app",
-        "demo-background@apps.smart-rs.local",
-        "--data-dir",
-        dir,
-        "--url",
-        &url,
-        "-i",
-    ]);
+    // The banner's "try:" command, run as printed (it names this data directory and,
+    // since --bind moved the server off the configured URL, the URL).
+    let try_line = banner
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("try:"))
+        .expect("a try: line in the banner");
+    let mut args: Vec<&str> = try_line.split_whitespace().collect();
+    assert_eq!(args.remove(0), "smart", "{try_line}");
+    assert!(try_line.contains(&format!("--url {url}")), "{try_line}");
+    assert!(
+        try_line.contains(&format!("--data-dir {dir}")),
+        "{try_line}"
+    );
+    assert!(
+        try_line.contains(&format!("/records/{record}/medications/")),
+        "{try_line}"
+    );
+    args.push("-i");
+    let out = smart(&args);
     let body = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{body}");
     assert!(body.contains("200 OK"), "{body}");
