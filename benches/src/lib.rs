@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod http;
+
 /// The reference material (`shared/`, beside the clone: found in any ancestor directory,
 /// since git worktrees sit deeper; or `SMART_SHARED_DIR`), if it has the reference patients.
 pub fn shared_dir() -> Option<PathBuf> {

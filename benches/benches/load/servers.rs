@@ -221,55 +221,12 @@ impl Ours {
 
     /// Registers a background app `id` with the admin credential; its key and secret.
     pub(crate) async fn background_app(&self, id: &str) -> (String, String) {
-        let manifest = serde_json::json!({
-            "name": "Load test", "description": "the load test of smart-benches",
-            "author": "smart-rs", "id": id, "version": "1.0",
-            "mode": "background", "scope": "record",
-        });
-        let call = Call {
-            addr: self.addr,
-            method: "POST",
-            path_and_query: "/apps/".to_owned(),
-            body: Some(("application/json", Bytes::from(manifest.to_string()))),
-            accept: "application/json",
-        };
-        let (status, body) = once(call.request(&self.admin()), self.addr)
-            .await
-            .expect("register the app");
-        let text = String::from_utf8_lossy(&body);
-        assert_eq!(status, StatusCode::OK, "registering the app: {text}");
-        let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-        (
-            v["consumer_key"].as_str().expect("key").to_owned(),
-            v["consumer_secret"].as_str().expect("secret").to_owned(),
-        )
+        register_background_app(self.addr, &self.admin(), id).await
     }
 
     /// A signer holding a background token of the app for `record`.
     pub(crate) async fn token(&self, app: &(String, String), record: &RecordId) -> Arc<Signer> {
-        let call = Call {
-            addr: self.addr,
-            method: "GET",
-            path_and_query: format!("/apps/{}/tokens/records/{record}", app.0),
-            body: None,
-            accept: "*/*",
-        };
-        let (status, body) = once(call.request(&Signer::new(&app.0, &app.1, None)), self.addr)
-            .await
-            .expect("a background token");
-        let text = String::from_utf8_lossy(&body).into_owned();
-        assert_eq!(status, StatusCode::OK, "background token: {text}");
-        let field = |k: &str| {
-            text.split('&')
-                .find_map(|p| p.strip_prefix(&format!("{k}=")))
-                .expect("token field")
-                .to_owned()
-        };
-        Arc::new(Signer::new(
-            &app.0,
-            &app.1,
-            Some((field("oauth_token"), field("oauth_token_secret"))),
-        ))
+        Arc::new(background_token(self.addr, app, record.as_str()).await)
     }
 
     pub(crate) fn stop(mut self, rt: &tokio::runtime::Runtime) {
