@@ -450,3 +450,84 @@ fn regression_percent_encoded_realm_is_dropped_like_realm() {
     assert_eq!(parsed, vec![(b"a".to_vec(), b"1".to_vec())]);
     oauth::check_oauth_header(b"OAuth %72ealm=\"x\", a=\"1\"");
 }
+
+/// Blank-node labels that Turtle, N-Triples and JSON-LD allow (`_:0`) were written as
+/// `rdf:nodeID="0"`, which is not an XML name: our own RDF/XML did not parse. The RDF/XML
+/// answers of the note pipeline were safe (splitting relabels blank nodes), but
+/// `smart convert` and any caller of `smart_rdf::serialize` on a parsed graph were not.
+#[test]
+fn regression_digit_blank_node_labels_survive_rdfxml() {
+    rdf::check_turtle_note(b"_:0 <http://a/p> _:1a .");
+    rdf::check_any_note(b"\x02_:0 <http://a/p> _:1a .");
+    rdf::check_any_note(b"\x03{\"@id\": \"_:0\", \"http://a/p\": {\"@id\": \"_:a b\"}}");
+}
+
+/// A Turtle clinical note with an `rdf:li` property validated and was stored; its
+/// RDF/XML reply, and every later RDF/XML answer holding it, panicked in the serializer
+/// (RDF/XML cannot write its syntax terms as properties). `parse` now refuses such
+/// predicates in every format, with a message naming them.
+#[test]
+fn regression_rdf_xml_syntax_term_as_property_is_refused() {
+    let note = seeds::NOTE_TURTLE.replace(
+        "dcterms:title \"Telephone note\" ;",
+        "dcterms:title \"Telephone note\" ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#li> \"x\" ;",
+    );
+    let err = smart_rdf::parse(note.as_bytes(), RdfFormat::Turtle, None).expect_err("refused");
+    assert!(err.to_string().contains("rdf:li"), "{err}");
+    rdf::check_turtle_note(note.as_bytes());
+    rdf::check_turtle_note(
+        b"<http://a/s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#li> <http://a/o> .",
+    );
+}
+
+/// Writes the seeds as libFuzzer corpora under `fuzz/corpus/<target>/` (run by hand:
+/// `cargo test -p smart-fuzz --test harnesses -- --ignored write_seed_corpus`).
+#[test]
+#[ignore = "writes files for cargo-fuzz runs by hand"]
+fn write_seed_corpus() {
+    let notes: Vec<(String, Vec<u8>)> = seeds::nasty_notes()
+        .into_iter()
+        .map(|(n, b)| (n.to_owned(), b))
+        .chain([
+            (
+                "note.rdf".to_owned(),
+                seeds::NOTE_RDFXML.as_bytes().to_vec(),
+            ),
+            (
+                "note.ttl".to_owned(),
+                seeds::NOTE_TURTLE.as_bytes().to_vec(),
+            ),
+        ])
+        .collect();
+    let any: Vec<(String, Vec<u8>)> = notes
+        .iter()
+        .flat_map(|(n, b)| (0u8..4).map(move |f| (format!("{n} {f}"), [&[f][..], b].concat())))
+        .collect();
+    let named = |list: Vec<(&'static str, Vec<u8>)>| {
+        list.into_iter()
+            .map(|(n, b)| (n.to_owned(), b))
+            .collect::<Vec<_>>()
+    };
+    let corpora = [
+        ("rdfxml_note", notes.clone()),
+        ("turtle_note", notes),
+        ("any_note", any),
+        ("oauth_header", named(seeds::nasty_headers())),
+        ("oauth_request", named(seeds::nasty_requests())),
+        ("query_string", named(seeds::nasty_queries())),
+        ("manifest", named(seeds::nasty_manifests())),
+        ("import", named(seeds::nasty_imports())),
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus");
+    for (target, inputs) in corpora {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, bytes) in inputs {
+            let file: String = name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            std::fs::write(dir.join(file), bytes).unwrap();
+        }
+    }
+}
