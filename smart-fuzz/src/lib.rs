@@ -14,9 +14,12 @@ pub use oauth::{check_oauth_header, check_oauth_request};
 pub use query::check_query_string;
 pub use rdf::{check_any_note, check_rdfxml_note, check_turtle_note};
 
+/// A harness: checks one input, panicking when an invariant breaks.
+pub type Harness = fn(&[u8]);
+
 /// Every harness: the name of its cargo-fuzz target (`fuzz/fuzz_targets/<name>.rs`), the
 /// function's name (which that file calls) and the function.
-pub const TARGETS: &[(&str, &str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, &str, Harness)] = &[
     ("rdfxml_note", "check_rdfxml_note", check_rdfxml_note),
     ("turtle_note", "check_turtle_note", check_turtle_note),
     ("any_note", "check_any_note", check_any_note),
