@@ -23,7 +23,7 @@ pub const DOCUMENT: &str = "letter.txt";
 /// [`ImportErrorKind::MissingDocument`]) naming the record, or accepted whole: the same
 /// file prepares to the same statements (imports are idempotent), statement IRIs are
 /// distinct and under the record, each statement belongs to the record and the record
-/// lists each, and every document the statements name is carried (strict) or reported
+/// lists each, each statement graph round-trips in every format, and every document the statements name is carried (strict) or reported
 /// missing (lenient).
 pub fn check_import(data: &[u8]) {
     let Some((&selector, body)) = data.split_first() else {
@@ -124,6 +124,8 @@ fn check_prepared(prepared: &PreparedRecord, record: &RecordId, validation: Vali
             )),
             "the record does not list statement {iri}"
         );
+        // What `smart export` and the API answers write.
+        crate::rdf::check_round_trips(&statement.graph);
     }
     assert_eq!(
         split.record_graph.len(),

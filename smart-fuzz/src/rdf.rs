@@ -49,7 +49,8 @@ pub fn check_any_note(data: &[u8]) {
 ///   isomorphic graph;
 /// - validation and splitting never panic and are deterministic; a note that validates
 ///   splits into statements of this record only, each of class `sp:ClinicalNote`, with
-///   distinct IRIs under the record, and every statement graph links to the record.
+///   distinct IRIs under the record, every statement graph links to the record, and
+///   round-trips in every format as the answers write it.
 pub fn check_note(body: &[u8], format: RdfFormat) {
     let base = ApiBase::new(API_BASE).expect("the harness's API base is valid");
     let parsed = match smart_rdf::parse(body, format, Some(base.as_str())) {
@@ -125,6 +126,8 @@ pub fn check_note(body: &[u8], format: RdfFormat) {
             statement.iri
         );
         iris.push(statement.iri.as_str());
+        // What the reply and later GETs write: the stored graph under the public base.
+        check_round_trips(&smart_rdf::to_public(&statement.graph, &base));
     }
     let count = iris.len();
     iris.sort_unstable();

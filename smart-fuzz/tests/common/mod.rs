@@ -65,14 +65,14 @@ pub(crate) fn apply(mut doc: Vec<u8>, edits: &[Edit], dictionary: &[&str]) -> Ve
     doc
 }
 
-/// A seed from `seeds` with up to eight edits splicing in `dictionary` fragments.
+/// A seed from `seeds` with up to four edits splicing in `dictionary` fragments.
 pub(crate) fn mutated(
     seeds: Vec<Vec<u8>>,
     dictionary: &'static [&'static str],
 ) -> impl Strategy<Value = Vec<u8>> {
     (
         prop::sample::select(seeds),
-        prop::collection::vec(edit(), 0..8),
+        prop::collection::vec(edit(), 0..5),
     )
         .prop_map(move |(seed, edits)| apply(seed, &edits, dictionary))
 }
