@@ -333,7 +333,11 @@ pub fn nasty_queries() -> Vec<(&'static str, Vec<u8>)> {
         ("only separators", b"date_from=|||".to_vec()),
         (
             "code filter with a space",
-            b"category_code=a%20b|c%3Ed".to_vec(),
+            b"rxnorm=a%20b|c%3Ed&loinc=|&snomed=%00".to_vec(),
+        ),
+        (
+            "every date bound",
+            b"date_from=2010&date_from_including=2010-01&date_from_excluding=2010-01-01&date_to=2012&date_to_including=2012-12-31T23:59:59Z&date_to_excluding=2013".to_vec(),
         ),
         (
             "search fields twice",
