@@ -116,11 +116,12 @@ pub(crate) fn parse(value: &str) -> Result<Vec<Pair>, HeaderProblem> {
                 return Err("parameters in the Authorization header must be separated by commas");
             }
         }
+        let name = percent_decode(name, false)
+            .map_err(|_| "a parameter name in the Authorization header has a bad %-escape")?;
+        // Compared decoded (RFC 5849 §3.5.1): `%72ealm` is `realm` too, and is never signed.
         if name.eq_ignore_ascii_case(b"realm") {
             continue;
         }
-        let name = percent_decode(name, false)
-            .map_err(|_| "a parameter name in the Authorization header has a bad %-escape")?;
         let value = percent_decode(&raw_value, false)
             .map_err(|_| "a parameter value in the Authorization header has a bad %-escape")?;
         out.push((name, value));
@@ -175,6 +176,10 @@ mod tests {
         );
         assert!(parse("OAuth").unwrap().is_empty());
         assert!(parse("OAuth realm=\"\"").unwrap().is_empty());
+        // Found by fuzzing (smart-fuzz): the name is compared after decoding, so a
+        // percent-encoded `realm` is dropped like a plain one.
+        assert!(parse("OAuth %72ealm=\"x\"").unwrap().is_empty());
+        assert!(parse("OAuth %52EALM=\"%zz\"").unwrap().is_empty());
     }
 
     #[test]

@@ -144,7 +144,9 @@ pub enum RdfParseError {
 ///
 /// Every RDF input of the project goes through this function. An RDF/XML document that
 /// declares XML entities is refused with [`RdfParseError::EntityDeclaration`] before the
-/// XML parser sees it (see that variant for why).
+/// XML parser sees it (see that variant for why). A predicate that is an RDF/XML syntax
+/// term (`rdf:li`, `rdf:about`, ...; possible in the other formats) is refused, because
+/// RDF/XML cannot write it and every graph we accept must be writable in every format.
 ///
 /// ```
 /// use smart_rdf::{RdfFormat, parse};
@@ -189,7 +191,16 @@ pub fn parse(
                 graph: quad.graph_name.to_string(),
             });
         }
-        graph.insert(TripleRef::from(&Triple::from(quad)));
+        let triple = Triple::from(quad);
+        // Found by fuzzing (smart-fuzz): a Turtle note with an `rdf:li` property was
+        // stored, and then every RDF/XML answer holding it panicked in the serializer.
+        if let Some(term) = syntax_term_predicate(triple.as_ref()) {
+            return Err(RdfParseError::Syntax {
+                format,
+                message: format!("rdf:{term} is RDF/XML syntax and cannot be used as a property"),
+            });
+        }
+        graph.insert(&triple);
     }
     if format == RdfFormat::RdfXml {
         if let Some(message) = document::xml_structure_problem(input) {
@@ -230,10 +241,80 @@ pub fn serialize_triples<'a>(
     let mut writer = serializer.for_writer(Vec::new());
     for t in triples {
         // Writing into a Vec cannot fail, and the serializers only refuse inputs (such as
-        // quoted triples) that an oxrdf Graph of plain triples cannot hold.
-        writer.serialize_triple(t).expect("serializing into memory");
+        // quoted triples, or a predicate that is an RDF/XML syntax term, which `parse`
+        // refuses) that an oxrdf Graph of parsed plain triples cannot hold.
+        let written = match writable_triple(t) {
+            Some(relabeled) => writer.serialize_triple(relabeled.as_ref()),
+            None => writer.serialize_triple(t),
+        };
+        written.expect("serializing into memory");
     }
     writer.finish().expect("serializing into memory")
+}
+
+/// The triple with its blank nodes relabeled when a label cannot be written in every
+/// format; `None` when all can. Parsers keep their input's labels, and Turtle, N-Triples
+/// and JSON-LD accept labels such as `_:0` that RDF/XML's `rdf:nodeID` (an XML name)
+/// refuses: our own RDF/XML would not parse (found by fuzzing, smart-fuzz). The renaming
+/// is injective and deterministic: a label of letters, digits, `_` and `-` starting with
+/// a letter or `_` is kept unless it starts with `z_`; any other becomes `z_` and the hex
+/// of its bytes.
+fn writable_triple(t: TripleRef<'_>) -> Option<Triple> {
+    fn kept(label: &str) -> bool {
+        let mut chars = label.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !label.starts_with("z_")
+    }
+    fn relabel(node: oxrdf::BlankNodeRef<'_>) -> oxrdf::BlankNode {
+        let hex = smart_core::encoding::hex_lower(node.as_str().as_bytes());
+        oxrdf::BlankNode::new_unchecked(format!("z_{hex}"))
+    }
+    let subject_ok = match t.subject {
+        oxrdf::NamedOrBlankNodeRef::BlankNode(b) => kept(b.as_str()),
+        _ => true,
+    };
+    let object_ok = match t.object {
+        oxrdf::TermRef::BlankNode(b) => kept(b.as_str()),
+        _ => true,
+    };
+    if subject_ok && object_ok {
+        return None;
+    }
+    let subject: oxrdf::NamedOrBlankNode = match t.subject {
+        oxrdf::NamedOrBlankNodeRef::BlankNode(b) if !subject_ok => relabel(b).into(),
+        other => other.into_owned(),
+    };
+    let object: oxrdf::Term = match t.object {
+        oxrdf::TermRef::BlankNode(b) if !object_ok => relabel(b).into(),
+        other => other.into_owned(),
+    };
+    Some(Triple::new(subject, t.predicate.into_owned(), object))
+}
+
+/// Predicates that RDF/XML reserves for its syntax and cannot write as a property
+/// (`rdf:li` is only a shorthand for `rdf:_1`, `rdf:_2`, ... in RDF/XML input).
+const RDF_XML_SYNTAX_TERMS: [&str; 9] = [
+    "Description",
+    "li",
+    "RDF",
+    "ID",
+    "about",
+    "parseType",
+    "resource",
+    "nodeID",
+    "datatype",
+];
+
+/// The predicate, if it is an RDF/XML syntax term.
+fn syntax_term_predicate(t: TripleRef<'_>) -> Option<&str> {
+    let local = t
+        .predicate
+        .as_str()
+        .strip_prefix("http://www.w3.org/1999/02/22-rdf-syntax-ns#")?;
+    RDF_XML_SYNTAX_TERMS.contains(&local).then_some(local)
 }
 
 /// Sorts triples by subject, predicate and object in their N-Triples form.
@@ -276,6 +357,41 @@ mod tests {
             let back = parse(&bytes, f, None).unwrap_or_else(|e| panic!("{f}: {e}"));
             assert_eq!(back, g, "{f}");
         }
+    }
+
+    /// Found by fuzzing (smart-fuzz): labels other formats allow and RDF/XML does not.
+    #[test]
+    fn blank_node_labels_are_written_so_that_every_format_reads_them() {
+        let turtle =
+            b"_:0 <http://a/p> _:1a . _:z_x <http://a/p> _:b-c . _:b-c <http://a/q> \"v\" .";
+        let g = parse(turtle, RdfFormat::Turtle, None).unwrap();
+        for f in RdfFormat::ALL {
+            let bytes = serialize(&g, f);
+            assert_eq!(bytes, serialize(&g, f), "{f}: deterministic");
+            let back = parse(&bytes, f, None).unwrap_or_else(|e| panic!("{f}: {e}"));
+            assert_eq!(back.len(), g.len(), "{f}");
+        }
+        let xml = String::from_utf8(serialize(&g, RdfFormat::RdfXml)).unwrap();
+        assert!(xml.contains("rdf:nodeID=\"z_30\""), "{xml}");
+        assert!(xml.contains("rdf:nodeID=\"b-c\""), "{xml}");
+    }
+
+    /// Found by fuzzing (smart-fuzz): `rdf:li` as a property parsed from Turtle made the
+    /// RDF/XML serializer panic.
+    #[test]
+    fn rdf_xml_syntax_terms_as_properties_are_refused() {
+        for term in ["li", "about", "nodeID", "Description"] {
+            let nt = format!(
+                "<http://a/s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#{term}> <http://a/o> ."
+            );
+            for f in [RdfFormat::NTriples, RdfFormat::Turtle] {
+                let err = parse(nt.as_bytes(), f, None).unwrap_err();
+                assert!(err.to_string().contains(&format!("rdf:{term}")), "{err}");
+            }
+        }
+        // rdf:type, rdf:value and rdf:_1 are ordinary properties.
+        let ok = b"<http://a/s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#_1> <http://a/o> .";
+        assert_eq!(parse(ok, RdfFormat::NTriples, None).unwrap().len(), 1);
     }
 
     #[test]

@@ -1,0 +1,4 @@
+//! cargo-fuzz target `any_note`: runs [`smart_fuzz::check_any_note`] (see fuzz/README.md).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| smart_fuzz::check_any_note(data));
