@@ -328,7 +328,7 @@ async fn kill_9_during_a_burst_of_writes_loses_no_acknowledged_write() {
         );
         values.push(value);
     }
-    let a = acked.lock().unwrap();
+    let a = std::mem::take(&mut *acked.lock().unwrap());
     for text in &a.notes {
         assert_eq!(
             values.iter().filter(|v| *v == text).count(),
