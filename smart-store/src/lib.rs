@@ -56,6 +56,8 @@ pub mod error;
 pub mod import;
 pub mod private_fs;
 pub mod reconcile;
+#[cfg(feature = "sqlite")]
+mod sqlite_pool;
 
 pub use container::{CallAnswer, CallRequest, Container, ContainerConfig, ServiceError};
 pub use error::{ErrorKind, StoreError, StoreResult};

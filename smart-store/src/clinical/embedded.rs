@@ -152,7 +152,7 @@ impl EmbeddedClinicalStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
+        let pool = crate::sqlite_pool::discarding_broken_transactions(SqlitePoolOptions::new())
             .max_connections(1)
             .min_connections(1)
             .connect_with(options)

@@ -86,7 +86,7 @@ impl SqliteDirectory {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
+        let pool = crate::sqlite_pool::discarding_broken_transactions(SqlitePoolOptions::new())
             .max_connections(4)
             .connect_with(options)
             .await
