@@ -147,6 +147,15 @@ impl TestServer {
                 config.store.sparql_url = Some(sparql);
                 config.store.directory = DirectoryBackend::Postgres;
                 config.store.postgres_url = Some(pg);
+                // Every test server (of every test binary) shares this database, so they
+                // share one secrets key: a fixed one, for tests only.
+                let key = data.path().join("test-secrets.key");
+                std::fs::write(
+                    &key,
+                    format!("{}\n", "c2VjcmV0cy1hdC1yZXN0LXRlc3Qta2V5LTMyLWJ5dGU"),
+                )
+                .unwrap();
+                config.store.secrets_key_file = Some(key);
             }
         }
         adjust(&mut config);
