@@ -150,11 +150,8 @@ impl TestServer {
                 // Every test server (of every test binary) shares this database, so they
                 // share one secrets key: a fixed one, for tests only.
                 let key = data.path().join("test-secrets.key");
-                std::fs::write(
-                    &key,
-                    format!("{}\n", "c2VjcmV0cy1hdC1yZXN0LXRlc3Qta2V5LTMyLWJ5dGU"),
-                )
-                .unwrap();
+                let test_key = "c2VjcmV0cy1hdC1yZXN0LXRlc3Qta2V5LTMyLWJ5dGU\n";
+                smart_store::private_fs::write(&key, test_key.as_bytes()).unwrap();
                 config.store.secrets_key_file = Some(key);
             }
         }
