@@ -273,16 +273,19 @@ async fn a_postgres_row_holds_no_secret_in_clear() {
         .await
         .unwrap();
     full_flow(&dir).await;
-    let rows: Vec<(
+    /// A stored token's columns that could hold a secret.
+    type TokenColumns = (
         String,
         String,
         Option<String>,
         Option<String>,
         Option<String>,
-    )> = sqlx::query_as("SELECT token, secret, verifier, parent, parent_sealed FROM oauth_tokens")
-        .fetch_all(dir.pool())
-        .await
-        .unwrap();
+    );
+    let rows: Vec<TokenColumns> =
+        sqlx::query_as("SELECT token, secret, verifier, parent, parent_sealed FROM oauth_tokens")
+            .fetch_all(dir.pool())
+            .await
+            .unwrap();
     let apps: Vec<(String, Option<String>)> =
         sqlx::query_as("SELECT consumer_secret, owner_session FROM apps")
             .fetch_all(dir.pool())

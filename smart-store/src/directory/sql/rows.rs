@@ -183,7 +183,8 @@ pub(crate) struct TokenRow {
     callback: Option<String>,
     created_at: i64,
     expires_at: i64,
-    parent: Option<String>,
+    // `parent` (the digest the children are looked up by) is not read back: the value
+    // comes from `parent_sealed`.
     parent_sealed: Option<String>,
 }
 
@@ -208,8 +209,6 @@ impl TryFrom<TokenRow> for OAuthToken {
         token.record = optional(r.record_id, stored_record_id)?;
         token.verifier = r.verifier;
         token.callback = r.callback;
-        // `parent` is the digest the children are looked up by; the value is sealed.
-        let _ = r.parent;
         token.parent = r.parent_sealed;
         Ok(token)
     }
