@@ -240,6 +240,9 @@ const DATA_ENTRIES: &[&str] = &[
     "directory.sqlite3-shm",
     "directory.sqlite3-journal",
     "secrets.toml",
+    // The key sealing the directory's secrets (kept when the directory is in PostgreSQL,
+    // whose secrets it still seals: see `reset`).
+    "secrets.key",
 ];
 
 /// `smart reset`.
@@ -249,8 +252,12 @@ pub(crate) fn reset(global: &Global, yes: bool) -> Result<ExitCode> {
         outln!("{} does not exist: nothing to reset", dir.display());
         return Ok(ExitCode::SUCCESS);
     }
+    // A PostgreSQL directory is not reset here and still needs its key.
+    let keep_key = context::config(global)?.store.directory
+        == smart_store::container::DirectoryBackend::Postgres;
     let present: Vec<PathBuf> = DATA_ENTRIES
         .iter()
+        .filter(|e| !(keep_key && **e == "secrets.key"))
         .map(|e| dir.join(e))
         .filter(|p| p.exists())
         .collect();

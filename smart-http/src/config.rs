@@ -15,6 +15,8 @@
 //! # postgres_url = "postgres://localhost/smart"
 //! nonces = "auto"                         # "directory" when it is PostgreSQL (several
 //!                                         # servers share it), else "memory"
+//! # secrets_key_file = "/etc/smart/secrets.key"  # seals app and token secrets in the
+//!                                         # directory; default data_dir/secrets.key
 //!
 //! [ui]
 //! origins = []                            # CORS origins allowed to call the API (none:
@@ -81,7 +83,8 @@
 //!
 //! Environment variables override the file: `SMART_PUBLIC_URL`, `SMART_BIND`,
 //! `SMART_DATA_DIR`, `SMART_CLINICAL_STORE`, `SMART_SPARQL_URL` (implies `sparql`),
-//! `SMART_DIRECTORY_STORE`, `SMART_POSTGRES_URL` (implies `postgres`), `SMART_UI_ORIGINS`
+//! `SMART_DIRECTORY_STORE`, `SMART_POSTGRES_URL` (implies `postgres`),
+//! `SMART_SECRETS_KEY_FILE`, `SMART_UI_ORIGINS`
 //! (comma-separated), `SMART_UI_CONSUMER_SECRET`, `SMART_APPS_ENABLED` (`true`/`false`),
 //! `SMART_APPS_BIND`, `SMART_APPS_PUBLIC_URL`, `SMART_ADMIN_KEY` with
 //! `SMART_ADMIN_SECRET` (one more admin credential).
@@ -593,6 +596,9 @@ impl ServerConfig {
         if let Some(v) = nonempty("SMART_POSTGRES_URL") {
             self.store.postgres_url = Some(v);
             self.store.directory = DirectoryBackend::Postgres;
+        }
+        if let Some(v) = nonempty("SMART_SECRETS_KEY_FILE") {
+            self.store.secrets_key_file = Some(v.into());
         }
         if let Some(v) = nonempty("SMART_UI_ORIGINS") {
             self.ui.origins = v

@@ -46,6 +46,7 @@
 //! [`reconcile`] keeps the record registry in step with the clinical store after a crash;
 //! [`private_fs`] creates every folder 0700 and every file 0600.
 
+pub mod at_rest;
 pub mod blobs;
 pub mod clinical;
 #[cfg(feature = "conformance")]

@@ -59,6 +59,19 @@ pub fn create(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+/// Creates `path` for writing, 0600, failing if it exists (a key file is never
+/// overwritten).
+pub fn create_new(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 /// Writes `bytes` to `path` ([`create`]).
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = create(path)?;

@@ -45,7 +45,10 @@ async fn open_sqlite(dir: &tempfile::TempDir) -> smart_store::directory::SqliteD
 
 #[cfg(feature = "postgres")]
 async fn connect(db: &postgres_db::PgTestDb) -> smart_store::directory::PgDirectory {
-    smart_store::directory::PgDirectory::connect_with(db.url(), Default::default(), 4)
+    // One key for every connection (a reopened database must find its own key).
+    let key =
+        smart_store::at_rest::KeySource::Key(smart_store::at_rest::AtRestKey::from_bytes([7; 32]));
+    smart_store::directory::PgDirectory::connect_with(db.url(), Default::default(), 4, key)
         .await
         .expect("connect to the test database")
 }

@@ -112,16 +112,19 @@ mod sqlite_memory {
 mod pg {
     use super::postgres_db::PgTestDb;
     use super::*;
+    use smart_store::at_rest::{AtRestKey, KeySource};
     use smart_store::directory::PgDirectory;
 
     /// A fresh database; `reopen` reconnects, `finish` drops the database.
     pub(crate) struct Postgres {
         test_db: Option<PgTestDb>,
         db: PgDirectory,
+        key: AtRestKey,
     }
 
-    async fn connect(test_db: &PgTestDb) -> PgDirectory {
-        PgDirectory::connect_with(test_db.url(), Default::default(), 4)
+    async fn connect(test_db: &PgTestDb, key: &AtRestKey) -> PgDirectory {
+        let key = KeySource::Key(key.clone());
+        PgDirectory::connect_with(test_db.url(), Default::default(), 4, key)
             .await
             .expect("connect to the test database")
     }
@@ -135,7 +138,7 @@ mod pg {
         async fn reopen(&mut self) {
             self.db.close().await;
             if let Some(test_db) = &self.test_db {
-                self.db = connect(test_db).await;
+                self.db = connect(test_db, &self.key).await;
             }
         }
 
@@ -149,10 +152,12 @@ mod pg {
 
     pub(crate) async fn open() -> Option<Box<dyn DirectoryInstance>> {
         let test_db = PgTestDb::create().await?;
-        let db = connect(&test_db).await;
+        let key = AtRestKey::generate().unwrap();
+        let db = connect(&test_db, &key).await;
         Some(Box::new(Postgres {
             test_db: Some(test_db),
             db,
+            key,
         }))
     }
 

@@ -16,6 +16,7 @@ use smart_auth::{AppId, Timestamp, UserId};
 use smart_core::RecordId;
 use smart_core::manifest::{AppManifest, AppMode, Scope};
 use smart_store::blobs::{BlobMeta, BlobStore, SqliteBlobs};
+use smart_store::directory::backend::secret_digest;
 use smart_store::directory::{
     AccountState, AccountStore as _, DirectoryStore, LaunchKind, OAuthToken, Page, ResetTicket,
     Share, SqliteDirectory, TokenKind, TokenStore as _,
@@ -251,8 +252,11 @@ async fn check_auth_view(dir: &dyn DirectoryStore) {
             (&app(&manifest.id), &manifest, secret, enabled)
         );
     }
-    for expected in tokens() {
+    for mut expected in tokens() {
         let got = dir.find_token(&expected.token).await.unwrap();
+        // A verifier is stored, and read back, as its digest: it only tells that the
+        // request token is authorized (consume_verifier compares).
+        expected.verifier = expected.verifier.as_deref().map(secret_digest);
         assert_eq!(got.as_ref(), Some(&expected), "token {}", expected.token);
     }
     let share = |u: &str, r: Option<&str>, a: &str, at: i64| Share {
@@ -304,6 +308,50 @@ async fn check_auth_view(dir: &dyn DirectoryStore) {
         dir.find_token(&old_name).await.unwrap().is_none(),
         "no longer a token"
     );
+}
+
+/// The secrets the generator wrote in clear (consumer secrets, token strings and
+/// secrets, a verifier).
+const OLD_SECRETS: [&str; 9] = [
+    "med-secret",
+    "charts-secret",
+    "sess-tok",
+    "sess-sec",
+    "rest-tok",
+    "rest-sec",
+    "conn-sec",
+    "req-ok-sec",
+    "verif-1",
+];
+
+/// The database file and its write-ahead log, as a copy of them would hold.
+fn raw_database(file: &std::path::Path) -> Vec<u8> {
+    let mut raw = std::fs::read(file).unwrap();
+    if let Ok(wal) = std::fs::read(file.with_extension("sqlite3-wal")) {
+        raw.extend(wal);
+    }
+    raw
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// After the conversion the old secrets still do their job: the verifier exchanges its
+/// request token once, and the session's children are still found by their parent.
+async fn check_secrets_still_work(dir: &dyn DirectoryStore) {
+    let now = t(1_800_000_000);
+    assert!(
+        dir.consume_verifier("req-ok", "verif-1", now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(dir.find_token("req-ok").await.unwrap().is_none(), "used up");
+    let session = dir.get_token("sess-tok", now).await.unwrap().unwrap();
+    assert_eq!(session.kind, TokenKind::Session);
+    assert_eq!(dir.revoke_child_tokens("sess-tok").await.unwrap(), 2);
+    assert!(dir.find_token("conn-tok").await.unwrap().is_none());
 }
 
 /// What only the directory keeps reads back through the directory's traits.
@@ -449,7 +497,25 @@ async fn a_sqlite_directory_written_before_the_change_reads_back_identically() {
         )]
     );
     check_auth_view(dir.as_ref()).await;
+    check_secrets_still_work(dir.as_ref()).await;
     dir.close().await;
+
+    // The plaintext secrets were sealed or hashed in place (migration 0009 and the
+    // conversion at open): the file no longer holds them, and the key file is private.
+    let raw = raw_database(&file);
+    for secret in OLD_SECRETS {
+        assert!(
+            !contains(&raw, secret.as_bytes()),
+            "{secret} is still in the database file"
+        );
+    }
+    let key_file = tmp.path().join(smart_store::at_rest::KEY_FILE);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 
     // Opening again runs no migration twice and changes nothing.
     let again = SqliteDirectory::open(&file).await.unwrap();
@@ -472,6 +538,7 @@ mod postgres_db;
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn a_postgres_directory_written_before_the_change_reads_back_identically() {
+    use smart_store::at_rest::{AtRestKey, KeySource};
     use smart_store::directory::PgDirectory;
     let Some(db) = postgres_db::PgTestDb::create().await else {
         return;
@@ -559,7 +626,12 @@ async fn a_postgres_directory_written_before_the_change_reads_back_identically()
     .unwrap();
     pool.close().await;
 
-    let dir = Arc::new(PgDirectory::connect(db.url()).await.unwrap());
+    let key = AtRestKey::generate().unwrap();
+    let dir = Arc::new(
+        PgDirectory::connect(db.url(), KeySource::Key(key.clone()))
+            .await
+            .unwrap(),
+    );
     check_accounts(dir.as_ref()).await;
     let dora = dir
         .get_account(&user("dora@example.org"))
@@ -581,7 +653,9 @@ async fn a_postgres_directory_written_before_the_change_reads_back_identically()
     );
     dir.close().await;
     // Connecting again runs nothing twice.
-    let again = PgDirectory::connect(db.url()).await.unwrap();
+    let again = PgDirectory::connect(db.url(), KeySource::Key(key))
+        .await
+        .unwrap();
     assert!(
         again
             .get_account(&user("admin@example.org"))

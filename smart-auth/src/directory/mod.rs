@@ -64,10 +64,10 @@
 //! | table | key | holds |
 //! | --- | --- | --- |
 //! | `accounts` | `id` (lower-cased e-mail) | profile, password hash (PHC string), state, login counters; lower-cased name keys for search |
-//! | `apps` | `id` (manifest id = consumer key) | manifest JSON, consumer secret, mode, `enabled_by_default` |
+//! | `apps` | `id` (manifest id = consumer key) | manifest JSON, consumer secret (sealed), mode, `enabled_by_default`, owner session (sealed) |
 //! | `account_apps` | (`account_id`, `app_id`) | a user's own on/off choice for an app |
 //! | `password_resets` | `digest` (hex SHA-256 of the code) | account, `expires_at` |
-//! | `oauth_tokens` | `token` | secret, kind, app, account, record, verifier, callback, `created_at`, `expires_at` |
+//! | `oauth_tokens` | `token` (hex SHA-256 of the token) | secret (sealed), kind, app, account, record, verifier (hex SHA-256), callback, `created_at`, `expires_at`, parent (hex SHA-256, and sealed) |
 //! | `shares` | (`account_id`, `record_id`, `app_id`) | approvals; `record_id` is `''` for container scope |
 //! | `oauth_nonces` | (`consumer`, `token`, `nonce`, `request_ts`) | nonces seen inside the window |
 //! | `scratchpads` | (`record_id`, `app_id`) | body, MIME type, `updated_at` |
@@ -86,10 +86,16 @@
 //! touched, and its consumer secret is kept unless the caller asks to rotate it.
 //!
 //! Secrets: the store keeps password hashes computed by the caller (PHC strings), never
-//! passwords. Consumer and token secrets are kept in whatever form the caller passes them:
-//! HMAC-SHA1 signing needs the secret itself, so a deployment that wants them encrypted at
-//! rest encrypts them before storing. Verifiers are compared in constant time, and token
-//! values never appear in error messages.
+//! passwords. Callers pass and get back consumer secrets, token strings, token secrets
+//! and verifiers in clear; how a backend keeps them is its own business. The SQL backends
+//! of smart-store keep nothing usable in the database (smart-store's `at_rest`): what is
+//! only compared or looked up (token strings, parents, verifiers) is stored as its
+//! [`backend::secret_digest`], and what must be read back (consumer and token secrets,
+//! HMAC keys that signing needs in clear) is sealed with a key kept outside the database.
+//! A token read back from such a backend therefore carries its verifier as that digest
+//! (it only tells that the token is authorized; [`TokenStore::consume_verifier`] compares).
+//! [`MemoryDirectory`] keeps them as given: nothing of it outlives the process. Verifiers
+//! are compared in constant time, and token values never appear in error messages.
 //!
 //! Timestamps are milliseconds since the Unix epoch ([`Timestamp`]), stored as 64-bit
 //! integers. No method reads the clock: the current time is an argument.
@@ -164,7 +170,8 @@ pub mod backend {
     pub use super::records::check_label;
     pub use super::tokens::{authorize_refusal, token_exists};
     pub use super::types::{
-        check_content_type, check_opaque, check_text, constant_time_eq, search_key,
+        check_content_type, check_opaque, check_text, constant_time_eq, search_key, secret_digest,
+        sha256,
     };
 }
 

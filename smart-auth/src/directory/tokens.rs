@@ -82,7 +82,9 @@ pub struct OAuthToken {
     pub account: Option<UserId>,
     /// The record the token is bound to, if any.
     pub record: Option<RecordId>,
-    /// A request token's verifier, once authorized.
+    /// A request token's verifier, once authorized. A backend that hashes verifiers at
+    /// rest (smart-store's SQL backends) returns its digest from lookups: it tells that
+    /// the token is authorized; [`TokenStore::consume_verifier`] compares.
     pub verifier: Option<String>,
     /// The callback the request token was created with.
     pub callback: Option<String>,

@@ -171,6 +171,21 @@ impl Default for DirectoryConfig {
     }
 }
 
+/// The SHA-256 digest of a secret that is only ever compared, never read back (a reset
+/// code, a shared link's token; what the SQL backends store of a token string or a
+/// verifier). The one hash function for such values in the workspace.
+pub fn sha256(value: &str) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(value.as_bytes()).into()
+}
+
+/// [`sha256`] as 64 lower-case hex digits: the stored form of a value that is looked up
+/// or compared but never needed in clear (a copy of the database then does not reveal
+/// it, and a look-up by the value is a look-up by its digest).
+pub fn secret_digest(value: &str) -> String {
+    smart_core::encoding::hex_lower(&sha256(value))
+}
+
 /// Compares two secrets in time that depends only on their lengths.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -183,6 +198,15 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_digest_is_hex_sha256() {
+        assert_eq!(
+            secret_digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(sha256("abc")[0], 0xba);
+    }
 
     #[test]
     fn ids_are_checked_once_at_construction_and_refusals_are_invalid() {

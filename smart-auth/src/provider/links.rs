@@ -16,7 +16,6 @@ use crate::policy::{ContainerEndpoint as C, Target};
 use crate::principal::{AppId, Principal, UserId};
 use crate::random::{Secret, random_string};
 use crate::time::Timestamp;
-use sha2::{Digest, Sha256};
 use smart_core::RecordId;
 use smart_core::manifest::AppMode;
 use std::time::Duration;
@@ -114,7 +113,7 @@ pub struct SharedView {
 
 /// The SHA-256 digest under which a link token is stored.
 pub fn link_digest(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
+    crate::directory::backend::sha256(token)
 }
 
 /// The parent recorded on a link's viewer sessions.

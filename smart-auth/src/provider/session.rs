@@ -9,7 +9,6 @@ use crate::policy::{ContainerEndpoint as C, Target};
 use crate::principal::UserId;
 use crate::random::Secret;
 use crate::time::Timestamp;
-use sha2::{Digest, Sha256};
 
 /// A new UI session: the token and secret the UI signs with from now on.
 #[derive(Debug, Clone)]
@@ -51,7 +50,7 @@ pub struct ResetCode {
 }
 
 fn digest(code: &str) -> [u8; 32] {
-    Sha256::digest(code.as_bytes()).into()
+    crate::directory::backend::sha256(code)
 }
 
 fn parse_user(email: &str) -> Result<UserId, AuthError> {

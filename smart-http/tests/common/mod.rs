@@ -147,6 +147,12 @@ impl TestServer {
                 config.store.sparql_url = Some(sparql);
                 config.store.directory = DirectoryBackend::Postgres;
                 config.store.postgres_url = Some(pg);
+                // Every test server (of every test binary) shares this database, so they
+                // share one secrets key: a fixed one, for tests only.
+                let key = data.path().join("test-secrets.key");
+                let test_key = "c2VjcmV0cy1hdC1yZXN0LXRlc3Qta2V5LTMyLWJ5dGU\n";
+                smart_store::private_fs::write(&key, test_key.as_bytes()).unwrap();
+                config.store.secrets_key_file = Some(key);
             }
         }
         adjust(&mut config);

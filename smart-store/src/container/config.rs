@@ -97,6 +97,10 @@ pub struct StoreConfig {
     pub postgres_url: Option<String>,
     /// Where nonces are remembered.
     pub nonces: NonceBackend,
+    /// The key file that seals consumer and token secrets in the SQL directory
+    /// ([`crate::at_rest`]); `data_dir/secrets.key` if absent. Servers sharing one
+    /// PostgreSQL database must all use the same key (one file, or copies of it).
+    pub secrets_key_file: Option<std::path::PathBuf>,
 }
 
 impl Default for StoreConfig {
@@ -107,6 +111,7 @@ impl Default for StoreConfig {
             directory: DirectoryBackend::Sqlite,
             postgres_url: None,
             nonces: NonceBackend::Auto,
+            secrets_key_file: None,
         }
     }
 }
@@ -316,6 +321,7 @@ impl std::fmt::Debug for StoreConfig {
             directory,
             postgres_url,
             nonces,
+            secrets_key_file,
         } = self;
         f.debug_struct("StoreConfig")
             .field("clinical", clinical)
@@ -323,6 +329,7 @@ impl std::fmt::Debug for StoreConfig {
             .field("directory", directory)
             .field("postgres_url", &postgres_url.as_deref().map(redact_url))
             .field("nonces", nonces)
+            .field("secrets_key_file", secrets_key_file)
             .finish()
     }
 }

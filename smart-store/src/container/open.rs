@@ -42,6 +42,14 @@ impl Container {
                 source,
             })?;
         let secrets = load_or_create_secrets(&config.data_dir)?;
+        #[cfg_attr(
+            not(any(feature = "sqlite", feature = "postgres")),
+            expect(unused_variables, reason = "only the SQL directories take it")
+        )]
+        let key = match &config.store.secrets_key_file {
+            Some(file) => crate::at_rest::KeySource::File(file.clone()),
+            None => crate::at_rest::KeySource::in_dir(&config.data_dir),
+        };
         #[cfg(feature = "embedded")]
         let mut embedded = None;
         #[cfg(feature = "sqlite")]
@@ -95,41 +103,44 @@ impl Container {
             expect(unused_mut, reason = "only PostgreSQL shares them")
         )]
         let mut shared_versions: Option<Arc<dyn RecordVersions>> = None;
-        let (directory, blobs): (Arc<dyn DirectoryStore>, Arc<dyn BlobStore>) =
-            match config.store.directory {
-                DirectoryBackend::Memory => (
-                    Arc::new(crate::directory::MemoryDirectory::new()),
-                    Arc::new(crate::blobs::MemoryBlobs::new()),
-                ),
-                #[cfg(feature = "sqlite")]
-                DirectoryBackend::Sqlite => {
-                    let file = config.data_dir.join("directory.sqlite3");
-                    let dir = Arc::new(
-                        crate::directory::SqliteDirectory::open_with(&file, directory_config)
-                            .await
-                            .map_err(store_error(&format!("directory {}", file.display())))?,
-                    );
-                    let blobs = Arc::new(crate::blobs::SqliteBlobs::new(&dir));
-                    sqlite.push(dir.clone());
-                    (dir, blobs)
-                }
-                #[cfg(not(feature = "sqlite"))]
-                DirectoryBackend::Sqlite => return Err(ContainerError::NotCompiled("sqlite")),
-                #[cfg(feature = "postgres")]
-                DirectoryBackend::Postgres => {
-                    let url = config.store.postgres_url.as_deref().unwrap_or_default();
-                    // The pool size `PgDirectory::connect` uses.
-                    let dir =
-                        crate::directory::PgDirectory::connect_with(url, directory_config, 10)
-                            .await
-                            .map_err(store_error("PostgreSQL directory"))?;
-                    let blobs = Arc::new(crate::blobs::PgBlobs::new(&dir));
-                    shared_versions = Some(Arc::new(crate::directory::PgRecordVersions::new(&dir)));
-                    (Arc::new(dir), blobs)
-                }
-                #[cfg(not(feature = "postgres"))]
-                DirectoryBackend::Postgres => return Err(ContainerError::NotCompiled("postgres")),
-            };
+        let (directory, blobs): (Arc<dyn DirectoryStore>, Arc<dyn BlobStore>) = match config
+            .store
+            .directory
+        {
+            DirectoryBackend::Memory => (
+                Arc::new(crate::directory::MemoryDirectory::new()),
+                Arc::new(crate::blobs::MemoryBlobs::new()),
+            ),
+            #[cfg(feature = "sqlite")]
+            DirectoryBackend::Sqlite => {
+                let file = config.data_dir.join("directory.sqlite3");
+                let dir = Arc::new(
+                    crate::directory::SqliteDirectory::open_with_key(&file, directory_config, key)
+                        .await
+                        .map_err(store_error(&format!("directory {}", file.display())))?,
+                );
+                let blobs = Arc::new(crate::blobs::SqliteBlobs::new(&dir));
+                sqlite.push(dir.clone());
+                (dir, blobs)
+            }
+            #[cfg(not(feature = "sqlite"))]
+            DirectoryBackend::Sqlite => return Err(ContainerError::NotCompiled("sqlite")),
+            #[cfg(feature = "postgres")]
+            DirectoryBackend::Postgres => {
+                let url = config.store.postgres_url.as_deref().unwrap_or_default();
+                // The pool size `PgDirectory::connect` uses.
+                // Every server sharing the database needs the same key.
+                let dir =
+                    crate::directory::PgDirectory::connect_with(url, directory_config, 10, key)
+                        .await
+                        .map_err(store_error("PostgreSQL directory"))?;
+                let blobs = Arc::new(crate::blobs::PgBlobs::new(&dir));
+                shared_versions = Some(Arc::new(crate::directory::PgRecordVersions::new(&dir)));
+                (Arc::new(dir), blobs)
+            }
+            #[cfg(not(feature = "postgres"))]
+            DirectoryBackend::Postgres => return Err(ContainerError::NotCompiled("postgres")),
+        };
 
         // Answers are cached until the next write to their record, which every writer must
         // see (see `answer_cache`): this process alone writes the embedded and in-memory

@@ -1,6 +1,5 @@
 //! [`PgBlobs`]: documents in PostgreSQL.
 
-use crate::directory::DirectoryConfig;
 use crate::directory::PgDirectory;
 use crate::error::StoreResult;
 
@@ -35,7 +34,9 @@ impl PgBlobs {
     /// Connects to `url` and migrates the schema (the same migrations as
     /// [`PgDirectory`]).
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let directory = PgDirectory::connect_with(url, DirectoryConfig::default(), 10).await?;
-        Ok(Self::new(&directory))
+        // Documents hold no directory secret: the schema is migrated, no key is needed.
+        let pool = crate::directory::sql::postgres::connect_pool(url, 10).await?;
+        crate::directory::sql::postgres::migrate(&pool).await?;
+        Ok(Self { pool })
     }
 }

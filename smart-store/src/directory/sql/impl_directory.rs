@@ -3,12 +3,13 @@
 //! (the store type, which has `pool` and `config` fields): the statements are the same for
 //! both.
 
+use super::impl_at_rest::verifier_matches;
 use super::{Db, Store};
 use crate::directory::backend::app_not_found;
 use crate::directory::backend::{account_exists, account_not_found};
 use crate::directory::backend::{authorize_refusal, token_exists};
 use crate::directory::backend::{check_nonce_key, in_window};
-use crate::directory::backend::{check_opaque, constant_time_eq, search_key};
+use crate::directory::backend::{check_opaque, search_key, secret_digest};
 use crate::directory::sql::rows::{
     AccountRow, AppRow, ShareRow, TokenRow, convert_all, record_key, stored_account_id,
 };
@@ -24,6 +25,13 @@ use smart_core::ids::RecordId;
 use sqlx::{query, query_as};
 
 impl Store {
+    /// Apps read from their rows, their secrets opened.
+    fn open_apps(&self, rows: Vec<AppRow>) -> StoreResult<Vec<App>> {
+        rows.into_iter()
+            .map(|row| self.open_app(row.try_into()?))
+            .collect()
+    }
+
     /// Names the missing row after a foreign key violation: the account if it does not
     /// exist, otherwise the app.
     pub(super) async fn missing_reference(
@@ -270,10 +278,15 @@ impl AppStore for Store {
         now: Timestamp,
     ) -> StoreResult<App> {
         let (id, manifest_json) = new.validate()?;
-        query_as::<Db, AppRow>(
+        let (sealed_secret, sealed_owner) = self.seal_app(
+            id.as_str(),
+            &new.consumer_secret,
+            new.owner_session.as_deref(),
+        )?;
+        let row = query_as::<Db, AppRow>(
             "INSERT INTO apps (id, manifest, consumer_secret, mode, enabled_by_default, \
-             created_at, updated_at, enabled, owner_session) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6, $8, $9) \
+             created_at, updated_at, enabled, owner_session, at_rest) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $8, $9, 1) \
              ON CONFLICT (id) DO UPDATE SET manifest = excluded.manifest, \
              mode = excluded.mode, enabled_by_default = excluded.enabled_by_default, \
              enabled = excluded.enabled, owner_session = excluded.owner_session, \
@@ -284,17 +297,17 @@ impl AppStore for Store {
         )
         .bind(id.as_str())
         .bind(&manifest_json)
-        .bind(&new.consumer_secret)
+        .bind(&sealed_secret)
         .bind(new.manifest.mode.as_str())
         .bind(new.enabled_by_default)
         .bind(now.as_unix_millis())
         .bind(secret == SecretPolicy::Rotate)
         .bind(new.enabled)
-        .bind(new.owner_session.as_deref())
+        .bind(sealed_owner.as_deref())
         .fetch_one(&self.pool)
         .await
-        .map_err(|e| db_error(e, format!("registering app {id}")))?
-        .try_into()
+        .map_err(|e| db_error(e, format!("registering app {id}")))?;
+        self.open_app(row.try_into()?)
     }
 
     async fn get_app(&self, id: &AppId) -> StoreResult<Option<App>> {
@@ -303,7 +316,7 @@ impl AppStore for Store {
             .fetch_optional(&self.pool)
             .await
             .map_err(|e| db_error(e, format!("reading app {id}")))?
-            .map(App::try_from)
+            .map(|row| self.open_app(row.try_into()?))
             .transpose()
     }
 
@@ -312,7 +325,7 @@ impl AppStore for Store {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| db_error(e, "listing apps"))?;
-        convert_all(rows)
+        self.open_apps(rows)
     }
 
     async fn delete_app(&self, id: &AppId) -> StoreResult<bool> {
@@ -378,7 +391,7 @@ impl AppStore for Store {
         .fetch_all(&self.pool)
         .await
         .map_err(|e| db_error(e, format!("listing the apps of account {account}")))?;
-        convert_all(rows)
+        self.open_apps(rows)
     }
 }
 
@@ -386,22 +399,24 @@ impl AppStore for Store {
 impl TokenStore for Store {
     async fn insert_token(&self, token: OAuthToken) -> StoreResult<OAuthToken> {
         token.validate()?;
+        let stored = self.seal_token(&token)?;
         let result = query::<Db>(
             "INSERT INTO oauth_tokens (token, secret, kind, app_id, account_id, record_id, \
-             verifier, callback, created_at, expires_at, parent) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             verifier, callback, created_at, expires_at, parent, parent_sealed, at_rest) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)",
         )
-        .bind(&token.token)
-        .bind(&token.secret)
+        .bind(&stored.token)
+        .bind(&stored.secret)
         .bind(token.kind.as_str())
         .bind(token.app.as_ref().map(AppId::as_str))
         .bind(token.account.as_ref().map(UserId::as_str))
         .bind(token.record.as_ref().map(RecordId::as_str))
-        .bind(&token.verifier)
+        .bind(&stored.verifier)
         .bind(&token.callback)
         .bind(token.created_at.as_unix_millis())
         .bind(token.expires_at.as_unix_millis())
-        .bind(&token.parent)
+        .bind(&stored.parent)
+        .bind(&stored.parent_sealed)
         .execute(&self.pool)
         .await;
         match result {
@@ -416,11 +431,11 @@ impl TokenStore for Store {
 
     async fn find_token(&self, token: &str) -> StoreResult<Option<OAuthToken>> {
         query_as::<Db, TokenRow>("SELECT * FROM oauth_tokens WHERE token = $1")
-            .bind(token)
+            .bind(secret_digest(token))
             .fetch_optional(&self.pool)
             .await
             .map_err(|e| db_error(e, "reading a token"))?
-            .map(OAuthToken::try_from)
+            .map(|row| self.open_token(row.try_into()?, token))
             .transpose()
     }
 
@@ -437,14 +452,18 @@ impl TokenStore for Store {
              WHERE token = $1 AND kind = 'request' AND verifier IS NULL AND expires_at > $4 \
              RETURNING *",
         )
-        .bind(token)
+        .bind(secret_digest(token))
         .bind(account.as_str())
-        .bind(verifier)
+        .bind(secret_digest(verifier))
         .bind(now.as_unix_millis())
         .fetch_optional(&self.pool)
         .await;
         match row {
-            Ok(Some(row)) => row.try_into(),
+            Ok(Some(row)) => {
+                let mut authorized = self.open_token(row.try_into()?, token)?;
+                authorized.verifier = Some(verifier.to_owned());
+                Ok(authorized)
+            }
             Ok(None) => Err(authorize_refusal(
                 self.get_token(token, now).await?.as_ref(),
             )),
@@ -466,22 +485,21 @@ impl TokenStore for Store {
             "DELETE FROM oauth_tokens \
              WHERE token = $1 AND kind = 'request' AND verifier IS NOT NULL RETURNING *",
         )
-        .bind(token)
+        .bind(secret_digest(token))
         .fetch_optional(&self.pool)
         .await
         .map_err(|e| db_error(e, "exchanging a request token"))?;
         let Some(row) = row else { return Ok(None) };
-        let consumed = OAuthToken::try_from(row)?;
-        let matches = consumed
-            .verifier
-            .as_deref()
-            .is_some_and(|v| constant_time_eq(v, verifier));
+        let mut consumed = self.open_token(row.try_into()?, token)?;
+        // The digests are compared, in constant time.
+        let matches = verifier_matches(consumed.verifier.as_deref(), verifier);
+        consumed.verifier = Some(verifier.to_owned());
         Ok((matches && consumed.is_valid_at(now)).then_some(consumed))
     }
 
     async fn revoke_token(&self, token: &str) -> StoreResult<bool> {
         let done = query::<Db>("DELETE FROM oauth_tokens WHERE token = $1")
-            .bind(token)
+            .bind(secret_digest(token))
             .execute(&self.pool)
             .await
             .map_err(|e| db_error(e, "revoking a token"))?;
@@ -527,7 +545,7 @@ impl TokenStore for Store {
 
     async fn revoke_child_tokens(&self, parent: &str) -> StoreResult<u64> {
         let done = query::<Db>("DELETE FROM oauth_tokens WHERE parent = $1")
-            .bind(parent)
+            .bind(secret_digest(parent))
             .execute(&self.pool)
             .await
             .map_err(|e| db_error(e, "revoking the tokens launched from a token"))?;
@@ -692,11 +710,12 @@ impl NonceStore for Store {
             return Ok(NonceOutcome::Replayed);
         }
         let done = query::<Db>(
-            "INSERT INTO oauth_nonces (consumer, token, nonce, request_ts, seen_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            "INSERT INTO oauth_nonces (consumer, token, nonce, request_ts, seen_at, at_rest) \
+             VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT DO NOTHING",
         )
         .bind(consumer)
-        .bind(token.unwrap_or_default())
+        // The token is only part of the key: its digest (as in `oauth_tokens`).
+        .bind(token.map(secret_digest).unwrap_or_default())
         .bind(nonce)
         .bind(timestamp.as_unix_millis())
         .bind(now.as_unix_millis())

@@ -1,5 +1,6 @@
 //! [`PgDirectory`]: the directory in PostgreSQL.
 
+use crate::at_rest::{AtRestKey, KeySource};
 use crate::directory::DirectoryConfig;
 use crate::directory::sql::{db_error, migrate_error};
 use crate::error::StoreResult;
@@ -19,6 +20,15 @@ type Store = PgDirectory;
     )
 )]
 mod impl_access;
+#[path = "impl_at_rest.rs"]
+#[cfg_attr(
+    all(feature = "sqlite", feature = "postgres"),
+    expect(
+        clippy::duplicate_mod,
+        reason = "the same statements, compiled once per backend with its own `Db`"
+    )
+)]
+mod impl_at_rest;
 #[path = "impl_data.rs"]
 #[cfg_attr(
     all(feature = "sqlite", feature = "postgres"),
@@ -54,17 +64,23 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 /// processes, which then share tokens, nonces and everything else. The schema is migrated
 /// when the store connects (concurrent migrations from several processes are serialised
 /// by sqlx with an advisory lock).
+///
+/// Consumer and token secrets are sealed with the [`AtRestKey`] it is given and what is
+/// only compared is hashed (see [`crate::at_rest`]): every server of a deployment needs
+/// the same key (a copy of the data directory's `secrets.key`).
 #[derive(Debug, Clone)]
 pub struct PgDirectory {
     pool: sqlx::PgPool,
     config: DirectoryConfig,
+    at_rest: AtRestKey,
 }
 
 impl PgDirectory {
     /// Connects to `url` (`postgres://user@host:port/database`) with the default
-    /// configuration and migrates the schema.
-    pub async fn connect(url: &str) -> StoreResult<Self> {
-        Self::connect_with(url, DirectoryConfig::default(), 10).await
+    /// configuration and migrates the schema. Secrets are sealed with the key from `key`
+    /// (e.g. [`KeySource::in_dir`] of the data directory).
+    pub async fn connect(url: &str, key: KeySource) -> StoreResult<Self> {
+        Self::connect_with(url, DirectoryConfig::default(), 10, key).await
     }
 
     /// [`PgDirectory::connect`] with this configuration and at most `max_connections`
@@ -73,18 +89,25 @@ impl PgDirectory {
         url: &str,
         config: DirectoryConfig,
         max_connections: u32,
+        key: KeySource,
     ) -> StoreResult<Self> {
         let pool = connect_pool(url, max_connections).await?;
-        Self::from_pool(pool, config).await
+        Self::from_pool(pool, config, key).await
     }
 
     /// Uses an existing pool, migrating the schema first.
-    pub async fn from_pool(pool: sqlx::PgPool, config: DirectoryConfig) -> StoreResult<Self> {
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|e| migrate_error(e, "PostgreSQL directory"))?;
-        Ok(Self { pool, config })
+    pub async fn from_pool(
+        pool: sqlx::PgPool,
+        config: DirectoryConfig,
+        key: KeySource,
+    ) -> StoreResult<Self> {
+        migrate(&pool).await?;
+        let at_rest = Self::prepare_at_rest(&pool, key, "PostgreSQL directory").await?;
+        Ok(Self {
+            pool,
+            config,
+            at_rest,
+        })
     }
 
     /// The connection pool, e.g. to share it with [`PgBlobs`](crate::blobs::PgBlobs).
@@ -137,6 +160,14 @@ impl crate::container::RecordVersions for PgRecordVersions {
         .map_err(|e| db_error(e, "raising a record's generation"))?;
         Ok(())
     }
+}
+
+/// Migrates the schema (directory and document tables).
+pub(crate) async fn migrate(pool: &sqlx::PgPool) -> StoreResult<()> {
+    MIGRATOR
+        .run(pool)
+        .await
+        .map_err(|e| migrate_error(e, "PostgreSQL directory"))
 }
 
 /// Opens a pool; the URL is not repeated in errors (it may hold a password).

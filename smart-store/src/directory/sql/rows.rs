@@ -142,6 +142,8 @@ pub(crate) struct AppRow {
     owner_session: Option<String>,
 }
 
+/// The app as stored: its consumer secret and owner session sealed; the store opens
+/// them (`impl_at_rest.rs`).
 impl TryFrom<AppRow> for App {
     type Error = StoreError;
 
@@ -181,9 +183,13 @@ pub(crate) struct TokenRow {
     callback: Option<String>,
     created_at: i64,
     expires_at: i64,
-    parent: Option<String>,
+    // `parent` (the digest the children are looked up by) is not read back: the value
+    // comes from `parent_sealed`.
+    parent_sealed: Option<String>,
 }
 
+/// The token as stored: `token` and `verifier` are digests, `secret` and `parent` (from
+/// `parent_sealed`) sealed; the store opens them (`impl_at_rest.rs`).
 impl TryFrom<TokenRow> for OAuthToken {
     type Error = StoreError;
 
@@ -203,7 +209,7 @@ impl TryFrom<TokenRow> for OAuthToken {
         token.record = optional(r.record_id, stored_record_id)?;
         token.verifier = r.verifier;
         token.callback = r.callback;
-        token.parent = r.parent;
+        token.parent = r.parent_sealed;
         Ok(token)
     }
 }

@@ -1,5 +1,6 @@
 //! [`SqliteDirectory`]: the directory in SQLite.
 
+use crate::at_rest::{AtRestKey, KeySource};
 use crate::directory::DirectoryConfig;
 use crate::directory::sql::{db_error, migrate_error};
 use crate::error::StoreResult;
@@ -19,6 +20,15 @@ type Store = SqliteDirectory;
     )
 )]
 mod impl_access;
+#[path = "impl_at_rest.rs"]
+#[cfg_attr(
+    all(feature = "sqlite", feature = "postgres"),
+    expect(
+        clippy::duplicate_mod,
+        reason = "the same statements, compiled once per backend with its own `Db`"
+    )
+)]
+mod impl_at_rest;
 #[path = "impl_data.rs"]
 #[cfg_attr(
     all(feature = "sqlite", feature = "postgres"),
@@ -57,21 +67,42 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// (several readers, one writer; a crash never corrupts it, a power loss may undo the last
 /// commits), or an in-memory database for tests. Foreign keys are on, writers wait up to
 /// five seconds for each other, and the schema is migrated when the store opens.
+///
+/// Consumer and token secrets are sealed with an [`AtRestKey`] and what is only compared
+/// is hashed (see [`crate::at_rest`]): a file database keeps its key in
+/// [`KEY_FILE`](crate::at_rest::KEY_FILE) beside it unless given one.
 #[derive(Debug, Clone)]
 pub struct SqliteDirectory {
     pool: sqlx::SqlitePool,
     config: DirectoryConfig,
+    at_rest: AtRestKey,
 }
 
 impl SqliteDirectory {
     /// Opens (creating it if needed) the database file at `path` with the default
-    /// configuration, and migrates its schema.
+    /// configuration, and migrates its schema. The secrets key is the file
+    /// [`KEY_FILE`](crate::at_rest::KEY_FILE) in the same folder (created with the
+    /// database; refused if missing beside a database that holds sealed secrets).
     pub async fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
         Self::open_with(path, DirectoryConfig::default()).await
     }
 
     /// [`SqliteDirectory::open`] with this configuration.
     pub async fn open_with(path: impl AsRef<Path>, config: DirectoryConfig) -> StoreResult<Self> {
+        let path = path.as_ref();
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        Self::open_with_key(path, config, KeySource::in_dir(dir)).await
+    }
+
+    /// [`SqliteDirectory::open_with`] with the secrets key from `key`.
+    pub async fn open_with_key(
+        path: impl AsRef<Path>,
+        config: DirectoryConfig,
+        key: KeySource,
+    ) -> StoreResult<Self> {
         let path = path.as_ref();
         // 0600 before SQLite opens it (its -wal and -shm files then get the same mode).
         crate::private_fs::touch(path).map_err(|e| {
@@ -85,17 +116,20 @@ impl SqliteDirectory {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Deleted and overwritten content is zeroed, so that a secret converted at
+            // open (or a revoked token's row) does not linger in a free page of the file.
+            .pragma("secure_delete", "ON")
             .busy_timeout(BUSY_TIMEOUT);
         let pool = crate::sqlite_pool::discarding_broken_transactions(SqlitePoolOptions::new())
             .max_connections(4)
             .connect_with(options)
             .await
             .map_err(|e| db_error(e, format!("opening SQLite database {}", path.display())))?;
-        Self::migrated(pool, config, &path.display().to_string()).await
+        Self::migrated(pool, config, &path.display().to_string(), key).await
     }
 
     /// A fresh database in memory, with the default configuration. It lives as long as
-    /// the store (and its clones).
+    /// the store (and its clones); its secrets key is a fresh one of its own.
     pub async fn in_memory() -> StoreResult<Self> {
         Self::in_memory_with(DirectoryConfig::default()).await
     }
@@ -116,19 +150,31 @@ impl SqliteDirectory {
             .connect_with(options)
             .await
             .map_err(|e| db_error(e, "opening an in-memory SQLite database"))?;
-        Self::migrated(pool, config, "in-memory SQLite database").await
+        Self::migrated(
+            pool,
+            config,
+            "in-memory SQLite database",
+            KeySource::Key(AtRestKey::generate()?),
+        )
+        .await
     }
 
     async fn migrated(
         pool: sqlx::SqlitePool,
         config: DirectoryConfig,
         name: &str,
+        key: KeySource,
     ) -> StoreResult<Self> {
         MIGRATOR
             .run(&pool)
             .await
             .map_err(|e| migrate_error(e, name))?;
-        Ok(Self { pool, config })
+        let at_rest = Self::prepare_at_rest(&pool, key, name).await?;
+        Ok(Self {
+            pool,
+            config,
+            at_rest,
+        })
     }
 
     /// The connection pool, e.g. to share it with
