@@ -143,13 +143,23 @@ impl Drop for Server {
 }
 
 /// Starts the server (answer cache off) and waits for `/ready`; the time it took.
-fn start_server(smart: &Path, data: &Path, config: &Path, rt: &tokio::runtime::Runtime) -> (Server, Duration) {
+fn start_server(
+    smart: &Path,
+    data: &Path,
+    config: &Path,
+    rt: &tokio::runtime::Runtime,
+) -> (Server, Duration) {
     let port = free_port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("address");
     let apps = format!("127.0.0.1:{}", free_port());
     let started = Instant::now();
     let mut child = Command::new(smart)
-        .args(["--config", &config.to_string_lossy(), "--data-dir", &data.to_string_lossy()])
+        .args([
+            "--config",
+            &config.to_string_lossy(),
+            "--data-dir",
+            &data.to_string_lossy(),
+        ])
         .args(["serve", "--bind", &addr.to_string(), "--apps-bind", &apps])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -207,11 +217,17 @@ fn row(smart: &Path, patients: u64) -> Row {
     let data = dir.path().join("data");
     let (gen_s, data_s) = (generated.to_string_lossy(), data.to_string_lossy());
     let n = patients.to_string();
-    run_measured(smart, &["generate", "--patients", &n, "--seed", "1", "--out", &gen_s]);
-    let (summary, _, import_peak_kib) = run_measured(smart, &["--data-dir", &data_s, "import", &gen_s]);
+    run_measured(
+        smart,
+        &["generate", "--patients", &n, "--seed", "1", "--out", &gen_s],
+    );
+    let (summary, _, import_peak_kib) =
+        run_measured(smart, &["--data-dir", &data_s, "import", &gen_s]);
     // "imported N patients, S statements, T triples, … (… triples/s); …"
     let number_before = |text: &str, unit: &str| -> f64 {
-        let at = text.find(unit).unwrap_or_else(|| panic!("no {unit:?} in {text:?}"));
+        let at = text
+            .find(unit)
+            .unwrap_or_else(|| panic!("no {unit:?} in {text:?}"));
         text[..at]
             .trim_end()
             .rsplit([' ', '('])
@@ -236,7 +252,8 @@ fn row(smart: &Path, patients: u64) -> Row {
         .expect("a runtime");
     let (server, cold) = start_server(smart, &data, &config, &rt);
     let resident = status_kib(server.child.id(), "VmRSS:").unwrap_or(0);
-    let admin = smart_store::container::stored_admin_credential(&data).expect("the admin credential");
+    let admin =
+        smart_store::container::stored_admin_credential(&data).expect("the admin credential");
     let addr = server.addr;
     let (reads, largest) = rt.block_on(async {
         let admin = Signer::new(admin.key(), admin.secret().expose(), None);
@@ -259,9 +276,14 @@ fn row(smart: &Path, patients: u64) -> Row {
                 accept: "application/rdf+xml",
             };
             let started = Instant::now();
-            let (status, body) = send(&mut sender, call.request(signer)).await.expect("a response");
+            let (status, body) = send(&mut sender, call.request(signer))
+                .await
+                .expect("a response");
             let ms = started.elapsed().as_secs_f64() * 1000.0;
-            assert!(status.is_success() && !body.is_empty(), "medications of {record}: {status}");
+            assert!(
+                status.is_success() && !body.is_empty(),
+                "medications of {record}: {status}"
+            );
             ms
         };
         // A first pass warms the connection and the server's code paths.
@@ -284,7 +306,9 @@ fn row(smart: &Path, patients: u64) -> Row {
     drop(server);
     let search_ms = rt.block_on(async {
         let config = smart_store::container::ContainerConfig::for_data_dir(&data);
-        let container = smart_store::container::Container::open(config).await.expect("open the data");
+        let container = smart_store::container::Container::open(config)
+            .await
+            .expect("open the data");
         let search = smart_store::clinical::RecordSearch::from_params(&[
             ("family_name".to_owned(), "Sm".to_owned()),
             ("limit".to_owned(), "20".to_owned()),
@@ -293,7 +317,11 @@ fn row(smart: &Path, patients: u64) -> Row {
         let mut took = Vec::new();
         for _ in 0..50 {
             let started = Instant::now();
-            container.clinical().search_records(&search).await.expect("search");
+            container
+                .clinical()
+                .search_records(&search)
+                .await
+                .expect("search");
             took.push(started.elapsed().as_secs_f64() * 1000.0);
         }
         container.close().await;
@@ -324,7 +352,11 @@ fn main() {
     let rows: Vec<u64> = std::env::var("SMART_SCALE_ROWS")
         .unwrap_or_else(|_| if bench { "100,1000,10000" } else { "100" }.to_owned())
         .split(',')
-        .map(|v| v.trim().parse().expect("SMART_SCALE_ROWS: comma-separated numbers"))
+        .map(|v| {
+            v.trim()
+                .parse()
+                .expect("SMART_SCALE_ROWS: comma-separated numbers")
+        })
         .collect();
     let Some(smart) = smart_binary() else {
         let msg = "scale: no `smart` binary beside this one: build it in the same profile \
@@ -335,11 +367,28 @@ fn main() {
         eprintln!("!!!!! {msg}; SKIPPING the scale run !!!!!");
         return;
     };
-    println!("scale: {} ({})", smart.display(), if bench { "bench" } else { "test build: figures are not representative" });
+    println!(
+        "scale: {} ({})",
+        smart.display(),
+        if bench {
+            "bench"
+        } else {
+            "test build: figures are not representative"
+        }
+    );
     println!(
         "{:>8} {:>10} {:>12} {:>10} {:>11} {:>8} {:>9} {:>9} {:>9} {:>10} {:>9}",
-        "patients", "triples", "import t/s", "peak MiB", "disk B/Mt", "start s", "RSS MiB",
-        "p50 ms", "p99 ms", "largest ms", "search ms"
+        "patients",
+        "triples",
+        "import t/s",
+        "peak MiB",
+        "disk B/Mt",
+        "start s",
+        "RSS MiB",
+        "p50 ms",
+        "p99 ms",
+        "largest ms",
+        "search ms"
     );
     for n in rows {
         let r = row(&smart, n);
