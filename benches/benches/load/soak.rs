@@ -128,7 +128,9 @@ struct Tally {
     notes: u64,
     errors: u64,
     first_error: Option<String>,
-    latencies_us: Vec<u32>,
+    /// Reads' and writes' latencies apart: writes queue for the stores' single writer.
+    read_us: Vec<u32>,
+    write_us: Vec<u32>,
 }
 
 async fn connection(addr: SocketAddr, seat: Arc<Seat>, seed: u64, end: Instant) -> Tally {
@@ -150,9 +152,11 @@ async fn connection(addr: SocketAddr, seat: Arc<Seat>, seed: u64, end: Instant) 
         let c = call(addr, &seat, step, n);
         let started = Instant::now();
         let result = send(s, c.request(&seat.signer)).await;
-        tally
-            .latencies_us
-            .push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
+        let us = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
+        match step {
+            Step::Scratchpad | Step::Note => tally.write_us.push(us),
+            _ => tally.read_us.push(us),
+        }
         match result {
             Ok((status, body))
                 if status.is_success() && (c.method != "GET" || !body.is_empty()) =>
@@ -276,22 +280,29 @@ pub(crate) fn run() {
         sum(|t| t.notes),
         sum(|t| t.errors),
     );
-    let mut latencies: Vec<u32> = tallies
-        .iter()
-        .flat_map(|t| t.latencies_us.iter().copied())
-        .collect();
-    latencies.sort_unstable();
-    let pct = |p: f64| {
-        let i = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
-        f64::from(latencies[i]) / 1000.0
+    let sorted = |pick: fn(&Tally) -> &Vec<u32>| {
+        let mut all: Vec<u32> = tallies
+            .iter()
+            .flat_map(|t| pick(t).iter().copied())
+            .collect();
+        all.sort_unstable();
+        all
     };
+    let pct = |sorted: &[u32], p: f64| {
+        let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+        f64::from(sorted[i]) / 1000.0
+    };
+    let (read_us, write_us) = (sorted(|t| &t.read_us), sorted(|t| &t.write_us));
     println!(
         "soak: {} requests in {elapsed:.0} s ({:.0}/s): {reads} reads, {writes} scratchpad \
-         writes, {notes} notes, {errors} errors; p50 {:.1} ms, p99 {:.1} ms",
+         writes, {notes} notes, {errors} errors; reads p50 {:.1} ms, p99 {:.1} ms; writes \
+         p50 {:.1} ms, p99 {:.1} ms",
         reads + writes + notes + errors,
         (reads + writes + notes) as f64 / elapsed,
-        pct(0.5),
-        pct(0.99),
+        pct(&read_us, 0.5),
+        pct(&read_us, 0.99),
+        pct(&write_us, 0.5),
+        pct(&write_us, 0.99),
     );
     println!(
         "soak: resident {warm:.0} MiB warm, {at_end:.0} MiB at the end; descriptors \
