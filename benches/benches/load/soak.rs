@@ -158,8 +158,12 @@ async fn connection(addr: SocketAddr, seat: Arc<Seat>, seed: u64, end: Instant) 
             _ => tally.read_us.push(us),
         }
         match result {
+            // A scratchpad nobody has written yet is empty; every other read has a body.
             Ok((status, body))
-                if status.is_success() && (c.method != "GET" || !body.is_empty()) =>
+                if status.is_success()
+                    && (c.method != "GET"
+                        || !body.is_empty()
+                        || matches!(step, Step::ReadScratchpad)) =>
             {
                 match step {
                     Step::Scratchpad => tally.writes += 1,
